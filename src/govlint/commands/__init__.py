@@ -1,0 +1,1 @@
+"""Subcommands beyond check/rules/explain; each module defines register(app)."""

@@ -1,0 +1,257 @@
+"""Configuration: ``[tool.govlint]`` in pyproject.toml or a govlint.toml, found upward.
+
+Unknown keys and bad values are errors naming the file and key. Command-line flags are
+applied on top with ``Config.override``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+from govlint.finding import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+PROFILES = ("auto", "self-eval", "generic")
+
+KNOWN_KEYS = {
+    "select", "ignore", "extend-select", "severity", "per-file-ignores", "options", "lexicons",
+    "profile", "fail-on", "exclude", "corpus", "baseline", "boilerplate", "jobs",
+}
+
+
+class ConfigError(Exception):
+    """A configuration problem; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    severity: tuple[tuple[str, Severity], ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    options: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
+    lexicons: tuple[str, ...] = ()
+    profile: str = "auto"
+    fail_on: Severity = Severity.WARNING
+    exclude: tuple[str, ...] = ()
+    corpus: str | None = None
+    baseline: str | None = None
+    boilerplate: tuple[str, ...] = ()
+    jobs: int | None = None
+    source: str | None = None   # the file this came from
+    root: str | None = None     # its directory; globs are relative to it
+
+    # ----- views ---------------------------------------------------------------------
+    def severity_for(self, code: str) -> Severity | None:
+        return dict(self.severity).get(code)
+
+    def options_for(self, code: str) -> dict:
+        return dict(dict(self.options).get(code, ()))
+
+    def ignored_for_path(self, path: str) -> tuple[str, ...]:
+        out: list[str] = []
+        rel = path
+        if self.root:
+            try:
+                rel = str(Path(path).resolve().relative_to(Path(self.root).resolve()))
+            except ValueError:
+                rel = path
+        rel = rel.replace("\\", "/")
+        for pattern, codes in self.per_file_ignores:
+            if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(Path(rel).name, pattern):
+                out.extend(codes)
+        return tuple(out)
+
+    def enabled_codes(self) -> set[str]:
+        from govlint import registry
+        rules = registry.all_rules()
+        codes = list(rules)
+        if self.select is None:
+            chosen = {c for c in registry.select_codes(None, self.ignore, codes) if rules[c].enabled_by_default}
+        else:
+            chosen = registry.select_codes(list(self.select), self.ignore, codes)
+        if self.extend_select:
+            chosen |= registry.select_codes(list(self.extend_select), self.ignore, codes)
+        return chosen
+
+    def override(self, **kw) -> "Config":
+        clean = {k: v for k, v in kw.items() if v is not None}
+        return replace(self, **clean)
+
+
+def _err(source: str, key: str, msg: str) -> ConfigError:
+    return ConfigError(f"{source}: 配置项 {key}：{msg}")
+
+
+def _codes(source, key, value) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [v for v in value.replace(" ", "").split(",") if v]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _err(source, key, "应为规则代码或前缀的列表，例如 [\"STYLE\", \"DUP001\"]")
+    from govlint import registry
+    codes = list(registry.all_rules())
+    out = []
+    for v in value:
+        u = v.strip().upper()
+        if u != "ALL" and not any(c.startswith(u) for c in codes):
+            raise _err(source, key, f"未知的规则代码或前缀 {v!r}")
+        out.append(u)
+    return tuple(out)
+
+
+def parse(data: dict, source: str = "<config>", root: str | None = None) -> Config:
+    """Validate a ``[tool.govlint]`` table into a Config."""
+    from govlint import registry
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: [tool.govlint] 应为表")
+    unknown = sorted(set(data) - KNOWN_KEYS)
+    if unknown:
+        raise _err(source, unknown[0], f"未知配置项（可用：{', '.join(sorted(KNOWN_KEYS))}）")
+    kw: dict = {"source": source, "root": root}
+    if "select" in data:
+        kw["select"] = _codes(source, "select", data["select"])
+    if "ignore" in data:
+        kw["ignore"] = _codes(source, "ignore", data["ignore"])
+    if "extend-select" in data:
+        kw["extend_select"] = _codes(source, "extend-select", data["extend-select"])
+    rules = registry.all_rules()
+    if "severity" in data:
+        sev = data["severity"]
+        if not isinstance(sev, dict):
+            raise _err(source, "severity", "应为表，例如 STYLE003 = \"warning\"")
+        pairs = []
+        for code, level in sev.items():
+            if code.upper() not in rules:
+                raise _err(source, f"severity.{code}", "未知的规则代码")
+            try:
+                pairs.append((code.upper(), Severity.parse(level)))
+            except (ValueError, AttributeError):
+                raise _err(source, f"severity.{code}", f"取值 {level!r} 无效，应为 error、warning 或 info") from None
+        kw["severity"] = tuple(pairs)
+    if "per-file-ignores" in data:
+        pfi = data["per-file-ignores"]
+        if not isinstance(pfi, dict):
+            raise _err(source, "per-file-ignores", "应为表，例如 \"archive/*.txt\" = [\"STYLE\"]")
+        kw["per_file_ignores"] = tuple((pat, _codes(source, f"per-file-ignores.{pat}", codes))
+                                       for pat, codes in pfi.items())
+    if "options" in data:
+        opts = data["options"]
+        if not isinstance(opts, dict):
+            raise _err(source, "options", "应为表，例如 [tool.govlint.options.DUP001]")
+        out = []
+        for code, table in opts.items():
+            spec = rules.get(code.upper())
+            if spec is None:
+                raise _err(source, f"options.{code}", "未知的规则代码")
+            if not isinstance(table, dict):
+                raise _err(source, f"options.{code}", "应为表")
+            vals = []
+            for name, value in table.items():
+                opt = spec.options.get(name)
+                if opt is None:
+                    avail = ", ".join(spec.options) or "无"
+                    raise _err(source, f"options.{code}.{name}", f"规则 {code} 没有这个选项（可用：{avail}）")
+                types = opt.type if isinstance(opt.type, tuple) else (opt.type,)
+                if float in types and isinstance(value, int) and not isinstance(value, bool):
+                    value = float(value)
+                if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+                    names = "、".join(t.__name__ for t in types)
+                    raise _err(source, f"options.{code}.{name}", f"取值 {value!r} 类型错误，应为 {names}")
+                vals.append((name, value))
+            out.append((code.upper(), tuple(vals)))
+        kw["options"] = tuple(out)
+    if "lexicons" in data:
+        lex = data["lexicons"]
+        if not isinstance(lex, list) or not all(isinstance(x, str) for x in lex):
+            raise _err(source, "lexicons", "应为词库文件路径的列表")
+        base = Path(root) if root else Path.cwd()
+        paths = []
+        for x in lex:
+            p = (base / x).resolve()
+            if not p.is_file():
+                raise _err(source, "lexicons", f"词库文件不存在：{x}")
+            paths.append(str(p))
+        kw["lexicons"] = tuple(paths)
+    if "profile" in data:
+        if data["profile"] not in PROFILES:
+            raise _err(source, "profile", f"取值 {data['profile']!r} 无效，应为 {'、'.join(PROFILES)}")
+        kw["profile"] = data["profile"]
+    if "fail-on" in data:
+        try:
+            kw["fail_on"] = Severity.parse(data["fail-on"])
+        except (ValueError, AttributeError):
+            raise _err(source, "fail-on", f"取值 {data['fail-on']!r} 无效，应为 error、warning 或 info") from None
+    for key, attr in (("exclude", "exclude"), ("boilerplate", "boilerplate")):
+        if key in data:
+            v = data[key]
+            if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                raise _err(source, key, "应为字符串列表")
+            kw[attr] = tuple(v)
+    for key in ("corpus", "baseline"):
+        if key in data:
+            if not isinstance(data[key], str):
+                raise _err(source, key, "应为字符串（路径或 URL）")
+            v = data[key]
+            if root and "://" not in v:
+                v = str((Path(root) / v).resolve())
+            kw[key] = v
+    if "jobs" in data:
+        if not isinstance(data["jobs"], int) or isinstance(data["jobs"], bool) or data["jobs"] < 1:
+            raise _err(source, "jobs", "应为正整数")
+        kw["jobs"] = data["jobs"]
+    return Config(**kw)
+
+
+def load_file(path: Path) -> Config | None:
+    """Config from one file, or None when a pyproject.toml has no [tool.govlint]."""
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: 不是合法的 TOML：{exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: 无法读取配置文件：{exc.strerror}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("govlint")
+        if table is None:
+            return None
+        return parse(table, f"{path} [tool.govlint]", str(path.parent))
+    return parse(data, str(path), str(path.parent))
+
+
+@lru_cache(maxsize=4)
+def _explicit(path: str) -> Config:
+    return load_file(Path(path)) or Config()
+
+
+@lru_cache(maxsize=256)
+def find_for_dir(directory: str) -> Config:
+    """The nearest config at or above ``directory`` (govlint.toml before pyproject.toml)."""
+    d = Path(directory).resolve()
+    for cand in [d, *d.parents]:
+        for name in ("govlint.toml", "pyproject.toml"):
+            f = cand / name
+            if f.is_file():
+                cfg = load_file(f)
+                if cfg is not None:
+                    return cfg
+    return Config()
+
+
+def for_path(path: str) -> Config:
+    """The config for a checked file; ``GOVLINT_CONFIG`` (set by ``--config``) replaces discovery."""
+    explicit = os.environ.get("GOVLINT_CONFIG")
+    if explicit:
+        return _explicit(explicit)
+    p = Path(path)
+    return find_for_dir(str(p.parent if not p.is_dir() else p))

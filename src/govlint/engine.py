@@ -1,0 +1,278 @@
+"""lint(document, config) → findings: rule selection, suppression, positions, ordering.
+
+Checking never prints. ``check_paths`` reads files (in parallel with ``jobs`` > 1) and
+returns one FileResult per input, bad inputs included as errors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from govlint import registry
+from govlint.config import Config, ConfigError
+from govlint.document import Document
+from govlint.finding import Finding, Related, Severity
+
+SELF_EVAL_TITLE = re.compile(r"绩效自评|自评报告|绩效评价报告|评价报告|绩效报告")
+SUPPRESS = re.compile(r"<!--\s*govlint:\s*(disable|enable|disable-next-line|disable-file)"
+                      r"(?:\s*=\s*([A-Za-z0-9_,\s]+?))?\s*-->")
+
+
+class Context:
+    """What a rule sees: the document, its options, the lexicons, and ``flag`` to report."""
+
+    def __init__(self, doc: Document, spec: registry.RuleSpec, config: Config, profile: str,
+                 shared: dict):
+        self.doc = doc
+        self.spec = spec
+        self.config = config
+        self.profile = profile
+        self.shared = shared          # per-document cache shared by all rules
+        self.base = 0                 # offsets given to flag() are relative to this
+        opts = {name: o.default for name, o in spec.options.items()}
+        opts.update(config.options_for(spec.code))
+        self.options = opts
+
+    @property
+    def lex(self):
+        from govlint import lexicon
+        return lexicon.load(self.config.lexicons)
+
+    def tokens(self):
+        return self.doc.tokens()
+
+    def flag(self, start: int, end: int, message: str, suggestion: str | None = None,
+             related=(), severity: Severity | None = None, data: dict | None = None) -> Finding:
+        return Finding(self.spec.code, severity or self.spec.severity, self.base + start, self.base + end,
+                       message, suggestion, tuple(related), self.doc.path, data=data or {})
+
+    def related(self, start: int, end: int, note: str | None = None, base: int | None = None) -> Related:
+        b = self.base if base is None else base
+        return Related(b + start, b + end, None, note)
+
+
+def detect_profile(doc: Document) -> str:
+    title = doc.title_text or "".join(p.text for p in doc.paragraphs[:3])
+    return "self-eval" if SELF_EVAL_TITLE.search(title) else "generic"
+
+
+def _suppressions(doc: Document):
+    """Per-line suppression from ``<!-- govlint: ... -->`` comment lines.
+
+    Returns (file-wide codes, list of (from_line, to_line, codes)). ``None`` in codes = all.
+    """
+    file_codes: set | None = set()
+    ranges = []
+    open_ranges: dict = {}
+    nlines = len(doc.line_starts)
+    for line, start in doc.comment_lines:
+        m = SUPPRESS.search(doc.line_text(line))
+        if not m:
+            continue
+        kind, codes = m.group(1), m.group(2)
+        codeset = frozenset(c.strip().upper() for c in codes.split(",") if c.strip()) if codes else None
+        if kind == "disable-file":
+            if codeset is None:
+                file_codes = None
+            elif file_codes is not None:
+                file_codes |= codeset
+        elif kind == "disable-next-line":
+            ranges.append((line + 1, line + 1, codeset))
+        elif kind == "disable":
+            open_ranges[codeset] = line
+        elif kind == "enable":
+            for key in list(open_ranges):
+                if codeset is None or key is None or key & (codeset or frozenset()):
+                    ranges.append((open_ranges.pop(key), line, key))
+    for key, begin in open_ranges.items():
+        ranges.append((begin, nlines, key))
+    return file_codes, ranges
+
+
+def _matches(code: str, codes) -> bool:
+    return codes is None or any(code.startswith(c) for c in codes)
+
+
+def fingerprint(doc: Document, f: Finding, seen: dict) -> str:
+    """Stable across insertions elsewhere: code + the flagged text + its sentence, numbered."""
+    span = doc.text[f.start:f.end]
+    p = doc.paragraph_at(f.start)
+    context = ""
+    if p is not None:
+        for s in p.sentences:
+            if s.start <= f.start < s.end or (f.start == f.end == s.end):
+                context = s.text
+                break
+        else:
+            context = p.text
+    key = f"{f.code}\x1f{span}\x1f{context}"
+    n = seen.get(key, 0)
+    seen[key] = n + 1
+    return hashlib.sha1(f"{key}\x1f{n}".encode("utf-8")).hexdigest()[:20]
+
+
+def excerpt(doc: Document, start: int, end: int) -> str:
+    p = doc.paragraph_at(start)
+    if p is None:
+        return doc.text[start:end]
+    return p.text
+
+
+def lint(doc: Document, config: Config | None = None, codes: set[str] | None = None,
+         extra: dict | None = None) -> list[Finding]:
+    """Run the selected rules on one document; findings sorted and positioned."""
+    config = config or Config()
+    rules = registry.all_rules()
+    enabled = codes if codes is not None else config.enabled_codes()
+    ignored = config.ignored_for_path(doc.path)
+    profile = config.profile if config.profile != "auto" else detect_profile(doc)
+    shared: dict = {"extra": extra if extra is not None else {}}
+    found: list[Finding] = []
+    for code in sorted(enabled):
+        spec = rules[code]
+        if ignored and _matches(code, ignored):
+            continue
+        if spec.profiles and profile not in spec.profiles:
+            continue
+        ctx = Context(doc, spec, config, profile, shared)
+        if spec.scope == "paragraph":
+            for p in doc.paragraphs:
+                ctx.base = p.start
+                found.extend(spec.func(p, ctx) or ())
+        else:
+            found.extend(spec.func(doc, ctx) or ())
+    file_codes, ranges = _suppressions(doc)
+    out = []
+    seen: dict = {}
+    for f in sorted(found, key=Finding.sort_key):
+        if file_codes is None or (file_codes and _matches(f.code, file_codes)):
+            continue
+        line = doc.line_col(f.start)[0]
+        if any(a <= line <= b and _matches(f.code, codes_) for a, b, codes_ in ranges):
+            continue
+        sev = config.severity_for(f.code) or f.severity
+        related = tuple(r if r.path is not None else
+                        Related(r.start, r.end, doc.path, r.note, doc.position(r.start, r.end),
+                                doc.text[r.start:r.end])
+                        for r in f.related)
+        f = f.with_(severity=sev, path=doc.path, position=doc.position(f.start, f.end),
+                    excerpt=excerpt(doc, f.start, f.end), related=related)
+        out.append(f.with_(fingerprint=fingerprint(doc, f, seen)))
+    return out
+
+
+# ----- files ------------------------------------------------------------------------------
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None
+    document: Document | None = None
+    extra: dict = field(default_factory=dict)   # copy ratio, table records, ...
+
+    @property
+    def title(self) -> str:
+        return self.document.title_text if self.document else ""
+
+
+class CollectError(Exception):
+    pass
+
+
+def collect(paths: list[str], exclude: tuple[str, ...] = ()) -> tuple[list[str], list[FileResult]]:
+    """Expand files and directories into report files; bad paths become error results."""
+    from govlint.readers import supported_suffixes
+    suffixes = set(supported_suffixes())
+    files: list[str] = []
+    errors: list[FileResult] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = []
+            for root, dirs, names in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("__pycache__", "node_modules"))
+                for name in sorted(names):
+                    if name.startswith((".", "~$")):
+                        continue
+                    fp = Path(root) / name
+                    if fp.suffix.lower() in suffixes and not _excluded(fp, exclude):
+                        found.append(str(fp))
+            if not found:
+                errors.append(FileResult(raw, error=f"目录中没有可检查的报告（支持：{'、'.join(sorted(suffixes))}）"))
+            files.extend(found)
+        else:
+            files.append(raw)
+    return files, errors
+
+
+def _excluded(path: Path, patterns) -> bool:
+    import fnmatch
+    s = str(path).replace("\\", "/")
+    return any(fnmatch.fnmatch(s, pat) or fnmatch.fnmatch(path.name, pat) or fnmatch.fnmatch(s, f"*/{pat}")
+               for pat in patterns)
+
+
+def lint_file(path: str, overrides: dict | None = None, codes: set[str] | None = None) -> FileResult:
+    """Read and lint one file with the config found for it plus command-line overrides."""
+    from govlint import config as cfgmod
+    from govlint.readers import InputError, read_path
+    try:
+        cfg = cfgmod.for_path(path).override(**(overrides or {}))
+    except ConfigError as exc:
+        return FileResult(path, error=str(exc))
+    try:
+        doc = read_path(path)
+    except InputError as exc:
+        return FileResult(path, error=str(exc))
+    return lint_document_result(doc, cfg, codes)
+
+
+def lint_document_result(doc: Document, cfg: Config, codes: set[str] | None = None) -> FileResult:
+    extra: dict = {}
+    findings = lint(doc, cfg, codes, extra)
+    return FileResult(doc.path, findings, None, doc, extra)
+
+
+def _lint_file_star(args):
+    path, overrides, codes = args
+    r = lint_file(path, overrides, codes)
+    r.document = None if r.document is None else _light(r.document)
+    return r
+
+
+def _light(doc: Document) -> Document:
+    """Documents cross process boundaries without their token cache."""
+    doc._tokens = None
+    return doc
+
+
+def check_files(files: list[str], overrides: dict | None = None, jobs: int = 1,
+                progress=None, codes: set[str] | None = None) -> list[FileResult]:
+    """Lint report files (in parallel when ``jobs`` > 1); results in input order."""
+    results: list[FileResult] = []
+    if jobs > 1 and len(files) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
+            for r in pool.map(_lint_file_star, [(f, overrides, codes) for f in files], chunksize=1):
+                results.append(r)
+                if progress:
+                    progress(r)
+    else:
+        for f in files:
+            r = lint_file(f, overrides, codes)
+            results.append(r)
+            if progress:
+                progress(r)
+    return results
+
+
+def check_paths(paths: list[str], overrides: dict | None = None, jobs: int = 1,
+                progress=None, codes: set[str] | None = None) -> list[FileResult]:
+    """Lint files and directories; bad paths come first as error results."""
+    files, errors = collect(paths, tuple((overrides or {}).get("exclude") or ()))
+    return errors + check_files(files, overrides, jobs, progress, codes)

@@ -1,0 +1,88 @@
+"""Severity, Related and Finding: the immutable records every rule produces."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+
+
+class Severity(enum.IntEnum):
+    """Three alert levels; only the order matters (info < warning < error)."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, value: str) -> "Severity":
+        try:
+            return cls[value.strip().upper()]
+        except (KeyError, AttributeError):
+            raise ValueError(f"unknown severity {value!r} (expected error, warning or info)") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @property
+    def zh(self) -> str:
+        return {1: "提示", 2: "警告", 3: "错误"}[int(self)]
+
+    @property
+    def sarif_level(self) -> str:
+        return {1: "note", 2: "warning", 3: "error"}[int(self)]
+
+
+@dataclass(frozen=True)
+class Position:
+    """1-based line/column range, columns in Unicode code points."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another place a finding points at: the copied paragraph, the figure it contradicts.
+
+    ``start``/``end`` are character offsets in ``path`` (``None`` = the checked document).
+    ``position`` is filled in by the engine for the checked document, or by the producer
+    for other documents (for example corpus matches).
+    """
+
+    start: int
+    end: int
+    path: str | None = None
+    note: str | None = None
+    position: Position | None = None
+    excerpt: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem at one place. Offsets are half-open character offsets into Document.text."""
+
+    code: str
+    severity: Severity
+    start: int
+    end: int
+    message: str
+    suggestion: str | None = None
+    related: tuple[Related, ...] = ()
+    path: str | None = None
+    position: Position | None = None
+    excerpt: str | None = None
+    fingerprint: str | None = None
+    data: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def with_(self, **changes) -> "Finding":
+        return replace(self, **changes)
+
+    @property
+    def family(self) -> str:
+        return "".join(ch for ch in self.code if ch.isalpha())
+
+    def sort_key(self):
+        return (self.start, self.end, self.code, self.message)

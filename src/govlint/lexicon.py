@@ -1,0 +1,98 @@
+"""Lexicons: word lists and tables in TOML files shipped inside the package.
+
+Every lexicon file has a ``[meta]`` table saying where its words come from. Users can
+extend them with ``lexicons = ["path/to/extra.toml"]`` in their configuration: lists are
+appended, tables are merged key by key.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+class LexiconError(Exception):
+    pass
+
+
+def lexicon_dir() -> Path:
+    """The directory holding the shipped lexicons (inside the wheel, or the checkout)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "lexicons"
+    if packaged.is_dir():
+        return packaged
+    checkout = here.parent.parent / "lexicons"
+    if checkout.is_dir():
+        return checkout
+    raise LexiconError("找不到词库目录 lexicons/（安装不完整）")
+
+
+def userdict_path() -> Path | None:
+    p = lexicon_dir() / "userdict.txt"
+    return p if p.exists() else None
+
+
+def _read(path: Path) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise LexiconError(f"{path}: 词库文件不存在") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise LexiconError(f"{path}: 词库文件不是合法的 TOML：{exc}") from None
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    out = dict(base)
+    for key, value in extra.items():
+        if key == "meta":
+            continue
+        if key in out and isinstance(out[key], list) and isinstance(value, list):
+            out[key] = out[key] + [v for v in value if v not in out[key]]
+        elif key in out and isinstance(out[key], dict) and isinstance(value, dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+class Lexicons:
+    """All lexicons by file stem: ``lex["vague"]["degree"]``."""
+
+    def __init__(self, extra_paths: tuple[str, ...] = ()):
+        self._data: dict[str, dict] = {}
+        for path in sorted(lexicon_dir().glob("*.toml")):
+            self._data[path.stem] = _read(path)
+        for extra in extra_paths:
+            path = Path(extra)
+            data = _read(path)
+            target = data.get("meta", {}).get("extends")
+            if not target:
+                raise LexiconError(f"{path}: 缺少 [meta] extends = \"<词库名>\"，无法确定要扩展哪个词库")
+            if target not in self._data:
+                raise LexiconError(f"{path}: 未知词库 {target!r}（可选：{', '.join(sorted(self._data))}）")
+            self._data[target] = _merge(self._data[target], data)
+
+    def __getitem__(self, name: str) -> dict:
+        try:
+            return self._data[name]
+        except KeyError:
+            raise LexiconError(f"未知词库 {name!r}") from None
+
+    def get(self, name: str, key: str, default=None):
+        return self._data.get(name, {}).get(key, default)
+
+    def names(self) -> list[str]:
+        return sorted(self._data)
+
+
+@lru_cache(maxsize=8)
+def load(extra_paths: tuple[str, ...] = ()) -> Lexicons:
+    """Load (once per process and set of extra paths)."""
+    return Lexicons(extra_paths)

@@ -1,0 +1,41 @@
+"""``--format json``: exactly one object ``{"findings": [...], "summary": {...}}``.
+
+The finding schema is a public contract: path, code, name, severity, line, column,
+end_line, end_column (1-based, columns in code points), start, end (character offsets),
+message, suggestion, related[{path, line, column, end_line, end_column, note, excerpt}],
+section, excerpt, fingerprint, data.
+"""
+
+from __future__ import annotations
+
+import json
+
+from govlint.output import summary
+
+
+def related_dict(r) -> dict:
+    pos = r.position
+    return {"path": r.path, "line": pos.line if pos else None, "column": pos.column if pos else None,
+            "end_line": pos.end_line if pos else None, "end_column": pos.end_column if pos else None,
+            "start": r.start, "end": r.end, "note": r.note, "excerpt": r.excerpt}
+
+
+def finding_dict(f, document=None) -> dict:
+    from govlint import registry
+    spec = registry.get(f.code)
+    pos = f.position
+    section = []
+    if document is not None:
+        section = document.section_at(f.start).path
+    return {
+        "path": f.path, "code": f.code, "name": spec.name if spec else None, "severity": f.severity.label,
+        "line": pos.line, "column": pos.column, "end_line": pos.end_line, "end_column": pos.end_column,
+        "start": f.start, "end": f.end, "message": f.message, "suggestion": f.suggestion,
+        "related": [related_dict(r) for r in f.related], "section": section, "excerpt": f.excerpt,
+        "fingerprint": f.fingerprint, "data": f.data,
+    }
+
+
+def render(results, **kw) -> str:
+    findings = [finding_dict(f, r.document) for r in results for f in r.findings]
+    return json.dumps({"findings": findings, "summary": summary(results)}, ensure_ascii=False, indent=2)

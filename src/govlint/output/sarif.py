@@ -1,0 +1,87 @@
+"""``--format sarif``: SARIF 2.1.0 with rule metadata from the registry.
+
+Columns are Unicode code points (``run.columnKind = "unicodeCodePoints"``); each result
+carries ``partialFingerprints["govlint/v1"]``, the same fingerprint baselines use.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from govlint import __version__, registry
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _uri(path: str) -> str:
+    p = Path(path)
+    if p.is_absolute():
+        try:
+            return p.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return p.as_uri()
+    return p.as_posix()
+
+
+def _region(pos, snippet=None) -> dict:
+    reg = {"startLine": pos.line, "startColumn": pos.column, "endLine": pos.end_line, "endColumn": pos.end_column}
+    if snippet:
+        reg["snippet"] = {"text": snippet}
+    return reg
+
+
+def rule_descriptor(spec) -> dict:
+    help_text = spec.doc
+    return {
+        "id": spec.code,
+        "name": spec.name,
+        "shortDescription": {"text": spec.summary},
+        "fullDescription": {"text": " ".join(spec.doc.split("\n\n")[1].split()) if "\n\n" in spec.doc else spec.summary},
+        "help": {"text": help_text, "markdown": f"**{spec.code} {spec.name}**\n\n{help_text}"},
+        "defaultConfiguration": {"level": spec.severity.sarif_level},
+        "properties": {"family": spec.family, "tags": [spec.family.lower()]},
+    }
+
+
+def render(results, **kw) -> str:
+    rules = registry.all_rules()
+    codes = sorted(rules)
+    index = {c: i for i, c in enumerate(codes)}
+    out_results = []
+    notes = []
+    for r in results:
+        if r.error:
+            notes.append({"level": "error", "message": {"text": f"{r.path}: {r.error}"},
+                          "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(r.path)}}}]})
+            continue
+        for f in r.findings:
+            msg = f.message + (f"（建议：{f.suggestion}）" if f.suggestion else "")
+            res = {
+                "ruleId": f.code,
+                "ruleIndex": index.get(f.code, -1),
+                "level": f.severity.sarif_level,
+                "message": {"text": msg},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(f.path)},
+                                                    "region": _region(f.position, r.document.text[f.start:f.end]
+                                                                      if r.document else None)}}],
+                "partialFingerprints": {"govlint/v1": f.fingerprint},
+            }
+            if f.related:
+                res["relatedLocations"] = [
+                    {"id": i + 1, "message": {"text": rel.note or "相关位置"},
+                     "physicalLocation": {"artifactLocation": {"uri": _uri(rel.path or f.path)},
+                                          **({"region": _region(rel.position)} if rel.position else {})}}
+                    for i, rel in enumerate(f.related)]
+            if f.suggestion:
+                res["properties"] = {"suggestion": f.suggestion}
+            out_results.append(res)
+    run = {
+        "tool": {"driver": {"name": "govlint", "version": __version__, "semanticVersion": __version__,
+                            "informationUri": "https://pypi.org/project/govlint/",
+                            "rules": [rule_descriptor(rules[c]) for c in codes]}},
+        "columnKind": "unicodeCodePoints",
+        "results": out_results,
+        "invocations": [{"executionSuccessful": not notes, "toolExecutionNotifications": notes}],
+    }
+    return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, ensure_ascii=False, indent=2)

@@ -1,0 +1,74 @@
+"""Word .docx via python-docx: body paragraphs and table cells in document order.
+
+The text is one line per paragraph, so a position's line is the paragraph's 1-based index
+(table cell paragraphs count, in order). Each line's origin is kept as a Block locator
+(``{"kind": "paragraph", "index": i}`` or ``{"kind": "cell", "table": t, "row": r,
+"col": c, "paragraph": k}``) for outputs that write back into Word.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from govlint.document import Block, Document
+from govlint.readers import InputError, reader
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def iter_blocks(doc):
+    """Yield (paragraph, locator) for body paragraphs and table cells in document order."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    body_index = 0
+    table_index = 0
+    for item in doc.iter_inner_content():
+        if isinstance(item, Paragraph):
+            yield item, {"kind": "paragraph", "index": body_index}
+            body_index += 1
+        elif isinstance(item, Table):
+            yield from _table_blocks(item, table_index)
+            table_index += 1
+
+
+def _table_blocks(table, t_index):
+    seen = set()
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row.cells):
+            key = id(cell._tc)
+            if key in seen:          # a merged cell repeats across the grid
+                continue
+            seen.add(key)
+            for k, para in enumerate(cell.paragraphs):
+                yield para, {"kind": "cell", "table": t_index, "row": r, "col": c, "paragraph": k}
+
+
+@reader(".docx")
+def read_docx(path: Path) -> Document:
+    try:
+        head = path.open("rb").read(8)
+    except OSError as exc:
+        raise InputError(f"无法读取文件：{exc.strerror}") from None
+    if head == OLE_MAGIC:
+        raise InputError("文档受密码保护，或是旧版 .doc 格式（请另存为未加密的 .docx）")
+    if not zipfile.is_zipfile(path):
+        raise InputError("文件已损坏或不是 Word 文档（.docx 应为 ZIP 格式）")
+    try:
+        import docx
+        d = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several kinds for broken packages
+        raise InputError(f"无法打开 Word 文档（文件可能已损坏）：{type(exc).__name__}") from None
+    parts: list[str] = []
+    blocks: list[Block] = []
+    pos = 0
+    for para, loc in iter_blocks(d):
+        t = para.text.replace("\r", " ").replace("\n", " ").replace("\x0b", " ")
+        blocks.append(Block(pos, pos + len(t), loc))
+        parts.append(t)
+        pos += len(t) + 1
+    text = "\n".join(parts)
+    if not text.strip():
+        raise InputError("Word 文档没有文字内容")
+    return Document(str(path), text, "docx", blocks=blocks)

@@ -1,0 +1,134 @@
+"""The rule registry: RuleSpec, the ``@rule`` decorator and the explicit list of rule modules.
+
+Registration is explicit: ``RULE_MODULES`` names every module that defines rules, and
+``all_rules()`` imports exactly those. A rule is a function ``check(target, ctx)`` that
+yields findings made with ``ctx.flag``; its docstring is its documentation (first line:
+what it does; a paragraph starting "Why:" says why it matters).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from govlint.finding import Severity
+
+RULE_MODULES = [
+    "govlint.rules.structure",
+    "govlint.rules.style",
+    "govlint.rules.duplication",
+    "govlint.rules.indicators",
+    "govlint.rules.funds",
+    "govlint.rules.numbers",
+    "govlint.rules.scoring",
+    "govlint.rules.table",
+    "govlint.rules.corpus_copy",
+]
+
+CODE_RE = re.compile(r"^[A-Z]{3,6}\d{3}$")
+
+FAMILY_NAMES = {
+    "STRUCT": "结构",
+    "STYLE": "格式与文风",
+    "DUP": "雷同与抄袭",
+    "IND": "绩效指标",
+    "FUND": "资金",
+    "NUM": "数字一致性",
+    "SCORE": "自评得分",
+}
+
+
+@dataclass(frozen=True)
+class Option:
+    default: Any
+    type: type | tuple
+    help: str
+
+
+@dataclass
+class RuleSpec:
+    code: str
+    name: str
+    severity: Severity
+    scope: str                      # "document" or "paragraph"
+    func: Callable
+    summary: str
+    doc: str
+    bad: list[str] = field(default_factory=list)
+    good: list[str] = field(default_factory=list)
+    options: dict[str, Option] = field(default_factory=dict)
+    needs: tuple[str, ...] = ()     # "tokens", "corpus", ...
+    profiles: tuple[str, ...] = ()  # empty: every profile
+    enabled_by_default: bool = True
+
+    @property
+    def family(self) -> str:
+        return "".join(ch for ch in self.code if ch.isalpha())
+
+    @property
+    def why(self) -> str:
+        m = re.search(r"Why:\s*(.+?)(?:\n\s*\n|\Z)", self.doc, re.S)
+        return " ".join(m.group(1).split()) if m else ""
+
+
+_REGISTRY: dict[str, RuleSpec] = {}
+_loaded = False
+
+
+def rule(*, code: str, name: str, severity: Severity = Severity.WARNING, scope: str = "document",
+         bad=(), good=(), options: dict[str, Option] | None = None, needs=(), profiles=(),
+         enabled_by_default: bool = True):
+    """Register a rule. ``bad``/``good`` are examples; ``⟦ ⟧`` in bad marks the span."""
+    if not CODE_RE.match(code):
+        raise ValueError(f"bad rule code {code!r}")
+    if scope not in ("document", "paragraph"):
+        raise ValueError(f"bad scope {scope!r}")
+
+    def deco(func):
+        doc = (func.__doc__ or "").strip()
+        if code in _REGISTRY and _REGISTRY[code].func is not func:
+            raise ValueError(f"rule code {code} registered twice")
+        summary = doc.splitlines()[0].strip() if doc else ""
+        _REGISTRY[code] = RuleSpec(code, name, severity, scope, func, summary, doc, list(bad), list(good),
+                                   dict(options or {}), tuple(needs), tuple(profiles), enabled_by_default)
+        return func
+
+    return deco
+
+
+def all_rules() -> dict[str, RuleSpec]:
+    """Every registered rule by code, in code order (imports the rule modules once)."""
+    global _loaded
+    if not _loaded:
+        for mod in RULE_MODULES:
+            try:
+                importlib.import_module(mod)
+            except ModuleNotFoundError as exc:
+                if exc.name != mod:
+                    raise
+        _loaded = True
+    return dict(sorted(_REGISTRY.items()))
+
+
+def get(code: str) -> RuleSpec | None:
+    return all_rules().get(code.upper())
+
+
+def select_codes(select: list[str] | None, ignore: list[str] | None, codes: list[str]) -> set[str]:
+    """Resolve select/ignore by code or prefix; the longest matching prefix wins."""
+
+    def best(code, prefixes):
+        hits = [p for p in prefixes if code.startswith(p)]
+        return max((len(p) for p in hits), default=-1)
+
+    sel = [s.upper() for s in (select if select is not None else ["ALL"])]
+    ign = [s.upper() for s in (ignore or [])]
+    out = set()
+    for code in codes:
+        s = max(best(code, [p for p in sel if p != "ALL"]), 0 if "ALL" in sel else -1)
+        i = best(code, ign)
+        if s >= 0 and s > i:
+            out.add(code)
+    return out

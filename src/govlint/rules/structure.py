@@ -1,0 +1,138 @@
+"""Structure rules: heading numbering, missing sections, empty sections."""
+
+from __future__ import annotations
+
+import re
+
+from govlint.document import LEVEL_STYLE, Document
+from govlint.finding import Severity
+from govlint.registry import Option, rule
+
+LEVEL_NAMES = {1: "一级", 2: "二级", 3: "三级", 4: "四级", 5: "五级"}
+
+
+def _marker_span(h):
+    return h.marker_start, h.marker_core_end
+
+
+@rule(code="STRUCT001", name="heading-numbering", severity=Severity.WARNING,
+      bad=["一、项目概况\n（一）基本情况\n⟦（2）⟧项目预算和绩效目标\n",
+           "四、绩效指标完成情况\n（一）产出指标\n⟦5、⟧绩效目标未完成原因和改进措施\n六、自评结果\n"],
+      good=["一、项目概况\n（一）基本情况\n（二）项目预算和绩效目标\n二、项目实施情况\n1.组织管理\n2.质量管理\n"])
+def heading_numbering(doc: Document, ctx):
+    """A heading's number does not follow its predecessor at the same level, or uses another level's style.
+
+    Official documents number headings 一、 / （一） / 1. / （1） (GB/T 9704-2012 §7.3.3),
+    and each level counts on from its predecessor. （2） after （一）, or 5、 among 四、 and 六、,
+    is read by reviewers as a careless draft. "1、" at the third level is a lesser finding:
+    GB/T 15834 puts "." after an Arabic ordinal.
+
+    Why: reviewers cite sections by number; a broken ladder makes the report hard to
+    reference and shows it was assembled from pieces without checking.
+    """
+    for parent in doc.root.walk():
+        prev_eff: dict[int, int] = {}
+        for sec in parent.children:
+            h = sec.heading
+            level = h.level
+            canonical = LEVEL_STYLE[level]
+            expected = prev_eff.get(level, 0) + 1
+            a, b = _marker_span(h)
+            written = doc.text[a:b]
+            if h.misstyled:
+                right = canonical.render(expected)
+                yield ctx.flag(a, b, f"{LEVEL_NAMES[level]}标题序号“{written}”用了{LEVEL_NAMES[h.style.level]}标题的写法，"
+                                     f"此处应为“{right}”",
+                               suggestion=right)
+                prev_eff[level] = expected
+                continue
+            if h.number != expected and not (h.number == 1):
+                right = h.style.render(expected) if h.style.canonical else canonical.render(expected)
+                what = "重复" if h.number == prev_eff.get(level) else "不连续"
+                yield ctx.flag(a, b, f"{LEVEL_NAMES[level]}标题序号{what}：“{written}”前一个同级序号是"
+                                     f"{prev_eff.get(level, 0)}，此处应为“{right}”",
+                               suggestion=right)
+            elif not h.style.canonical:
+                right = canonical.render(h.number)
+                yield ctx.flag(a, b, f"序次语“{written}”写法不规范：阿拉伯数字序号后应使用“.”，汉字序号后应使用“、”"
+                                     f"（GB/T 15834-2011）",
+                               suggestion=right, severity=Severity.INFO)
+            if h.trailing_mark:
+                yield ctx.flag(a, b, f"带括号的序次语“{written}”后不应再加“{h.trailing_mark}”（GB/T 15834-2011）",
+                               suggestion=written.rstrip("、.．，, "), severity=Severity.INFO)
+            prev_eff[level] = h.number
+
+
+def _families(lex):
+    return lex["outline"]["families"]
+
+
+def _match_family(title: str, fam: dict) -> bool:
+    return bool(re.search(fam["pattern"], title)) and not (fam.get("not") and re.search(fam["not"], title))
+
+
+@rule(code="STRUCT002", name="missing-section", severity=Severity.WARNING, profiles=("self-eval",),
+      bad=["⟦2023年度农村公路养护项目绩效自评报告⟧\n一、项目概况\n（一）项目基本情况\n本项目养护农村公路126公里。\n"
+           "二、绩效指标完成情况\n完成养护126公里，验收合格率100%。\n"],
+      good=["2023年度农村公路养护项目绩效自评报告\n一、项目概况\n养护农村公路126公里。\n二、项目资金使用情况\n"
+            "预算300万元，执行300万元。\n三、绩效指标完成情况\n完成养护126公里。\n四、存在的问题和改进措施\n无。\n"])
+def missing_section(doc: Document, ctx):
+    """A performance self-evaluation report lacks a section of the standard outline, or has them out of order.
+
+    The outlines in use (财预〔2020〕10号 and the provincial templates) all cover the
+    project overview, the funds, the indicator results, and the reasons for shortfalls
+    with the measures to take. Headings are matched by their wording, so the common
+    variants (项目概况 / 基本情况, 绩效指标完成情况 / 绩效实现情况, ...) are accepted.
+
+    Why: a missing part is the first thing a reviewer deducts for ("未按编写提纲撰写,
+    每缺失一项内容扣1分").
+    """
+    fams = _families(ctx.lex)
+    heads = [h for h in doc.headings if h.level <= 2]
+    anchor = doc.title or (doc.paragraphs[0] if doc.paragraphs else None)
+    if anchor is None:
+        return
+    first: dict[str, object] = {}
+    for h in heads:
+        for key, fam in fams.items():
+            if key not in first and _match_family(h.title, fam):
+                first[key] = h
+    for key, fam in fams.items():
+        if not fam.get("required"):
+            continue
+        if key in first:
+            continue
+        if any(alt in first for alt in fam.get("unless", [])):
+            continue
+        yield ctx.flag(anchor.start, anchor.end, f"绩效自评报告缺少“{fam['name']}”部分",
+                       suggestion=f"增加一节“{fam['example']}”，{fam['hint']}")
+    order = [k for k in ctx.lex["outline"]["order"] if k in first]
+    for earlier, later in zip(order, order[1:]):
+        he, hl = first[earlier], first[later]
+        if hl.paragraph.start < he.paragraph.start:
+            a, b = hl.paragraph.start, hl.paragraph.end
+            yield ctx.flag(a, b, f"章节顺序不当：“{fams[later]['name']}”出现在“{fams[earlier]['name']}”之前",
+                           suggestion=f"按标准提纲把“{fams[earlier]['name']}”放在“{fams[later]['name']}”之前",
+                           related=[ctx.related(he.paragraph.start, he.paragraph.end,
+                                                note=fams[earlier]["name"])])
+
+
+@rule(code="STRUCT003", name="empty-section", severity=Severity.WARNING,
+      options={"levels": Option(2, int, "check headings down to this level (1 = 一、 only)")},
+      bad=["七、绩效自评工作的经验、问题和建议\n部分指标有待细化。\n⟦八、其他需说明的问题⟧\n"],
+      good=["七、绩效自评工作的经验、问题和建议\n部分指标有待细化。\n八、其他需说明的问题\n无。\n"])
+def empty_section(doc: Document, ctx):
+    """A heading has no body before the next heading or the end of the document.
+
+    "无。" counts as content: it is the answer the templates ask for when there is nothing
+    to report. A heading followed only by its own sub-headings is not empty.
+
+    Why: an empty section looks unfinished; reviewers send the report back to fill it in.
+    """
+    max_level = ctx.options["levels"]
+    for sec in doc.sections:
+        if sec.level > max_level or not sec.is_empty():
+            continue
+        p = sec.heading.paragraph
+        yield ctx.flag(p.start, p.end, f"“{p.text.strip()}”下没有内容",
+                       suggestion="填写本节内容；确实没有需要说明的，写“无。”")

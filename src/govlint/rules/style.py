@@ -1,0 +1,139 @@
+"""Style rules: punctuation width, conversion leftovers and placeholders, stray whitespace."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from govlint.document import HAN, Document
+from govlint.finding import Severity
+from govlint.registry import rule
+
+FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_H = f"[{HAN}]"
+# a half-width point between Chinese characters (a space may follow it)
+POINT_BETWEEN_HAN = re.compile(f"(?<={_H})([,;:?!])(?=[ ]?[{HAN}“‘《（])")
+# half-width brackets whose content or surroundings are Chinese
+HALF_PARENS = re.compile(r"\(([^()\n]{1,60})\)")
+
+
+@rule(code="STYLE001", name="half-width-punctuation", severity=Severity.WARNING,
+      bad=["强化工程质量意识⟦,⟧加强施工现场管理。", "项目资金⟦(⟧中央补助资金⟦)⟧已全部到位。"],
+      good=["完成率为98.5%，较上年提高1.2个百分点。", "总投资1,250万元，工期为2023年3月至10月。",
+            "平台采用B/S架构(Browser/Server)部署。"])
+def half_width_punctuation(doc: Document, ctx):
+    """A half-width comma, colon, semicolon, question or exclamation mark, or bracket sits in Chinese text.
+
+    Numbers (1,250), times (9:30), decimals and Latin text keep their half-width marks.
+
+    Why: GB/T 15834-2011 asks for full-width punctuation in Chinese text; mixed widths read
+    as careless and break search and counting.
+    """
+    text = doc.text
+    for m in POINT_BETWEEN_HAN.finditer(text):
+        ch = m.group(1)
+        yield ctx.flag(m.start(1), m.end(1), f"中文语句中使用了半角标点“{ch}”", suggestion=FULL_WIDTH[ch])
+    for m in HALF_PARENS.finditer(text):
+        inner = m.group(1)
+        before = text[m.start() - 1] if m.start() > 0 else ""
+        after = text[m.end()] if m.end() < len(text) else ""
+        han_inside = re.search(_H, inner) is not None
+        han_around = bool(re.match(_H, before)) and bool(re.match(_H, after or "x"))
+        if not (han_inside or han_around):
+            continue
+        if re.fullmatch(r"[A-Za-z0-9 ./_+\-#&]+", inner) and not han_around:
+            continue
+        yield ctx.flag(m.start(), m.start() + 1, "中文语句中使用了半角括号“(”", suggestion="（")
+        yield ctx.flag(m.end() - 1, m.end(), "中文语句中使用了半角括号“)”", suggestion="）")
+
+
+@lru_cache(maxsize=8)
+def _leftover_patterns(items: tuple) -> list:
+    return [(re.compile(p), kind, msg, sugg) for p, kind, msg, sugg in items]
+
+
+@rule(code="STYLE002", name="leftovers-and-placeholders", severity=Severity.ERROR,
+      bad=["（三）⟦[bookmark: _GoBack]⟧项目资金实际使用情况分析", "⟦20XX⟧年度项目支出绩效自评报告",
+           "⟦2022年度专项（项目）资金绩效自评报告⟧", "项目单位：⟦【此处填写单位全称】⟧"],
+      good=["2022年度农村饮水安全巩固提升项目资金绩效自评报告", "单位成本为12×8米的标准间。",
+            "按照《XX县农田建设管理办法》编号规则登记。"])
+def leftovers(doc: Document, ctx):
+    """Word or conversion residue, or a template placeholder, is left in the report.
+
+    Residue: bookmarks such as ``[bookmark: _GoBack]``, field codes (HYPERLINK, PAGEREF,
+    MERGEFORMAT), heading anchors (_Toc…). Placeholders: XX, ××, 20XX, 【此处填写…】, a
+    blank date "年 月 日", and a title that still says 专项（项目） instead of the project's name.
+
+    Why: leftovers show the text was never proofread; a placeholder in the title means the
+    report does not even say which project it evaluates.
+    """
+    lex = ctx.lex["leftovers"]
+    items = tuple((p["pattern"], p["kind"], p["message"], p.get("suggestion")) for p in lex["patterns"])
+    title_items = tuple((p["pattern"], p["kind"], p["message"], p.get("suggestion")) for p in lex["title_patterns"])
+    text = doc.text
+    spans = []
+    for rx, kind, msg, sugg in _leftover_patterns(items):
+        for m in rx.finditer(text):
+            if any(a <= m.start() < b for a, b in spans):
+                continue
+            # Placeholders inside 《》 titles of other documents are quoted, not ours.
+            if kind == "placeholder" and _inside_book_title(text, m.start()):
+                continue
+            spans.append((m.start(), m.end()))
+            yield ctx.flag(m.start(), m.end(), msg.format(text=m.group(0)), suggestion=sugg)
+    if doc.title is not None:
+        t = doc.title
+        for rx, kind, msg, sugg in _leftover_patterns(title_items):
+            m = rx.search(t.text)
+            if m and not any(a <= t.start + m.start() < b for a, b in spans):
+                yield ctx.flag(t.start, t.end, msg.format(text=m.group(0)), suggestion=sugg)
+
+
+def _inside_book_title(text: str, pos: int) -> bool:
+    left = text.rfind("《", max(0, pos - 60), pos)
+    if left < 0:
+        return False
+    close = text.find("》", left, pos)
+    return close < 0 and "》" in text[pos:pos + 60]
+
+
+SPACE_BEFORE_PUNCT = re.compile(r"(?<=\S)([ \t\u3000]+)(?=[、，。；：！？）》”])")
+SPACE_AFTER_PUNCT = re.compile(f"(?<=[，。；：、！？])([ \\t\\u3000]+)(?={_H})")
+SPACE_BETWEEN_HAN = re.compile(f"(?<={_H})([ \\u3000]+)(?={_H})")
+TAB_INSIDE = re.compile(r"(?<=\S)(\t+)(?=\S)")
+
+
+@rule(code="STYLE004", name="stray-whitespace", severity=Severity.WARNING,
+      bad=["2⟦ ⟧、进一步加强资金的使用管理。", "项目资金已全部⟦ ⟧到位。", "资金到位率100%，⟦  ⟧执行率98%。"],
+      good=["项目总投资2,150万元（含中央补助1,000万元）。", "2023年10月 Windows 系统升级完成。",
+            "（二） 项目绩效目标"])
+def stray_whitespace(doc: Document, ctx):
+    """A space or tab stands inside Chinese text: before 、，。, after a Chinese point, or between characters.
+
+    Spaces around Latin words and numbers are left alone, as is the space some templates
+    put after a heading number. PDF text layers insert spaces of their own, so spaces
+    between characters are not checked in PDFs.
+
+    Why: stray spaces come from manual alignment or pasted text; they break search and
+    look careless in print.
+    """
+    text = doc.text
+    skip_between = doc.kind == "pdf"
+    # the space some templates put after a heading number is left alone
+    after_marker = {h.paragraph.index: (h.marker_core_end, h.marker_end) for h in doc.headings}
+    for p in doc.paragraphs:
+        ptext = p.text
+        gap = after_marker.get(p.index, (-1, -1))
+        compact = re.sub(r"\s", "", ptext)
+        seen = set()
+        checks = [(SPACE_BEFORE_PUNCT, "标点前有多余的空格"), (SPACE_AFTER_PUNCT, "标点后有多余的空格"),
+                  (TAB_INSIDE, "行内有制表符")]
+        if not skip_between and len(compact) > 8:
+            checks.append((SPACE_BETWEEN_HAN, "汉字之间有多余的空格"))
+        for rx, what in checks:
+            for m in rx.finditer(ptext):
+                a, b = p.start + m.start(1), p.start + m.end(1)
+                if gap[0] <= a < gap[1] or a in seen:
+                    continue
+                seen.add(a)
+                yield ctx.flag(a, b, what, suggestion="删除空白")
