@@ -139,12 +139,14 @@ def lint(doc: Document, config: Config | None = None, codes: set[str] | None = N
         if spec.profiles and profile not in spec.profiles:
             continue
         ctx = Context(doc, spec, config, profile, shared)
-        if spec.scope == "paragraph":
-            for p in doc.paragraphs:
-                ctx.base = p.start
-                found.extend(spec.func(p, ctx) or ())
-        else:
-            found.extend(spec.func(doc, ctx) or ())
+        for scope, func in [(spec.scope, spec.func), *spec.extra_checks]:
+            if scope == "paragraph":
+                for p in doc.paragraphs:
+                    ctx.base = p.start
+                    found.extend(func(p, ctx) or ())
+                ctx.base = 0
+            else:
+                found.extend(func(doc, ctx) or ())
     file_codes, ranges = _suppressions(doc)
     out = []
     seen: dict = {}

@@ -23,6 +23,7 @@ RULE_MODULES = [
     "govlint.rules.funds",
     "govlint.rules.numbers",
     "govlint.rules.scoring",
+    "govlint.rules.reasons",
     "govlint.rules.table",
     "govlint.rules.corpus_copy",
 ]
@@ -62,6 +63,7 @@ class RuleSpec:
     needs: tuple[str, ...] = ()     # "tokens", "corpus", ...
     profiles: tuple[str, ...] = ()  # empty: every profile
     enabled_by_default: bool = True
+    extra_checks: list = field(default_factory=list)   # (scope, func) added with @also
 
     @property
     def family(self) -> str:
@@ -93,6 +95,25 @@ def rule(*, code: str, name: str, severity: Severity = Severity.WARNING, scope: 
         summary = doc.splitlines()[0].strip() if doc else ""
         _REGISTRY[code] = RuleSpec(code, name, severity, scope, func, summary, doc, list(bad), list(good),
                                    dict(options or {}), tuple(needs), tuple(profiles), enabled_by_default)
+        return func
+
+    return deco
+
+
+def also(code: str, scope: str = "document"):
+    """Attach another check function to an already registered rule code.
+
+    Used when a second module checks the same problem in another form (the indicator
+    table checks IND001 on rows, the narrative rule on sentences): one code, one
+    documentation, several checkers. The rule's module must be imported first.
+    """
+
+    def deco(func):
+        spec = _REGISTRY.get(code)
+        if spec is None:
+            raise ValueError(f"@also({code!r}): rule not registered yet (import its module first)")
+        if all(f is not func for _, f in spec.extra_checks):
+            spec.extra_checks.append((scope, func))
         return func
 
     return deco
