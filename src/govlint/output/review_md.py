@@ -1,0 +1,70 @@
+"""Review comment list (审核意见表) as Markdown: summary tables, then numbered comments."""
+
+from __future__ import annotations
+
+import re
+
+from govlint.output import review_model as rm
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def esc(s: str) -> str:
+    """Escape Markdown/HTML-significant characters; newlines become spaces."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(s).split("\n")))
+
+
+def _table(header, rows) -> list[str]:
+    out = ["| " + " | ".join(esc(h) for h in header) + " |",
+           "|" + "|".join("---" for _ in header) + "|"]
+    out += ["| " + " | ".join(esc(v) for v in row) + " |" for row in rows]
+    return out
+
+
+def _document(d: rm.DocReview, level: int, prefix: str = "") -> list[str]:
+    heading = "#" * level
+    out = [f"{heading} {prefix}{esc(d.display_title)}", ""]
+    out += [f"- 文件：{esc(d.path)}", f"- 标题：{esc(d.title or '（未识别）')}", ""]
+    out += [f"{heading}# 问题汇总", ""]
+    out += _table(["项目", "数量"], rm.summary_rows(d)[2:])
+    out.append("")
+    out += [f"{heading}# 审核意见", ""]
+    if not d.comments:
+        out += ["未发现问题。", ""]
+        return out
+    for c in d.comments:
+        out.append(f"{c.number}. **【{c.severity.zh}】{c.code}** {esc(c.rule_name)}")
+        out.append(f"   - 位置：{esc(c.location)}")
+        marked = esc(c.before) + "【**" + esc(c.span or "‸") + "**】" + esc(c.after)
+        out.append(f"   - 原文：{marked}")
+        out.append(f"   - 问题：{esc(c.message)}")
+        out.append(f"   - 修改建议：{esc(c.suggestion) if c.suggestion else '—'}")
+        out.append(f"   - 严重程度：{c.severity.zh}")
+        out.append(f"   - 规则：`{c.code}` {esc(c.rule_name)}")
+        for s in c.sources:
+            note = f"（{esc(s.note)}）" if s.note else ""
+            out.append(f"   - 重复来源：{esc(s.where)}{note}：{esc(s.excerpt)}")
+    out.append("")
+    return out
+
+
+def render_review(review: rm.Review) -> str:
+    out = ["# 审核意见表", ""]
+    if review.batch:
+        out += ["## 总览", ""]
+        out += _table(rm.overview_columns(review), rm.overview_rows(review))
+        out.append("")
+        if review.errors:
+            out += ["无法读取的文件：", ""]
+            out += [f"- {esc(p)}：{esc(m)}" for p, m in review.errors]
+            out.append("")
+        for d in review.documents:
+            out += _document(d, 2, f"{d.index}. ")
+    else:
+        for d in review.documents:
+            out += _document(d, 2)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def render(results, **kw) -> str:
+    return render_review(rm.build(results))
