@@ -1,0 +1,229 @@
+"""Quantities in report prose: money, rates, counts, areas and lengths, with character spans.
+
+``find_quantities(text)`` returns every quantity it recognises, in text order; the
+``find_money`` / ``find_rates`` / ``find_counts`` / ``find_areas`` helpers filter by kind.
+Spans are half-open offsets into the string given (add a paragraph's ``start`` to get
+document offsets).
+
+Numbers may be written
+- in Arabic digits, full-width digits included, with 千分撇 ("1,250.5万元");
+- in Chinese numerals ("三百万元", "百分之九十", "十七栋"), parsed with cn2an.
+
+Each ``Quantity`` has ``number`` (as written, before the 万/亿 multiplier) and ``value``
+in the kind's base unit:
+
+==========  =========  ==============================================================
+kind        base unit  written units
+==========  =========  ==============================================================
+money       元          元, 万元, 亿元 (and 千元)
+rate        %          98.5%, 百分之九十, ‰ (converted: 5‰ = 0.5%)
+points      百分点       3.2个百分点 (a difference of rates, not a rate)
+count       1          个, 栋, 人, 户 … (``COUNT_UNITS``); 万/亿 multipliers: 1.2万人
+area        平方米       平方米, ㎡, m², 万平方米, 亩 (666.67 m²), 万亩, 公顷, 平方公里
+length      米          米, 延米, 公里, 千米, km
+==========  =========  ==============================================================
+
+Time units (年, 月, 天) are not counts and are not returned. Identifiers such as "1#" or
+"G4" are not quantities. Chinese numerals need a unit; a lone "一元" (一元化) is skipped,
+and a one-character numeral before a count unit ("一个") is kept but marked
+``chinese=True`` so callers can ignore it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# --- units -------------------------------------------------------------------------------
+
+MONEY_UNITS = {"亿元": 1e8, "万元": 1e4, "千元": 1e3, "元": 1.0}
+AREA_UNITS = {"平方公里": 1e6, "km²": 1e6, "km2": 1e6, "万平方米": 1e4, "万㎡": 1e4,
+              "平方米": 1.0, "㎡": 1.0, "m²": 1.0, "m2": 1.0, "万亩": 1e4 * 10000 / 15,
+              "亩": 10000 / 15, "公顷": 1e4, "hm²": 1e4, "hm2": 1e4}
+LENGTH_UNITS = {"公里": 1000.0, "千米": 1000.0, "km": 1000.0, "延米": 1.0, "米": 1.0}
+# Count units (RULEBOOK §3.2). Longest first when matching, so 人次 wins over 人.
+COUNT_UNITS = ("个村", "个乡镇", "个工作日", "人次", "户次", "场次", "个", "项", "件", "份", "套",
+               "台", "辆", "座", "栋", "幢", "间", "处", "所", "家", "户", "人", "名", "例", "头",
+               "只", "株", "棵", "本", "册", "种", "批", "场", "次", "篇", "部", "块", "盏", "条",
+               "段", "宗", "张", "起", "支", "床", "所", "公顷次", "亩次")
+KIND_UNITS = {"money": MONEY_UNITS, "area": AREA_UNITS, "length": LENGTH_UNITS}
+BASE_UNIT = {"money": "元", "rate": "%", "points": "百分点", "count": "", "area": "平方米", "length": "米"}
+
+# --- numbers -------------------------------------------------------------------------------
+
+_FW = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+ARABIC = r"(?<![A-Za-z0-9.#/\-,_])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?![\d#])"
+CN_DIGIT = "零〇一二两三四五六七八九"
+CN_NUM = f"[{CN_DIGIT}十][{CN_DIGIT}十百千万亿]*?(?:点[{CN_DIGIT}]+)?"      # lazy: a unit follows
+CN_NUM_GREEDY = f"[{CN_DIGIT}十][{CN_DIGIT}十百千]*(?:点[{CN_DIGIT}]+)?"
+_CN_CHARS = f"{CN_DIGIT}十百千万亿点"
+
+
+def normalize_digits(text: str) -> str:
+    """Full-width digits, point and comma to ASCII; the length is unchanged."""
+    return text.translate(_FW)
+
+
+def parse_number(s: str) -> float | None:
+    """'1,250.5' → 1250.5, '３００' → 300, '三百' → 300, '一千二百五十点五' → 1250.5; else None."""
+    s = normalize_digits(s.strip())
+    if not s:
+        return None
+    if re.fullmatch(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", s):
+        return float(s.replace(",", ""))
+    if re.fullmatch(f"[{_CN_CHARS}]+", s):
+        try:
+            import cn2an
+            return float(cn2an.cn2an(s, "strict"))
+        except Exception:
+            try:
+                import cn2an
+                return float(cn2an.cn2an(s, "smart"))
+            except Exception:
+                return None
+    return None
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One quantity found in text. ``value`` is in the base unit of ``kind``."""
+
+    kind: str          # money, rate, points, count, area, length
+    value: float       # in BASE_UNIT[kind] (元, %, 平方米, 米, or the count itself)
+    number: float      # the number as written (before 万/亿 and unit conversion)
+    unit: str          # the unit as written ("万元", "%", "栋", "亩")
+    start: int
+    end: int
+    text: str
+    chinese: bool = False   # written in Chinese numerals
+
+    def to(self, unit: str) -> float:
+        """The value in another unit of the same kind: ``q.to("万元")``, ``q.to("亩")``."""
+        table = KIND_UNITS.get(self.kind)
+        if table is None or unit not in table:
+            raise ValueError(f"cannot express {self.kind} in {unit!r}")
+        return self.value / table[unit]
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.start, self.end
+
+
+def _alt(units) -> str:
+    return "|".join(re.escape(u) for u in sorted(set(units), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _patterns():
+    num = f"(?P<num>{ARABIC})"
+    cn = f"(?P<cn>(?<![{_CN_CHARS}第]){CN_NUM})"
+    sp = r"[ \u3000]?"
+    money = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>{_alt(MONEY_UNITS)})")
+    rate = re.compile(f"{num}{sp}(?P<unit>[%％‰])|百分之(?P<pct>{CN_NUM_GREEDY}|\\d+(?:\\.\\d+)?)")
+    points = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>个百分点|百分点)")
+    area = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>{_alt(AREA_UNITS)})(?![A-Za-z\\d])")
+    length = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>{_alt(LENGTH_UNITS)})(?![A-Za-z\\d²])")
+    count = re.compile(f"(?:{num}|{cn}){sp}(?P<mult>[万亿])?(?P<unit>{_alt(COUNT_UNITS)})")
+    return {"money": money, "rate": rate, "points": points, "area": area, "length": length,
+            "count": count}
+
+
+def _number(m) -> tuple[float | None, bool]:
+    if m.groupdict().get("num"):
+        return parse_number(m.group("num")), False
+    if m.groupdict().get("cn"):
+        return parse_number(m.group("cn")), True
+    return None, False
+
+
+def find_quantities(text: str, kinds=None) -> list[Quantity]:
+    """All quantities in ``text`` (optionally only ``kinds``), in order, spans not overlapping.
+
+    When two patterns claim the same characters the earlier and longer one wins, and the
+    kinds are tried in the order money, rate, points, area, length, count (so "平方米" is an
+    area, never a length in 米).
+    """
+    norm = normalize_digits(text)
+    pats = _patterns()
+    found: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+    for kind in ("money", "points", "rate", "area", "length", "count"):
+        for m in pats[kind].finditer(norm):
+            a, b = m.start(), m.end()
+            if any(a < e and s < b for s, e in taken):
+                continue
+            if kind == "rate" and m.group("pct") is not None:
+                number, chinese = parse_number(m.group("pct")), not re.match(r"\d", m.group("pct"))
+                unit = "%"
+            else:
+                number, chinese = _number(m)
+                unit = m.group("unit")
+            if number is None:
+                continue
+            if chinese:
+                cn = m.group("cn") if m.groupdict().get("cn") else ""
+                # 一元化, 二元结构: a bare one-character numeral before 元 is a word, not money
+                if kind == "money" and unit == "元" and len(cn) == 1:
+                    continue
+            if kind == "money":
+                value = number * MONEY_UNITS[unit]
+            elif kind == "rate":
+                value = number / 10 if unit == "‰" else number
+                unit = "%" if unit == "％" else unit
+            elif kind == "points":
+                value = number
+            elif kind == "count":
+                mult = {"万": 1e4, "亿": 1e8}.get(m.group("mult") or "", 1)
+                value = number * mult
+                if m.group("mult"):
+                    unit = m.group("mult") + unit
+            else:
+                value = number * KIND_UNITS[kind][unit]
+            found.append(Quantity(kind, value, number, unit, a, b, text[a:b], chinese))
+            taken.append((a, b))
+    found.sort(key=lambda q: q.start)
+    if kinds is not None:
+        kinds = {kinds} if isinstance(kinds, str) else set(kinds)
+        found = [q for q in found if q.kind in kinds]
+    return found
+
+
+def find_money(text: str) -> list[Quantity]:
+    return find_quantities(text, "money")
+
+
+def find_rates(text: str) -> list[Quantity]:
+    return find_quantities(text, "rate")
+
+
+def find_counts(text: str, unit: str | None = None, arabic_only: bool = False) -> list[Quantity]:
+    """Counts, optionally of one unit ("栋") and only those written in Arabic digits."""
+    out = find_quantities(text, "count")
+    if unit is not None:
+        out = [q for q in out if q.unit == unit]
+    if arabic_only:
+        out = [q for q in out if not q.chinese]
+    return out
+
+
+def find_areas(text: str) -> list[Quantity]:
+    return find_quantities(text, "area")
+
+
+def decimals(q: Quantity) -> int:
+    """How many decimals the number was written with ("712.42万元" → 2)."""
+    m = re.search(r"\.(\d+)", normalize_digits(q.text))
+    return len(m.group(1)) if m else 0
+
+
+def fmt(x: float, places: int = 2) -> str:
+    """A number for messages: at most ``places`` decimals, trailing zeros dropped."""
+    s = f"{x:,.{places}f}".replace(",", "")
+    return s.rstrip("0").rstrip(".") if "." in s else s
+
+
+def money_wan(q_or_value) -> str:
+    """Money for messages, in 万元: '712.42万元'."""
+    v = q_or_value.value if isinstance(q_or_value, Quantity) else q_or_value
+    return f"{fmt(v / 1e4, 4)}万元"
