@@ -404,6 +404,7 @@ class Document:
         seen_l1 = False
         l2_in_current_l1 = False
         l3_open = False  # a level-3 item since the last level-1/2 heading
+        l4_open = False  # a （1） list since the last level-1/2/3 heading
         for h in self.headings:
             level = h.style.level
             title_len = len(h.paragraph.doc.text[h.marker_end:h.title_end].strip())
@@ -411,22 +412,26 @@ class Document:
                     and h.number == last_number[1] + 1 and h.number != last_number[3] + 1
                     and not h.has_inline_body and title_len <= 40):
                 level, h.misstyled = 1, True
-            elif h.style.key == "ar-paren" and l2_in_current_l1 and not l3_open:
-                level, h.misstyled = 2, True
+            elif h.style.key == "ar-paren" and l2_in_current_l1 and not l3_open and not l4_open:
+                if h.number == 1:
+                    l4_open = True    # （1） opens a sub-list under the current （一）
+                else:
+                    level, h.misstyled = 2, True
             h.level = level
             if level == 1:
                 seen_l1 = True
                 l2_in_current_l1 = False
-                l3_open = False
+                l3_open = l4_open = False
                 last_number[1] = h.number if not h.misstyled else last_number[1] + 1
                 last_number[2] = last_number[3] = last_number[4] = last_number[5] = 0
             elif level == 2:
                 l2_in_current_l1 = True
-                l3_open = False
+                l3_open = l4_open = False
                 last_number[2] = h.number
                 last_number[3] = last_number[4] = last_number[5] = 0
             elif level == 3:
                 l3_open = True
+                l4_open = False
                 last_number[3] = h.number
                 last_number[4] = last_number[5] = 0
             else:

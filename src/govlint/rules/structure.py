@@ -17,7 +17,7 @@ def _marker_span(h):
 
 @rule(code="STRUCT001", name="heading-numbering", severity=Severity.WARNING,
       bad=["一、项目概况\n（一）基本情况\n⟦（2）⟧项目预算和绩效目标\n",
-           "四、绩效指标完成情况\n（一）产出指标\n⟦5、⟧绩效目标未完成原因和改进措施\n六、自评结果\n"],
+           "三、资金使用情况\n四、绩效指标完成情况\n（一）产出指标\n⟦5、⟧绩效目标未完成原因和改进措施\n六、自评结果\n"],
       good=["一、项目概况\n（一）基本情况\n（二）项目预算和绩效目标\n二、项目实施情况\n1.组织管理\n2.质量管理\n"])
 def heading_numbering(doc: Document, ctx):
     """A heading's number does not follow its predecessor at the same level, or uses another level's style.
@@ -32,6 +32,7 @@ def heading_numbering(doc: Document, ctx):
     """
     for parent in doc.root.walk():
         prev_eff: dict[int, int] = {}
+        prev_sec: dict = {}
         for sec in parent.children:
             h = sec.heading
             level = h.level
@@ -45,8 +46,13 @@ def heading_numbering(doc: Document, ctx):
                                      f"此处应为“{right}”",
                                suggestion=right)
                 prev_eff[level] = expected
+                prev_sec[level] = sec
                 continue
-            if h.number != expected and not (h.number == 1):
+            first = level not in prev_eff
+            # The first sibling may start anywhere (excerpts, appendices); a new list may restart at 1;
+            # and a run of bare numbered lines (a table flattened to text) is not a heading ladder.
+            real = not _bare(sec) and prev_sec.get(level) is not None and not _bare(prev_sec[level])
+            if h.number != expected and not first and h.number != 1 and real:
                 right = h.style.render(expected) if h.style.canonical else canonical.render(expected)
                 what = "重复" if h.number == prev_eff.get(level) else "不连续"
                 yield ctx.flag(a, b, f"{LEVEL_NAMES[level]}标题序号{what}：“{written}”前一个同级序号是"
@@ -61,6 +67,15 @@ def heading_numbering(doc: Document, ctx):
                 yield ctx.flag(a, b, f"带括号的序次语“{written}”后不应再加“{h.trailing_mark}”（GB/T 15834-2011）",
                                suggestion=written.rstrip("、.．，, "), severity=Severity.INFO)
             prev_eff[level] = h.number
+            prev_sec[level] = sec
+
+
+def _bare(sec) -> bool:
+    """A numbered line with nothing under it and no sentence in it (a flattened table row)."""
+    if not sec.is_empty():
+        return False
+    title = sec.heading.paragraph.doc.text[sec.heading.marker_end:sec.heading.paragraph.end]
+    return len(title) <= 20 and not any(ch in title for ch in "，。；,;")
 
 
 def _families(lex):
@@ -72,7 +87,7 @@ def _match_family(title: str, fam: dict) -> bool:
 
 
 @rule(code="STRUCT002", name="missing-section", severity=Severity.WARNING, profiles=("self-eval",),
-      bad=["⟦2023年度农村公路养护项目绩效自评报告⟧\n一、项目概况\n（一）项目基本情况\n本项目养护农村公路126公里。\n"
+      bad=["⟦⟦2023年度农村公路养护项目绩效自评报告⟧⟧\n一、项目概况\n（一）项目基本情况\n本项目养护农村公路126公里。\n"
            "二、绩效指标完成情况\n完成养护126公里，验收合格率100%。\n"],
       good=["2023年度农村公路养护项目绩效自评报告\n一、项目概况\n养护农村公路126公里。\n二、项目资金使用情况\n"
             "预算300万元，执行300万元。\n三、绩效指标完成情况\n完成养护126公里。\n四、存在的问题和改进措施\n无。\n"])
@@ -133,6 +148,16 @@ def empty_section(doc: Document, ctx):
     for sec in doc.sections:
         if sec.level > max_level or not sec.is_empty():
             continue
+        title = doc.text[sec.heading.marker_end:sec.heading.paragraph.end].strip()
+        # list items ("（三）保藏方案合理；") carry their content in the line itself
+        if len(title) > 30 or not title or title[-1:] in "；;，,：:" or "，" in title or "," in title:
+            continue
+        # a heading names a part of the report; a clause ("可以免购国家重点建设债券。") does not
+        if not re.search(f"(?:{'|'.join(ctx.lex['outline']['heading_nouns'])})[。.]?$", title):
+            continue
+        siblings = [s for s in (sec.parent.children if sec.parent else []) if s.level == sec.level]
+        if sum(1 for s in siblings if not s.is_empty()) * 2 < len(siblings):
+            continue  # a run of bare numbered lines is a list or a flattened table, not sections
         p = sec.heading.paragraph
         yield ctx.flag(p.start, p.end, f"“{p.text.strip()}”下没有内容",
                        suggestion="填写本节内容；确实没有需要说明的，写“无。”")

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from govlint.document import HAN, Document
 from govlint.finding import Severity
-from govlint.registry import rule
+from govlint.registry import Option, rule
 
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _H = f"[{HAN}]"
@@ -18,6 +18,8 @@ HALF_PARENS = re.compile(r"\(([^()\n]{1,60})\)")
 
 
 @rule(code="STYLE001", name="half-width-punctuation", severity=Severity.WARNING,
+      options={"collapse_after": Option(5, int, "report a document that never uses the full-width form "
+                                                 "once, when it has at least this many half-width marks")},
       bad=["强化工程质量意识⟦,⟧加强施工现场管理。", "项目资金⟦(⟧中央补助资金⟦)⟧已全部到位。"],
       good=["完成率为98.5%，较上年提高1.2个百分点。", "总投资1,250万元，工期为2023年3月至10月。",
             "平台采用B/S架构(Browser/Server)部署。"])
@@ -30,21 +32,34 @@ def half_width_punctuation(doc: Document, ctx):
     as careless and break search and counting.
     """
     text = doc.text
+    hits: list[tuple[int, int, str]] = []
     for m in POINT_BETWEEN_HAN.finditer(text):
-        ch = m.group(1)
-        yield ctx.flag(m.start(1), m.end(1), f"中文语句中使用了半角标点“{ch}”", suggestion=FULL_WIDTH[ch])
+        hits.append((m.start(1), m.end(1), m.group(1)))
     for m in HALF_PARENS.finditer(text):
-        inner = m.group(1)
-        before = text[m.start() - 1] if m.start() > 0 else ""
-        after = text[m.end()] if m.end() < len(text) else ""
-        han_inside = re.search(_H, inner) is not None
-        han_around = bool(re.match(_H, before)) and bool(re.match(_H, after or "x"))
-        if not (han_inside or han_around):
+        # Latin or numeric content keeps half-width brackets: (Browser/Server), (2023)
+        if not re.search(_H, m.group(1)):
             continue
-        if re.fullmatch(r"[A-Za-z0-9 ./_+\-#&]+", inner) and not han_around:
+        hits.append((m.start(), m.start() + 1, "("))
+        hits.append((m.end() - 1, m.end(), ")"))
+    by_mark: dict[str, list] = {}
+    for a, b, ch in sorted(hits):
+        by_mark.setdefault(PAIRS.get(ch, ch), []).append((a, b, ch))
+    for key, group in sorted(by_mark.items(), key=lambda kv: kv[1][0][0]):
+        full = FULL_WIDTH[key]
+        # A document that never uses the full-width form was typed (or converted) that way
+        # throughout: one finding for the whole document, not hundreds.
+        if len(group) >= ctx.options["collapse_after"] and full not in text:
+            a, b, ch = group[0]
+            yield ctx.flag(a, b, f"全文的“{full}”均写成半角“{key}”（共{len(group)}处），可能是转换或输入法所致",
+                           suggestion=f"将全文中文语句里的“{key}”统一替换为“{full}”",
+                           data={"count": len(group)})
             continue
-        yield ctx.flag(m.start(), m.start() + 1, "中文语句中使用了半角括号“(”", suggestion="（")
-        yield ctx.flag(m.end() - 1, m.end(), "中文语句中使用了半角括号“)”", suggestion="）")
+        for a, b, ch in group:
+            what = "括号" if ch in "()" else "标点"
+            yield ctx.flag(a, b, f"中文语句中使用了半角{what}“{ch}”", suggestion=FULL_WIDTH[ch])
+
+
+PAIRS = {")": "("}
 
 
 @lru_cache(maxsize=8)
@@ -98,13 +113,15 @@ def _inside_book_title(text: str, pos: int) -> bool:
 
 
 SPACE_BEFORE_PUNCT = re.compile(r"(?<=\S)([ \t\u3000]+)(?=[、，。；：！？）》”])")
-SPACE_AFTER_PUNCT = re.compile(f"(?<=[，。；：、！？])([ \\t\\u3000]+)(?={_H})")
-SPACE_BETWEEN_HAN = re.compile(f"(?<={_H})([ \\u3000]+)(?={_H})")
+SPACE_AFTER_PUNCT = re.compile(f"(?<=[，；：、])([ \\t\\u3000]+)(?={_H})")
+# one or two spaces between characters; longer runs and ideographic-space pairs are alignment
+SPACE_BETWEEN_HAN = re.compile(f"(?<={_H})(?<!\\d日)(?<!\\d月)(?<!\\d年)( {{1,2}}|\\u3000)(?={_H})")
+ARTICLE = re.compile(r"(?:第[一二三四五六七八九十百零〇\d]+[条章节款编部分]|附件[一二三四五六七八九十\d]*)[ \u3000]")
 TAB_INSIDE = re.compile(r"(?<=\S)(\t+)(?=\S)")
 
 
 @rule(code="STYLE004", name="stray-whitespace", severity=Severity.WARNING,
-      bad=["2⟦ ⟧、进一步加强资金的使用管理。", "项目资金已全部⟦ ⟧到位。", "资金到位率100%，⟦  ⟧执行率98%。"],
+      bad=["2⟦ ⟧、进一步加强资金的使用管理。", "截至2023年12月31日，省级补助资金和县级配套资金已全部⟦ ⟧到位。", "资金到位率100%，⟦  ⟧执行率98%。"],
       good=["项目总投资2,150万元（含中央补助1,000万元）。", "2023年10月 Windows 系统升级完成。",
             "（二） 项目绩效目标"])
 def stray_whitespace(doc: Document, ctx):
@@ -125,10 +142,12 @@ def stray_whitespace(doc: Document, ctx):
         ptext = p.text
         gap = after_marker.get(p.index, (-1, -1))
         compact = re.sub(r"\s", "", ptext)
-        seen = set()
+        seen: set[int] = set()
         checks = [(SPACE_BEFORE_PUNCT, "标点前有多余的空格"), (SPACE_AFTER_PUNCT, "标点后有多余的空格"),
                   (TAB_INSIDE, "行内有制表符")]
-        if not skip_between and len(compact) > 8:
+        # the space after an article number (第十六条 …) is the regulation layout
+        seen.update(p.start + m.end() - 1 for m in ARTICLE.finditer(ptext))
+        if not skip_between and len(compact) > 25:
             checks.append((SPACE_BETWEEN_HAN, "汉字之间有多余的空格"))
         for rx, what in checks:
             for m in rx.finditer(ptext):
