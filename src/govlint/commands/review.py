@@ -1,0 +1,123 @@
+"""``govlint review``: the review comment list (审核意见表) and annotated Word copies.
+
+Findings come from ``cli.run_check`` with the same options as ``govlint check``, so the
+comments are exactly the findings ``check`` reports. Exit codes: 0 when everything was
+written, 2 for usage errors and unreadable inputs (the outputs are still written for the
+readable ones).
+"""
+
+
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+FORMATS = {".md": "md", ".markdown": "md", ".xlsx": "xlsx", ".docx": "docx", ".html": "html", ".htm": "html"}
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return a.samefile(b)
+    except OSError:
+        pass
+    return a.resolve() == b.resolve()
+
+
+def _render(fmt: str, review) -> bytes:
+    if fmt == "md":
+        from govlint.output.review_md import render_review
+        return render_review(review).encode("utf-8")
+    if fmt == "html":
+        from govlint.output.review_html import render_review
+        return render_review(review).encode("utf-8")
+    if fmt == "xlsx":
+        from govlint.output.review_xlsx import render_bytes
+        return render_bytes(review)
+    from govlint.output.review_docx import render_bytes
+    return render_bytes(review)
+
+
+def _write(path: Path, data: bytes, fail) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        fail(f"{path}: 无法写入：{exc.strerror}")
+
+
+def register(app: typer.Typer) -> None:
+    from govlint import cli
+
+    @app.command("review")
+    def review(
+        paths: List[str] = typer.Argument(..., help="报告文件或目录（.txt .md .docx .pdf）"),
+        output: Optional[List[Path]] = typer.Option(
+            None, "--output", "-o", help="审核意见表文件，扩展名决定格式：.md .xlsx .docx .html（可重复）"),
+        annotate: Optional[Path] = typer.Option(
+            None, "--annotate", help="把问题作为批注写入 Word 报告的副本（只适用于单个 .docx 输入）"),
+        select: Optional[List[str]] = typer.Option(None, "--select", help="只检查这些规则（代码或前缀，逗号分隔）"),
+        ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="不检查这些规则"),
+        extend_select: Optional[List[str]] = typer.Option(None, "--extend-select", help="在配置之外再启用这些规则"),
+        profile: cli.Profile = typer.Option(None, "--profile", help="报告类型：auto（按标题识别）、self-eval、generic"),
+        config: Optional[str] = typer.Option(None, "--config", help="使用此配置文件（不再向上查找）"),
+        corpus: Optional[str] = typer.Option(None, "--corpus", help="对照语料：索引文件、redis:// URL 或报告目录"),
+        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="并行进程数（默认：全部 CPU 核）"),
+        no_progress: bool = typer.Option(False, "--no-progress", help="不显示进度条"),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="不报告写出的文件"),
+    ):
+        """生成审核意见表（Markdown、Excel、Word、HTML），或在 Word 报告副本中添加批注。"""
+        fail = cli.fail
+        outputs = list(output or [])
+        if not outputs and annotate is None:
+            fail("请用 --output 指定审核意见表文件（.md .xlsx .docx .html），或用 --annotate 指定批注副本")
+        if "-" in paths:
+            fail("review 不支持从标准输入读取，请给出报告文件")
+        for out in outputs:
+            if out.suffix.lower() not in FORMATS:
+                fail(f"{out}: 不支持的输出格式 {out.suffix or '（无扩展名）'}（支持：.md .xlsx .docx .html）")
+        targets = outputs + ([annotate] if annotate is not None else [])
+        for i, t in enumerate(targets):
+            if t.is_dir():
+                fail(f"{t}: 这是目录，请给出输出文件名")
+            if any(_same(t, u) for u in targets[:i]):
+                fail(f"{t}: 输出文件重复")
+        from govlint import engine
+        files, _ = engine.collect(paths)
+        inputs = [Path(p) for p in paths] + [Path(f) for f in files]
+        for t in targets:
+            for src in inputs:
+                if src.is_file() and _same(t, src):
+                    fail(f"{t}: 输出文件与输入文件相同，不会覆盖原文件")
+        if annotate is not None:
+            if len(files) != 1 or Path(files[0]).suffix.lower() != ".docx" or Path(paths[0]).is_dir():
+                fail("--annotate 只适用于单个 .docx 报告")
+            if annotate.suffix.lower() != ".docx":
+                fail(f"{annotate}: 批注副本应为 .docx 文件")
+
+        overrides = cli.build_overrides(select, ignore, extend_select, profile, None, corpus)
+        results = cli.run_check(paths, overrides, None, jobs or cli.default_jobs(), not no_progress, config)
+        bad = [r for r in results if r.error]
+        for r in bad:
+            typer.echo(f"govlint: 错误：{r.path}: {r.error}", err=True)
+        if len(bad) == len(results):
+            raise typer.Exit(2)
+
+        from govlint.output import review_model
+        review_data = review_model.build(results)
+        for out in outputs:
+            _write(out, _render(FORMATS[out.suffix.lower()], review_data), fail)
+            if not quiet:
+                typer.echo(f"已写入审核意见表：{out}", err=True)
+        if annotate is not None:
+            from govlint.output.review_annotate import AnnotateError, annotate_bytes
+            result = next(r for r in results if not r.error)
+            try:
+                data, added, skipped = annotate_bytes(result, result.path)
+            except AnnotateError as exc:
+                fail(f"{result.path}: {exc}")
+            _write(annotate, data, fail)
+            if not quiet:
+                extra = f"（{skipped} 条无法定位）" if skipped else ""
+                typer.echo(f"已写入批注副本：{annotate}，共 {added} 条批注{extra}", err=True)
+        raise typer.Exit(2 if bad else 0)
