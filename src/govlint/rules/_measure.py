@@ -1,0 +1,114 @@
+"""Measurable figures and section kinds, shared by the indicator and duplication rules.
+
+A *figure* is what makes a statement checkable: a number with a unit from the ``units``
+lexicon (12公里, 三座, 1.5万元), a percentage (98.5%, 百分之九十), a change in points
+(提高2个百分点) or a date finer than a year (2023年10月, 10月底). A bare year (2021年) is
+not a figure: every report names its year.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+CN_NUM = "零〇一二两三四五六七八九十百千万亿"
+_NUMBER = rf"(?:\d+(?:[.,，]\d{{3}})*(?:\.\d+)?|[{CN_NUM}]+(?:点[{CN_NUM}]+)?)"
+_APPROX = r"(?:余|多|万|亿|千)?"
+
+QUAL_VERDICTS = re.compile(r"合格|达标|验收通过|通过验收|零事故|无安全事故|未发生")
+
+
+@lru_cache(maxsize=8)
+def _figure_re(units: tuple[str, ...]) -> re.Pattern:
+    alt = "|".join(re.escape(u) for u in sorted(set(units), key=len, reverse=True))
+    return re.compile(
+        rf"(?P<pct>(?:\d+(?:\.\d+)?\s*[%％‰])|百分之[{CN_NUM}点]+)"
+        rf"|(?P<date>(?:\d{{4}}\s*年\s*)?\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*日|底|末|初|中旬|上旬|下旬|前)?)"
+        rf"|(?P<year>(?:19|20)\d{{2}}\s*年度?)"
+        rf"|(?P<num>{_NUMBER}\s*{_APPROX}\s*(?:{alt}))"
+        rf"|(?P<bare>\d+(?:\.\d+)?)"
+    )
+
+
+def unit_list(lex) -> tuple[str, ...]:
+    units = lex["units"]
+    out: list[str] = []
+    for key, value in units.items():
+        if key != "meta" and isinstance(value, list):
+            out.extend(value)
+    return tuple(out)
+
+
+def figures(text: str, lex, bare_numbers: bool = False) -> list[tuple[int, int]]:
+    """Spans of measurable figures in ``text`` (bare years never; bare numbers if asked)."""
+    out = []
+    for m in _figure_re(unit_list(lex)).finditer(text):
+        kind = m.lastgroup
+        if kind == "year":
+            continue
+        if kind == "bare" and not bare_numbers:
+            continue
+        if kind == "num":
+            s = m.group(0)
+            # 三个村 is a figure; 万元 / 百分 alone, 十分 (very), 一批 / 一次 (idiom) are not
+            if s[:1] in "万亿千百" or s.startswith(("十分", "一度")) or re.match(r"一[^一-龥]?[^零〇二两三四五六七八九十百千万亿\d]", s) and not s[1:2].isdigit():
+                continue
+        out.append((m.start(), m.end()))
+    return out
+
+
+def has_figure(text: str, lex) -> bool:
+    return bool(figures(text, lex))
+
+
+# ----- section kinds ------------------------------------------------------------------------
+
+@lru_cache(maxsize=8)
+def _section_res(include: str, exclude: str, satisfaction: str, result: str):
+    return re.compile(include), re.compile(exclude), re.compile(satisfaction), re.compile(result)
+
+
+def section_kind(section, lex) -> str | None:
+    """'indicator', 'satisfaction', 'result', 'other' or None (no classifying heading).
+
+    The nearest heading whose title matches decides (the section itself first, then its
+    ancestors); an exclusion (background, funds, reasons, measures) wins over an inclusion
+    in the same title.
+    """
+    conf = lex["perf_sections"]
+    inc, exc, sat, res = _section_res(conf["include"], conf["exclude"], conf["satisfaction"],
+                                      conf.get("result", "(?!)"))
+    node = section
+    while node is not None and node.heading is not None:
+        title = re.split(r"[：:。]", node.title, maxsplit=1)[0][:40]
+        if exc.search(title):
+            return "other"
+        if inc.search(title):
+            return "satisfaction" if sat.search(title) else "indicator"
+        if res.search(title):
+            return "result"
+        node = node.parent
+    return None
+
+
+def body_spans(section) -> list[tuple[int, int]]:
+    """(start, end) of the section's own prose: an inline body after the heading title and
+    its direct paragraphs (not its subsections)."""
+    out = []
+    h = section.heading
+    if h is not None and h.has_inline_body:
+        p = h.paragraph
+        a = h.title_end
+        text = p.doc.text
+        while a < p.end and text[a] in " \t\u3000":
+            a += 1
+        out.append((a, p.end))
+    out.extend((p.start, p.end) for p in section.paragraphs)
+    return out
+
+
+def subtree_spans(section) -> list[tuple[int, int]]:
+    out = []
+    for node in section.walk():
+        out.extend(body_spans(node))
+    return out

@@ -1,0 +1,215 @@
+"""DUP001: a passage that repeats an earlier passage of the same report.
+
+Paragraph bodies (after an inline heading title) are split into clauses at ，；。！？：.
+Clauses are compared after normalisation (punctuation and spaces dropped, each run of
+digits replaced by one "0"), so changed figures do not hide a copy. A later paragraph's
+clauses are matched against every clause (and pair of adjacent clauses) of an earlier
+paragraph with rapidfuzz's ratio; consecutive matched clauses form a copied run, in any
+order on the earlier side, which handles reordered clauses. Candidate pairs are chosen
+first by shared character 4-grams through an inverted index, so the cost stays near
+linear for ordinary reports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from govlint.document import HAN, Document
+from govlint.finding import Severity
+from govlint.registry import Option, rule
+from govlint.rules._measure import figures
+
+_KEEP = re.compile(f"[{HAN}A-Za-z0-9]")
+_CLAUSE_END = re.compile(r"[，,；;。！？!?：:\n]")
+_GRAM = 4
+_COMMON_GRAM = 60     # grams shared by more paragraphs than this do not vote
+
+
+@dataclass
+class Clause:
+    start: int
+    end: int
+    norm: str
+    has_figure: bool
+
+
+@dataclass
+class Unit:
+    index: int
+    start: int
+    end: int
+    clauses: list[Clause]
+    norm: str
+    grams: set
+
+
+def _normalise(s: str) -> str:
+    out = []
+    prev_digit = False
+    for ch in s:
+        if ch.isdigit():
+            if not prev_digit:
+                out.append("0")
+            prev_digit = True
+            continue
+        if ch in ".．" and prev_digit:
+            continue
+        prev_digit = False
+        if _KEEP.match(ch):
+            out.append(ch.lower())
+    return "".join(out)
+
+
+def _units(doc: Document, lex) -> list[Unit]:
+    text = doc.text
+    units = []
+    for p in doc.paragraphs:
+        if p.is_title:
+            continue
+        a = p.body_start
+        while a < p.end and text[a] in " \t\u3000":
+            a += 1
+        if a >= p.end:
+            continue
+        clauses = []
+        pos = a
+        for m in _CLAUSE_END.finditer(text, a, p.end):
+            if m.start() > pos:
+                seg = text[pos:m.start()]
+                clauses.append(Clause(pos, m.start(), _normalise(seg), bool(figures(seg, lex))))
+            pos = m.end()
+        if pos < p.end:
+            seg = text[pos:p.end]
+            clauses.append(Clause(pos, p.end, _normalise(seg), bool(figures(seg, lex))))
+        clauses = [c for c in clauses if c.norm]
+        norm = "".join(c.norm for c in clauses)
+        grams = {norm[i:i + _GRAM] for i in range(len(norm) - _GRAM + 1)}
+        units.append(Unit(p.index, a, p.end, clauses, norm, grams))
+    return units
+
+
+@dataclass
+class Run:
+    start: int
+    end: int
+    src_start: int
+    src_end: int
+    chars: int
+    score: float
+    whole: bool
+    src_unit: Unit
+
+
+def _match_runs(later: Unit, earlier: Unit, cutoff: float, min_chars: int) -> list[Run]:
+    from rapidfuzz import fuzz
+
+    # candidates on the earlier side: single clauses and adjacent pairs
+    cands = []
+    cl = earlier.clauses
+    for k, c in enumerate(cl):
+        cands.append((c.norm, c.start, c.end))
+        if k + 1 < len(cl):
+            cands.append((c.norm + cl[k + 1].norm, c.start, cl[k + 1].end))
+    status = []   # per later clause: None (tiny), False, or (score, src_start, src_end)
+    for c in later.clauses:
+        if len(c.norm) < 4:
+            status.append(None)
+            continue
+        best = None
+        for norm, a, b in cands:
+            if abs(len(norm) - len(c.norm)) > max(4, 0.3 * len(c.norm)):
+                continue
+            score = fuzz.ratio(c.norm, norm) / 100.0
+            if score >= cutoff and (best is None or score > best[0]):
+                best = (score, a, b)
+                if score == 1.0:
+                    break
+        status.append(best or False)
+    runs = []
+    total = len(later.norm)
+    k = 0
+    n = len(later.clauses)
+    while k < n:
+        if not status[k]:
+            k += 1
+            continue
+        j = k
+        members = []
+        while j < n and status[j] is not False:
+            if status[j]:
+                members.append(j)
+            j += 1
+        # trim trailing tiny clauses
+        first, last = members[0], members[-1]
+        chars = sum(len(later.clauses[m].norm) for m in members)
+        fig_share = sum(later.clauses[m].has_figure for m in members) / len(members)
+        if chars >= min_chars and fig_share <= 0.5:
+            weighted = sum(status[m][0] * len(later.clauses[m].norm) for m in members) / chars
+            span_chars = len("".join(c.norm for c in later.clauses[first:last + 1]))
+            runs.append(Run(later.clauses[first].start, later.clauses[last].end,
+                            min(status[m][1] for m in members), max(status[m][2] for m in members),
+                            chars, weighted, span_chars >= 0.9 * total, earlier))
+        k = j
+    return runs
+
+
+@rule(code="DUP001", name="copied-passage", severity=Severity.WARNING,
+      options={"threshold": Option(0.85, float, "clause similarity (0–1) for two clauses to count as the same"),
+               "min_chars": Option(30, int, "shortest repeated passage reported, in characters without punctuation")},
+      bad=["二、项目实施情况\n1.质量管理。项目实行监理全过程旁站，隐蔽工程经监理签字后方可进入下道工序，"
+           "材料进场实行见证取样送检制度。\n三、绩效指标完成情况\n（二）效益指标\n"
+           "⟦项目实行监理全过程旁站，隐蔽工程经监理签字后方可进入下道工序，材料进场实行见证取样送检制度⟧。\n"],
+      good=["（一）绩效目标\n年度目标：新建校舍3栋，改造运动场2个，购置教学设备120台套。\n"
+            "（二）完成情况\n新建校舍3栋，改造运动场2个，购置教学设备120台套。\n",
+            "（一）产出指标\n无。\n（二）效益指标\n无。\n"])
+def copied_passage(doc: Document, ctx):
+    """A paragraph or run of sentences repeats an earlier passage of the same report, verbatim or nearly.
+
+    Names and figures may have changed and clauses may be reordered: clauses are compared
+    with figures masked, and a run of consecutive matching clauses of at least
+    ``min_chars`` characters is reported at the later place, with the earlier passage as
+    related location and the similarity in the message. Short lines, and restatements that
+    are mostly figures (a target list repeated as its result), are not copies.
+
+    Why: reviewers deduct for reports assembled by pasting ("照搬照抄", "重复一个部分扣1分");
+    an indicator analysis that repeats the implementation narrative says nothing about
+    results.
+    """
+    cutoff = float(ctx.options["threshold"])
+    if cutoff > 1:
+        cutoff /= 100.0
+    min_chars = int(ctx.options["min_chars"])
+    units = _units(doc, ctx.lex)
+    index: dict[str, list[int]] = defaultdict(list)
+    need = max(6, min_chars // 2)
+    text = doc.text
+    for j, u in enumerate(units):
+        if len(u.norm) >= min_chars:
+            votes: Counter = Counter()
+            for g in u.grams:
+                posting = index.get(g)
+                if posting and len(posting) <= _COMMON_GRAM:
+                    votes.update(posting)
+            runs: list[Run] = []
+            for i, n in votes.items():
+                if n >= need:
+                    runs.extend(_match_runs(u, units[i], cutoff, min_chars))
+            chosen: list[Run] = []
+            for r in sorted(runs, key=lambda r: (-r.chars, -r.score, r.src_start)):
+                if any(r.start < c.end and c.start < r.end for c in chosen):
+                    continue
+                chosen.append(r)
+            for r in sorted(chosen, key=lambda r: r.start):
+                src_line = doc.line_col(r.src_start)[0]
+                what = "整段" if r.whole else "部分内容"
+                yield ctx.flag(
+                    r.start, r.end,
+                    f"本段{what}与第{src_line}行的段落重复（相似度{round(r.score * 100)}%）",
+                    suggestion="删除重复内容，改写为本部分应有的分析（如指标完成值和效果数据）",
+                    related=[ctx.related(r.src_start, r.src_end, note="首次出现的位置")],
+                    data={"similarity": round(r.score, 3), "source_line": src_line,
+                          "chars": r.chars, "excerpt": text[r.start:r.end][:40]})
+        for g in u.grams:
+            index[g].append(j)
