@@ -34,13 +34,13 @@ def iter_blocks(doc):
 
 
 def _table_blocks(table, t_index):
-    seen = set()
+    seen: dict[int, object] = {}     # id -> element, kept alive so ids are not reused
     for r, row in enumerate(table.rows):
         for c, cell in enumerate(row.cells):
             key = id(cell._tc)
             if key in seen:          # a merged cell repeats across the grid
                 continue
-            seen.add(key)
+            seen[key] = cell._tc
             for k, para in enumerate(cell.paragraphs):
                 yield para, {"kind": "cell", "table": t_index, "row": r, "col": c, "paragraph": k}
 

@@ -1,0 +1,199 @@
+"""The command line: exit codes, bad input, formats, configuration, stdin."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpers import CLEAN, REPORT, make_docx, run_cli
+
+
+@pytest.fixture
+def reports(tmp_path):
+    (tmp_path / "bad.txt").write_text(REPORT, encoding="utf-8")
+    (tmp_path / "clean.txt").write_text(CLEAN, encoding="utf-8")
+    return tmp_path
+
+
+def test_findings_exit_1_with_positions(reports):
+    p = run_cli("check", str(reports / "bad.txt"), "--select", "STRUCT,STYLE", "--no-color")
+    assert p.returncode == 1, p.stderr_text
+    out = p.stdout_text
+    assert f"{reports / 'bad.txt'}:5:1: STRUCT001" in out
+    assert "建议：（二）" in out
+    assert "STRUCT003" in out and "五、其他需说明的问题" in out
+    assert "STYLE001" in out and "^" in out
+    assert "共检查 1 个文件" in out
+
+
+def test_clean_report_exit_0(reports):
+    p = run_cli("check", str(reports / "clean.txt"), "--select", "STRUCT,STYLE")
+    assert p.returncode == 0, p.stdout_text
+    assert "未发现问题" in p.stdout_text
+
+
+def test_fail_on_controls_exit_code(reports):
+    assert run_cli("check", str(reports / "bad.txt"), "--select", "STRUCT001", "--fail-on", "error").returncode == 0
+    assert run_cli("check", str(reports / "bad.txt"), "--select", "STRUCT001", "--fail-on", "never").returncode == 0
+    assert run_cli("check", str(reports / "bad.txt"), "--select", "STRUCT001").returncode == 1
+
+
+def test_json_schema(reports):
+    p = run_cli("check", str(reports), "--format", "json", "--select", "STRUCT,STYLE")
+    data = json.loads(p.stdout_text)
+    assert set(data) == {"findings", "summary"}
+    f = next(f for f in data["findings"] if f["code"] == "STRUCT001")
+    for key in ("path", "code", "severity", "line", "column", "end_line", "end_column", "message",
+                "suggestion", "related"):
+        assert key in f
+    assert (f["line"], f["column"], f["end_line"], f["end_column"]) == (5, 1, 5, 4)
+    assert f["suggestion"] == "（二）"
+    assert data["summary"]["checked"] == 2
+    assert data["summary"]["warning"] >= 1
+    related = [r for f in data["findings"] for r in f["related"]]
+    for r in related:
+        assert {"path", "line", "column", "end_line", "end_column"} <= set(r)
+
+
+def test_github_format(reports):
+    p = run_cli("check", str(reports / "bad.txt"), "--format", "github", "--select", "STRUCT001")
+    assert p.stdout_text.startswith("::warning file=")
+    assert ",line=5,col=1,endLine=5,endColumn=4,title=STRUCT001::" in p.stdout_text
+
+
+def test_sarif_format(reports):
+    p = run_cli("check", str(reports / "bad.txt"), "--format", "sarif")
+    sarif = json.loads(p.stdout_text)
+    assert sarif["version"] == "2.1.0"
+    run = sarif["runs"][0]
+    assert run["columnKind"] == "unicodeCodePoints"
+    ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert "STRUCT001" in ids and ids == sorted(ids)
+    res = next(r for r in run["results"] if r["ruleId"] == "STRUCT001")
+    assert res["locations"][0]["physicalLocation"]["region"]["startLine"] == 5
+    assert ids[res["ruleIndex"]] == "STRUCT001"
+    assert res["partialFingerprints"]["govlint/v1"]
+
+
+def test_stdin_with_filename(reports):
+    p = run_cli("check", "-", "--stdin-filename", "报告.txt", "--select", "STRUCT001", "--format", "json",
+                input=REPORT.encode("gb18030"))
+    data = json.loads(p.stdout_text)
+    assert data["findings"] and all(f["path"] == "报告.txt" for f in data["findings"])
+    assert p.returncode == 1
+
+
+def _w(path, data):
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("setup,needle", [
+    (lambda d: d / "missing.txt", "文件不存在"),
+    (lambda d: _w(d / "empty.txt", b""), "文件为空"),
+    (lambda d: _w(d / "bin.txt", b"\x00\x01\x02\x03binary"), "二进制"),
+    (lambda d: _w(d / "broken.docx", b"PK\x03\x04not really a zip"), "损坏"),
+    (lambda d: _w(d / "enc.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100),
+     "密码保护"),
+    (lambda d: _w(d / "report.rtf", b"x"), "不支持的文件类型"),
+    (lambda d: _w(d / "latin.txt", bytes(range(0x80, 0x100)) * 20), "编码"),
+    (lambda d: _w(d / "broken.pdf", b"%PDF-1.4 garbage"), "PDF"),
+])
+def test_bad_input_is_one_line_error_and_others_still_checked(reports, setup, needle):
+    bad = setup(reports)
+    p = run_cli("check", str(bad), str(reports / "bad.txt"), "--select", "STRUCT001", "--no-source")
+    assert p.returncode == 2
+    errors = [line for line in p.stderr_text.splitlines() if line.strip()]
+    assert len(errors) == 1 and str(bad) in errors[0] and needle in errors[0], p.stderr_text
+    assert "Traceback" not in p.stderr_text
+    assert "STRUCT001" in p.stdout_text      # the good file was still checked
+
+
+def test_directory_without_reports_is_an_error(tmp_path):
+    (tmp_path / "notes.csv").write_text("a,b", encoding="utf-8")
+    p = run_cli("check", str(tmp_path))
+    assert p.returncode == 2 and "没有可检查的报告" in p.stderr_text
+
+
+def test_directory_recursion_and_docx_paragraph_lines(tmp_path):
+    sub = tmp_path / "2023"
+    sub.mkdir()
+    make_docx(sub / "r.docx", ["2023年度项目绩效自评报告", "一、项目概况", "（一）基本情况", "内容。", "（2） 目标"],
+              table=[["指标", "完成值"], ["完成率", "100%"]])
+    p = run_cli("check", str(tmp_path), "--select", "STRUCT001", "--format", "json")
+    data = json.loads(p.stdout_text)
+    assert [(f["line"], f["column"]) for f in data["findings"]] == [(5, 1)]
+
+
+def test_unknown_rule_code_is_usage_error(reports):
+    p = run_cli("check", str(reports / "bad.txt"), "--select", "NOPE999")
+    assert p.returncode == 2 and "未知的规则代码" in p.stderr_text
+
+
+def test_usage_error_exit_2():
+    assert run_cli("check").returncode == 2
+    assert run_cli("check", "x.txt", "--format", "yaml").returncode == 2
+
+
+def test_config_file_select_severity_and_cli_override(reports):
+    (reports / "govlint.toml").write_text(
+        'select = ["STRUCT"]\nignore = ["STRUCT003"]\n[severity]\nSTRUCT001 = "error"\n', encoding="utf-8")
+    p = run_cli("check", str(reports / "bad.txt"), "--format", "json")
+    codes = {f["code"] for f in json.loads(p.stdout_text)["findings"]}
+    sev = {f["severity"] for f in json.loads(p.stdout_text)["findings"] if f["code"] == "STRUCT001"}
+    assert codes == {"STRUCT001"} and sev == {"error"}
+    p = run_cli("check", str(reports / "bad.txt"), "--format", "json", "--select", "STYLE001")
+    assert {f["code"] for f in json.loads(p.stdout_text)["findings"]} == {"STYLE001"}
+
+
+def test_pyproject_config_and_per_file_ignores(reports):
+    (reports / "pyproject.toml").write_text(
+        '[tool.govlint]\nselect = ["STRUCT", "STYLE"]\n[tool.govlint.per-file-ignores]\n"bad.txt" = ["STYLE"]\n',
+        encoding="utf-8")
+    p = run_cli("check", str(reports / "bad.txt"), "--format", "json")
+    codes = {f["code"] for f in json.loads(p.stdout_text)["findings"]}
+    assert codes and not any(c.startswith("STYLE") for c in codes)
+
+
+@pytest.mark.parametrize("body,needle", [
+    ('selcet = ["STRUCT"]\n', "selcet"),
+    ('select = ["NOPE"]\n', "NOPE"),
+    ('[severity]\nSTRUCT001 = "loud"\n', "severity.STRUCT001"),
+    ('[options.STRUCT003]\nlevelz = 1\n', "options.STRUCT003.levelz"),
+    ('[options.STRUCT003]\nlevels = "two"\n', "options.STRUCT003.levels"),
+    ('fail-on = "sometimes"\n', "fail-on"),
+    ('select = [\n', "TOML"),
+])
+def test_bad_config_is_exit_2_naming_the_key(reports, body, needle):
+    (reports / "govlint.toml").write_text(body, encoding="utf-8")
+    p = run_cli("check", str(reports / "bad.txt"))
+    assert p.returncode == 2, p.stdout_text
+    assert needle in p.stderr_text and "govlint.toml" in p.stderr_text
+    assert "Traceback" not in p.stderr_text
+
+
+def test_explicit_config_option(reports, tmp_path_factory):
+    other = tmp_path_factory.mktemp("cfg") / "strict.toml"
+    other.write_text('select = ["STYLE001"]\n', encoding="utf-8")
+    p = run_cli("check", str(reports / "bad.txt"), "--config", str(other), "--format", "json")
+    assert {f["code"] for f in json.loads(p.stdout_text)["findings"]} == {"STYLE001"}
+
+
+def test_rules_and_explain():
+    p = run_cli("rules")
+    assert p.returncode == 0 and "STRUCT001" in p.stdout_text and "heading-numbering" in p.stdout_text
+    p = run_cli("explain", "struct001")
+    assert p.returncode == 0 and "Why:" in p.stdout_text and "⟦" in p.stdout_text
+    assert run_cli("explain", "XYZ001").returncode == 2
+
+
+def test_output_file_is_new_path(reports):
+    out = reports / "out.json"
+    p = run_cli("check", str(reports / "bad.txt"), "--format", "json", "-o", str(out))
+    assert p.stdout_text == "" and json.loads(out.read_text(encoding="utf-8"))["findings"]
+
+
+def test_version():
+    p = run_cli("--version")
+    assert p.returncode == 0 and p.stdout_text.startswith("govlint ")

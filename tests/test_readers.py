@@ -1,0 +1,91 @@
+"""Readers: encodings, line endings, Word, PDF."""
+
+from __future__ import annotations
+
+import pytest
+
+from govlint.readers import InputError, read_path
+from helpers import REPORT, make_docx
+
+
+@pytest.mark.parametrize("encoding,bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("gbk", b""),
+                                          ("gb18030", b""), ("utf-16", b"")])
+def test_text_encodings_detected(tmp_path, encoding, bom):
+    f = tmp_path / "r.txt"
+    f.write_bytes(bom + REPORT.encode(encoding))
+    doc = read_path(f)
+    assert doc.text == REPORT
+    assert doc.title_text.startswith("2023年度城区老旧小区改造项目")
+
+
+def test_crlf_kept_and_lines_counted(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_bytes(REPORT.replace("\n", "\r\n").encode("utf-8"))
+    doc = read_path(f)
+    assert "\r\n" in doc.text
+    assert doc.line_col(doc.text.index("（2）")) == (5, 1)
+
+
+def test_docx_body_and_table_cells_in_order(tmp_path):
+    f = make_docx(tmp_path / "r.docx", ["2023年度项目绩效自评报告", "一、项目概况"],
+                  table=[["一级指标", "实际完成值"], ["产出指标", "126公里"]])
+    doc = read_path(f)
+    assert doc.text.split("\n") == ["2023年度项目绩效自评报告", "一、项目概况", "一级指标", "实际完成值",
+                                    "产出指标", "126公里"]
+    b = doc.block_at(doc.text.index("126公里"))
+    assert b.locator == {"kind": "cell", "table": 0, "row": 1, "col": 1, "paragraph": 0}
+    assert doc.line_col(doc.text.index("126公里"))[0] == 6
+
+
+def test_docx_merged_cells_read_once(tmp_path):
+    import docx
+    d = docx.Document()
+    t = d.add_table(rows=2, cols=3)
+    a = t.cell(0, 0).merge(t.cell(0, 2))
+    a.text = "项目支出绩效自评表"
+    t.cell(1, 0).text = "项目名称"
+    d.save(str(tmp_path / "m.docx"))
+    doc = read_path(tmp_path / "m.docx")
+    assert doc.text.count("项目支出绩效自评表") == 1
+
+
+def _pdf(path, text=None, password=None):
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+    w = PdfWriter()
+    page = w.add_blank_page(width=300, height=200)
+    if text:
+        font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                                 NameObject("/BaseFont"): NameObject("/Helvetica")})
+        page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject(
+            {NameObject("/F1"): w._add_object(font)})})
+        stream = DecodedStreamObject()
+        stream.set_data(f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode("latin-1"))
+        page[NameObject("/Contents")] = w._add_object(stream)
+    if password:
+        w.encrypt(password)
+    with open(path, "wb") as fh:
+        w.write(fh)
+    return path
+
+
+def test_pdf_text_layer(tmp_path):
+    doc = read_path(_pdf(tmp_path / "r.pdf", "Performance report 2023"))
+    assert "Performance report 2023" in doc.text and doc.kind == "pdf"
+
+
+def test_pdf_without_text_layer_is_reported_as_scan(tmp_path):
+    with pytest.raises(InputError, match="扫描件"):
+        read_path(_pdf(tmp_path / "scan.pdf"))
+
+
+def test_pdf_with_password(tmp_path):
+    with pytest.raises(InputError, match="密码"):
+        read_path(_pdf(tmp_path / "enc.pdf", "secret text", password="s3cret"))
+
+
+def test_markdown_kind(tmp_path):
+    f = tmp_path / "r.md"
+    f.write_text("# 2023年度项目绩效自评报告\n\n## 一、项目概况\n\n内容。\n", encoding="utf-8")
+    doc = read_path(f)
+    assert doc.kind == "md" and [h.title for h in doc.headings] == ["项目概况"]
