@@ -1,0 +1,141 @@
+"""Excel .xlsx workbooks via openpyxl (read-only, cached values): one line per non-empty cell.
+
+Sheets are read in workbook order, rows top to bottom, cells left to right. Each line's
+origin is a Block locator ``{"kind": "xcell", "sheet": "Sheet1", "cell": "B7", "row": 7,
+"col": 2}`` (1-based row and column, as Excel counts), so findings can be reported as
+``Sheet1!B7``. Merged ranges (which read-only mode does not expose) are read from the sheet
+XML and kept in ``Document.meta["merged"]`` = {sheet: ["A1:B2", ...]}.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import zipfile
+from pathlib import Path
+
+from govlint.document import Block, Document
+from govlint.readers import InputError, reader
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def cell_text(value, number_format: str | None = None) -> str:
+    """A cell's cached value as the text a reader sees (percent formats as 95%)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, _dt.datetime):
+        if value.hour or value.minute or value.second:
+            return value.strftime("%Y-%m-%d %H:%M")
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, _dt.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, (int, float)):
+        if number_format and "%" in number_format:
+            return _num(value * 100) + "%"
+        return _num(value)
+    return str(value).replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\x0b", " ")
+
+
+def _num(v: float) -> str:
+    if isinstance(v, int) or float(v).is_integer():
+        return str(int(v))
+    s = f"{v:.10f}".rstrip("0").rstrip(".")
+    return s
+
+
+def merged_ranges(path: Path) -> dict[str, list[str]]:
+    """Merged cell ranges per sheet name, read from the package XML (best effort)."""
+    out: dict[str, list[str]] = {}
+    try:
+        with zipfile.ZipFile(path) as z:
+            wb = z.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            targets = {}
+            for m in re.finditer(r"<Relationship\b[^>]*>", rels):
+                tag = m.group(0)
+                rid = re.search(r'\bId="([^"]+)"', tag)
+                tgt = re.search(r'\bTarget="([^"]+)"', tag)
+                if rid and tgt:
+                    targets[rid.group(1)] = tgt.group(1)
+            for m in re.finditer(r"<(?:\w+:)?sheet\b[^>]*>", wb):
+                tag = m.group(0)
+                name = re.search(r'\bname="([^"]+)"', tag)
+                rid = re.search(r'\br:id="([^"]+)"', tag) or re.search(r'\b\w+:id="([^"]+)"', tag)
+                if not (name and rid and rid.group(1) in targets):
+                    continue
+                tgt = targets[rid.group(1)].lstrip("/")
+                member = tgt if tgt.startswith("xl/") else "xl/" + tgt
+                try:
+                    xml = z.read(member).decode("utf-8", "replace")
+                except KeyError:
+                    continue
+                refs = re.findall(r'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+\d+:[A-Z]+\d+)"', xml)
+                if refs:
+                    out[_unescape(name.group(1))] = refs
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return out
+    return out
+
+
+def _unescape(s: str) -> str:
+    return s.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
+
+
+@reader(".xlsx")
+def read_xlsx(path: Path) -> Document:
+    try:
+        head = path.open("rb").read(8)
+    except OSError as exc:
+        raise InputError(f"无法读取文件：{exc.strerror}") from None
+    if head == OLE_MAGIC:
+        raise InputError("工作簿受密码保护，或是旧版 .xls 格式（请另存为未加密的 .xlsx）")
+    if not zipfile.is_zipfile(path):
+        raise InputError("文件已损坏或不是 Excel 工作簿（.xlsx 应为 ZIP 格式）")
+    import warnings
+
+    try:
+        from openpyxl import load_workbook
+        from openpyxl.utils import get_column_letter
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = load_workbook(str(path), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several kinds for broken packages
+        raise InputError(f"无法打开 Excel 工作簿（文件可能已损坏）：{type(exc).__name__}") from None
+    parts: list[str] = []
+    blocks: list[Block] = []
+    pos = 0
+    sheets = []
+    try:
+        for ws in wb.worksheets:
+            sheets.append(ws.title)
+            for row in ws.iter_rows():
+                for cell in row:
+                    value = getattr(cell, "value", None)
+                    if value is None:
+                        continue
+                    t = cell_text(value, getattr(cell, "number_format", None)).strip()
+                    if not t:
+                        continue
+                    r, c = cell.row, cell.column
+                    ref = f"{get_column_letter(c)}{r}"
+                    blocks.append(Block(pos, pos + len(t), {"kind": "xcell", "sheet": ws.title, "cell": ref,
+                                                           "row": r, "col": c}))
+                    parts.append(t)
+                    pos += len(t) + 1
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(f"Excel 工作簿内容无法读取：{type(exc).__name__}") from None
+    finally:
+        try:
+            wb.close()
+        except Exception:
+            pass
+    text = "\n".join(parts)
+    if not text.strip():
+        raise InputError("Excel 工作簿没有文字内容")
+    return Document(str(path), text, "xlsx", blocks=blocks,
+                    meta={"sheets": sheets, "merged": merged_ranges(path)})
