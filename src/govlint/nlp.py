@@ -45,7 +45,14 @@ def _load():
         from govlint.lexicon import userdict_path
         path = userdict_path()
         if path is not None:
-            mod.load_userdict(str(path))
+            # "word freq tag" lines; comment lines start with #. add_word works for
+            # jieba and jieba_fast_dat alike (the latter's load_userdict wants a path).
+            for ln in path.read_text(encoding="utf-8").splitlines():
+                parts = ln.split()
+                if not parts or parts[0].startswith("#"):
+                    continue
+                freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+                mod.add_word(parts[0], freq, parts[2] if len(parts) > 2 else None)
         _segmenter = mod
         return mod
 
