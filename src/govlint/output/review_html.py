@@ -119,7 +119,10 @@ def _text_view(d: rm.DocReview, pid: str) -> str:
                 src_starts.setdefault(s.start, set()).add((s.start, s.end))
     out = ['<div class="text">']
     pos = 0
-    for lineno, raw in enumerate(text.split("\n"), 1):
+    lines = text.split("\n")
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()                     # the final newline does not start a line
+    for lineno, raw in enumerate(lines, 1):
         ls, le = pos, pos + len(raw)
         pos = le + 1
         here = [s for s in spans if s[0] < le and s[1] > ls]

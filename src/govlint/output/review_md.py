@@ -14,6 +14,13 @@ def esc(s: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(s).split("\n")))
 
 
+def code(s: str) -> str:
+    """Inline code span; paths keep their underscores and backslashes unescaped."""
+    s = " ".join(str(s).split("\n"))
+    fence = "``" if "`" in s else "`"
+    return f"{fence} {s} {fence}" if fence == "``" else f"`{s}`"
+
+
 def _table(header, rows) -> list[str]:
     out = ["| " + " | ".join(esc(h) for h in header) + " |",
            "|" + "|".join("---" for _ in header) + "|"]
@@ -24,7 +31,7 @@ def _table(header, rows) -> list[str]:
 def _document(d: rm.DocReview, level: int, prefix: str = "") -> list[str]:
     heading = "#" * level
     out = [f"{heading} {prefix}{esc(d.display_title)}", ""]
-    out += [f"- 文件：{esc(d.path)}", f"- 标题：{esc(d.title or '（未识别）')}", ""]
+    out += [f"- 文件：{code(d.path)}", f"- 标题：{esc(d.title or '（未识别）')}", ""]
     out += [f"{heading}# 问题汇总", ""]
     out += _table(["项目", "数量"], rm.summary_rows(d)[2:])
     out.append("")
@@ -56,7 +63,7 @@ def render_review(review: rm.Review) -> str:
         out.append("")
         if review.errors:
             out += ["无法读取的文件：", ""]
-            out += [f"- {esc(p)}：{esc(m)}" for p, m in review.errors]
+            out += [f"- {code(p)}：{esc(m)}" for p, m in review.errors]
             out.append("")
         for d in review.documents:
             out += _document(d, 2, f"{d.index}. ")
