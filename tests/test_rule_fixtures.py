@@ -19,7 +19,11 @@ def _run(text: str, code: str, settings: dict):
     kind = settings.get("kind", "txt")
     doc = Document.from_text(text, path=f"fixture.{kind}", kind=kind)
     options = tuple((k.split(".", 1)[1], _value(v)) for k, v in settings.items() if k.startswith("option."))
-    cfg = Config(profile=settings.get("profile", "auto"), options=((code, options),) if options else ())
+    corpus = None
+    if "corpus" in registry.get(code).needs:   # rules that compare with a reference corpus
+        corpus = str(FIXTURES.parent / "corpus")
+    cfg = Config(profile=settings.get("profile", "auto"), options=((code, options),) if options else (),
+                 corpus=corpus)
     return lint(doc, cfg, codes={code})
 
 

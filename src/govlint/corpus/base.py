@@ -1,0 +1,210 @@
+"""What every backend shares: turning a file into a record, add/remove bookkeeping, caches.
+
+A backend implements the storage primitives (``_store``, ``_delete``, ``df``, ``postings``,
+``lsh_candidates`` …); the matching itself lives in ``govlint.corpus.match`` and only
+uses these primitives, so both backends return the same findings on the same corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from govlint.corpus import CorpusError
+from govlint.corpus import text as T
+
+
+@dataclass
+class DocRecord:
+    path: str               # resolved path: the document's identity in the index
+    file_hash: str          # sha256 of the file bytes (unchanged file → nothing to do)
+    text_hash: str          # sha256 of the text (self-match exclusion)
+    title: str
+    text: str
+    positions: np.ndarray   # winnowed fingerprint positions (normalised offsets)
+    hashes: np.ndarray      # their signed 64-bit hashes
+    paras: list             # [ParaFeature]
+
+    @property
+    def distinct(self) -> list[int]:
+        return sorted(set(int(h) for h in self.hashes))
+
+    def postings(self) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        for p, h in zip(self.positions.tolist(), self.hashes.tolist()):
+            out.setdefault(h, []).append(p)
+        return out
+
+
+@dataclass
+class SourceDoc:
+    id: object
+    path: str
+    title: str
+    text: str
+    norm: T.Normalised
+    _line_starts: list | None = None
+
+    def position(self, start: int, end: int):
+        import bisect
+        from govlint.finding import Position
+        if self._line_starts is None:
+            self._line_starts = [0] + [i + 1 for i, ch in enumerate(self.text) if ch == "\n"]
+        ls = self._line_starts
+
+        def lc(o):
+            i = bisect.bisect_right(ls, o) - 1
+            return i + 1, o - ls[i] + 1
+        a, b = lc(start), lc(end)
+        return Position(a[0], a[1], b[0], b[1])
+
+
+def file_sha(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def make_record(path: str, file_hash: str, doc) -> DocRecord:
+    norm = T.normalise(doc.text)
+    pos, hs = T.winnow(norm.text)
+    title = doc.title_text or (doc.paragraphs[0].text[:60] if doc.paragraphs else "")
+    return DocRecord(path, file_hash, T.text_hash(doc.text), title, doc.text, pos, hs,
+                     T.paragraph_features(doc))
+
+
+def pack_text(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def unpack_text(blob: bytes) -> str:
+    return zlib.decompress(blob).decode("utf-8")
+
+
+class CorpusIndex:
+    """Base class: file handling and caches on top of a backend's primitives."""
+
+    location: str = ""
+
+    def __init__(self):
+        self._docs: OrderedDict = OrderedDict()   # id → SourceDoc (LRU)
+
+    # ----- backend primitives (overridden) -------------------------------------------------
+    def n_docs(self) -> int: raise NotImplementedError
+    def lookup_path(self, path: str): raise NotImplementedError          # → (id, file_hash) | None
+    def ids_for(self, path: str, text_hash: str) -> set: raise NotImplementedError
+    def df(self, hashes: list[int]) -> dict[int, int]: raise NotImplementedError
+    def postings(self, hashes: list[int]) -> dict[int, list[tuple]]: raise NotImplementedError
+    def lsh_candidates(self, minhash) -> list[tuple]: raise NotImplementedError  # (doc id, start, end)
+    def _load_docs(self, ids: list) -> dict: raise NotImplementedError   # id → (path, title, text)
+    def _store(self, rec: DocRecord, old_id) -> None: raise NotImplementedError
+    def _delete(self, doc_id) -> None: raise NotImplementedError
+    def stats(self) -> dict: raise NotImplementedError
+    def close(self) -> None: pass
+
+    # ----- shared ----------------------------------------------------------------------------
+    def require_nonempty(self) -> None:
+        if self.n_docs() == 0:
+            raise CorpusError(f"对照语料为空：索引 {self.location} 中还没有报告（先运行 govlint corpus add）")
+
+    def docs(self, ids) -> dict:
+        """id → SourceDoc for the ids still in the index (normalised once, cached)."""
+        out = {}
+        missing = []
+        for i in ids:
+            d = self._docs.get(i)
+            if d is None:
+                missing.append(i)
+            else:
+                self._docs.move_to_end(i)
+                out[i] = d
+        if missing:
+            for i, (path, title, text) in self._load_docs(missing).items():
+                d = SourceDoc(i, path, title, text, T.normalise(text))
+                self._docs[i] = out[i] = d
+            while len(self._docs) > 512:
+                self._docs.popitem(last=False)
+        return out
+
+    def _forget(self, doc_id) -> None:
+        self._docs.pop(doc_id, None)
+
+    def add_document(self, doc, path: str, file_hash: str | None = None) -> str:
+        """Add or replace one parsed document: 'added', 'updated' or 'unchanged'."""
+        file_hash = file_hash or T.text_hash(doc.text)
+        old = self.lookup_path(path)
+        if old is not None and old[1] == file_hash:
+            return "unchanged"
+        rec = make_record(path, file_hash, doc)
+        self._store(rec, old[0] if old else None)
+        if old:
+            self._forget(old[0])
+        return "updated" if old else "added"
+
+    def add_file(self, path) -> str:
+        from govlint.readers import read_path
+        p = Path(path).resolve()
+        key = str(p)
+        fh = file_sha(p)
+        old = self.lookup_path(key)
+        if old is not None and old[1] == fh:
+            return "unchanged"
+        doc = read_path(p)
+        return self.add_document(doc, key, fh)
+
+    def add_paths(self, paths, skip_errors: bool = False, progress=None) -> dict:
+        """Add files and directories; returns counts by status plus 'errors': [(path, msg)]."""
+        from govlint.engine import collect
+        from govlint.readers import InputError
+        files, bad = collect([str(p) for p in paths])
+        counts = {"added": 0, "updated": 0, "unchanged": 0, "errors": [(r.path, r.error) for r in bad]}
+        for f in files:
+            try:
+                status = self.add_file(f)
+            except InputError as exc:
+                counts["errors"].append((f, str(exc)))
+                continue
+            counts[status] += 1
+            if progress:
+                progress(f, status)
+        return counts
+
+    def remove_path(self, path) -> bool:
+        key = str(Path(path).resolve())
+        old = self.lookup_path(key)
+        if old is None:
+            return False
+        self._delete(old[0])
+        self._forget(old[0])
+        return True
+
+    def remove_paths(self, paths) -> tuple[int, list[str]]:
+        """Remove files, or every indexed file under a directory. → (removed, not found)."""
+        removed, missing = 0, []
+        for raw in paths:
+            p = Path(raw).resolve()
+            targets = [str(p)]
+            if p.is_dir() or not p.exists():
+                under = self.paths_under(str(p))
+                if under:
+                    targets = under
+            hit = False
+            for t in targets:
+                if self.remove_path(t):
+                    removed += 1
+                    hit = True
+            if not hit:
+                missing.append(str(raw))
+        return removed, missing
+
+    def paths_under(self, prefix: str) -> list[str]:
+        return [p for p in self.all_paths() if p == prefix or p.startswith(prefix.rstrip("/") + "/")]
+
+    def all_paths(self) -> list[str]: raise NotImplementedError

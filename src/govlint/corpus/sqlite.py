@@ -1,0 +1,230 @@
+"""The embedded backend: one SQLite file (stdlib sqlite3).
+
+Tables: ``meta`` (schema version and feature parameters), ``docs`` (path, hashes, title,
+compressed text), ``postings`` (fingerprint → doc, position; clustered on the hash),
+``df`` (fingerprint → number of documents containing it), ``paras`` (paragraph spans and
+MinHash signatures) and ``bands`` (LSH band key → paragraph, clustered on the key).
+
+Each document is added or replaced in one transaction: an interrupted ``add`` rolls
+back and leaves the index as it was before that document.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+from govlint.corpus import SCHEMA_VERSION, CorpusError
+from govlint.corpus import text as T
+from govlint.corpus.base import CorpusIndex, DocRecord, pack_text, unpack_text
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE docs (
+  id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, file_hash TEXT NOT NULL,
+  text_hash TEXT NOT NULL, title TEXT NOT NULL, chars INTEGER NOT NULL,
+  text BLOB NOT NULL, added REAL NOT NULL);
+CREATE INDEX docs_text_hash ON docs(text_hash);
+CREATE TABLE postings (hash INTEGER NOT NULL, doc INTEGER NOT NULL, pos INTEGER NOT NULL,
+  PRIMARY KEY (hash, doc, pos)) WITHOUT ROWID;
+CREATE TABLE df (hash INTEGER PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE paras (id INTEGER PRIMARY KEY, doc INTEGER NOT NULL, idx INTEGER NOT NULL,
+  start INTEGER NOT NULL, end INTEGER NOT NULL, sig BLOB NOT NULL);
+CREATE INDEX paras_doc ON paras(doc);
+CREATE TABLE bands (band INTEGER NOT NULL, key INTEGER NOT NULL, para INTEGER NOT NULL,
+  PRIMARY KEY (band, key, para)) WITHOUT ROWID;
+"""
+
+CHUNK = 900
+
+
+def _chunks(seq, n=CHUNK):
+    for i in range(0, len(seq), n):
+        yield seq[i:i + n]
+
+
+class SqliteIndex(CorpusIndex):
+    def __init__(self, path: str, create: bool = False):
+        super().__init__()
+        self.location = path
+        memory = path == ":memory:"
+        p = Path(path)
+        exists = not memory and p.exists()
+        if not memory and not exists and not create:
+            raise CorpusError(f"语料索引不存在：{path}（先运行 govlint corpus add）")
+        if not memory and p.is_dir():
+            raise CorpusError(f"{path} 是目录，不是语料索引文件")
+        if not memory and not exists:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            if exists and p.stat().st_size > 0:
+                self._check()
+            else:
+                self._create()
+        except sqlite3.DatabaseError as exc:
+            raise CorpusError(f"语料索引已损坏或不是 govlint 索引：{path}（{exc}）；请删除后用 govlint corpus add 重建") from None
+
+    # ----- schema ------------------------------------------------------------------------
+    def _create(self) -> None:
+        with self._tx():
+            for stmt in SCHEMA.strip().split(";"):
+                if stmt.strip():
+                    self.db.execute(stmt)
+            meta = {"schema_version": SCHEMA_VERSION, "created": time.time(), **T.params_meta()}
+            self.db.executemany("INSERT INTO meta VALUES (?, ?)", [(k, str(v)) for k, v in meta.items()])
+
+    def _check(self) -> None:
+        try:
+            rows = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.OperationalError:
+            raise CorpusError(f"{self.location} 不是 govlint 语料索引（缺少 meta 表）") from None
+        version = rows.get("schema_version")
+        if version != str(SCHEMA_VERSION):
+            raise CorpusError(f"语料索引 {self.location} 的格式版本为 {version}，本版本 govlint 需要 "
+                              f"{SCHEMA_VERSION}；请删除后用 govlint corpus add 重建")
+        expected = {k: str(v) for k, v in T.params_meta().items()}
+        for k, v in expected.items():
+            if rows.get(k) != v:
+                raise CorpusError(f"语料索引 {self.location} 的参数 {k}={rows.get(k)} 与本版本（{v}）不符；"
+                                  "请删除后用 govlint corpus add 重建")
+
+    def _tx(self):
+        db = self.db
+
+        class Tx:
+            def __enter__(self_):
+                db.execute("BEGIN IMMEDIATE")
+
+            def __exit__(self_, et, ev, tb):
+                if et is None:
+                    db.execute("COMMIT")
+                else:
+                    db.execute("ROLLBACK")
+                return False
+        return Tx()
+
+    def _q(self, sql, args=()):
+        try:
+            return self.db.execute(sql, args).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise CorpusError(f"语料索引已损坏：{self.location}（{exc}）；请删除后用 govlint corpus add 重建") from None
+
+    # ----- primitives --------------------------------------------------------------------
+    def n_docs(self) -> int:
+        return self._q("SELECT COUNT(*) FROM docs")[0][0]
+
+    def lookup_path(self, path):
+        rows = self._q("SELECT id, file_hash FROM docs WHERE path = ?", (path,))
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    def ids_for(self, path, text_hash):
+        return {r[0] for r in self._q("SELECT id FROM docs WHERE path = ? OR text_hash = ?", (path, text_hash))}
+
+    def all_paths(self):
+        return [r[0] for r in self._q("SELECT path FROM docs ORDER BY path")]
+
+    def df(self, hashes):
+        out = {}
+        for part in _chunks(list(hashes)):
+            q = f"SELECT hash, n FROM df WHERE hash IN ({','.join('?' * len(part))})"
+            out.update(self._q(q, part))
+        return out
+
+    def postings(self, hashes):
+        out: dict = {}
+        for part in _chunks(list(hashes)):
+            q = f"SELECT hash, doc, pos FROM postings WHERE hash IN ({','.join('?' * len(part))})"
+            for h, d, p in self._q(q, part):
+                out.setdefault(h, []).append((d, p))
+        return out
+
+    def lsh_candidates(self, minhash):
+        keys = list(enumerate(T.band_keys(minhash)))
+        cond = " OR ".join("(b.band = ? AND b.key = ?)" for _ in keys)
+        args = [x for pair in keys for x in pair]
+        q = f"SELECT DISTINCT p.doc, p.start, p.end FROM bands b JOIN paras p ON p.id = b.para WHERE {cond}"
+        return [tuple(r) for r in self._q(q, args)]
+
+    def _load_docs(self, ids):
+        out = {}
+        for part in _chunks(list(ids)):
+            q = f"SELECT id, path, title, text FROM docs WHERE id IN ({','.join('?' * len(part))})"
+            for i, path, title, blob in self._q(q, part):
+                out[i] = (path, title, unpack_text(blob))
+        return out
+
+    def _store(self, rec: DocRecord, old_id) -> None:
+        try:
+            with self._tx():
+                if old_id is not None:
+                    self._delete_rows(old_id)
+                cur = self.db.execute(
+                    "INSERT INTO docs (path, file_hash, text_hash, title, chars, text, added) VALUES (?,?,?,?,?,?,?)",
+                    (rec.path, rec.file_hash, rec.text_hash, rec.title, len(rec.text), pack_text(rec.text), time.time()))
+                doc_id = cur.lastrowid
+                self.db.executemany("INSERT OR IGNORE INTO postings VALUES (?,?,?)",
+                                    ((h, doc_id, p) for h, p in zip(rec.hashes.tolist(), rec.positions.tolist())))
+                self.db.executemany("INSERT INTO df VALUES (?, 1) ON CONFLICT(hash) DO UPDATE SET n = n + 1",
+                                    ((h,) for h in rec.distinct))
+                self._store_paras(doc_id, rec.paras)
+        except sqlite3.DatabaseError as exc:
+            raise CorpusError(f"写入语料索引失败：{self.location}（{exc}）") from None
+
+    def _store_paras(self, doc_id, paras) -> None:
+        for pf in paras:
+            cur = self.db.execute("INSERT INTO paras (doc, idx, start, end, sig) VALUES (?,?,?,?,?)",
+                                  (doc_id, pf.index, pf.start, pf.end, pf.minhash.hashvalues.tobytes()))
+            pid = cur.lastrowid
+            self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?,?,?)",
+                                ((b, k, pid) for b, k in enumerate(T.band_keys(pf.minhash))))
+
+    def _delete_rows(self, doc_id) -> None:
+        row = self.db.execute("SELECT text FROM docs WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return
+        norm = T.normalise(unpack_text(row[0]))
+        _, hs = T.winnow(norm.text)
+        distinct = sorted(set(hs.tolist()))
+        self.db.executemany("DELETE FROM postings WHERE hash = ? AND doc = ?", ((h, doc_id) for h in distinct))
+        self.db.executemany("UPDATE df SET n = n - 1 WHERE hash = ?", ((h,) for h in distinct))
+        for part in _chunks(distinct):
+            self.db.execute(f"DELETE FROM df WHERE n <= 0 AND hash IN ({','.join('?' * len(part))})", part)
+        for pid, sig in self.db.execute("SELECT id, sig FROM paras WHERE doc = ?", (doc_id,)).fetchall():
+            m = _minhash_from(sig)
+            self.db.executemany("DELETE FROM bands WHERE band = ? AND key = ? AND para = ?",
+                                ((bi, k, pid) for bi, k in enumerate(T.band_keys(m))))
+        self.db.execute("DELETE FROM paras WHERE doc = ?", (doc_id,))
+        self.db.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
+
+    def _delete(self, doc_id) -> None:
+        try:
+            with self._tx():
+                self._delete_rows(doc_id)
+        except sqlite3.DatabaseError as exc:
+            raise CorpusError(f"写入语料索引失败：{self.location}（{exc}）") from None
+
+    def stats(self) -> dict:
+        n, chars = self._q("SELECT COUNT(*), COALESCE(SUM(chars), 0) FROM docs")[0]
+        size = Path(self.location).stat().st_size if self.location != ":memory:" else 0
+        return {"backend": "sqlite", "location": self.location, "documents": n, "characters": chars,
+                "fingerprints": self._q("SELECT COUNT(*) FROM postings")[0][0],
+                "distinct_fingerprints": self._q("SELECT COUNT(*) FROM df")[0][0],
+                "paragraphs": self._q("SELECT COUNT(*) FROM paras")[0][0],
+                "bytes": size, "schema_version": SCHEMA_VERSION}
+
+    def close(self) -> None:
+        try:
+            self.db.close()
+        except sqlite3.Error:  # pragma: no cover
+            pass
+
+
+def _minhash_from(sig: bytes):
+    import numpy as np
+    from datasketch import MinHash
+    m = MinHash(num_perm=T.NUM_PERM, seed=7, hashfunc=T._crc)
+    m.hashvalues = np.frombuffer(sig, dtype=m.hashvalues.dtype).copy()
+    return m
