@@ -1,0 +1,141 @@
+#!/usr/bin/env python
+"""Cold single-report latency: ``govlint check`` on one ~3,000-character report, fresh process.
+
+Side by side in the same run (runs interleaved round-robin, median of N):
+
+* ``python -c pass``                                  interpreter start (for reference)
+* ``python -c "import jieba; jieba.initialize()"``    the floor of any jieba-based tool
+* ``python -c "import jieba_fast_dat; ...initialize()"``  the floor with govlint[fast]
+* AutoCorrect (``autocorrect-py``): ``lint_for(text, "txt")`` in a fresh process
+* ``python -m govlint check FILE`` and the ``govlint`` console script, with the segmenter
+  govlint picks by default, and with ``GOVLINT_SEGMENTER=jieba`` when jieba_fast_dat is installed
+
+Usage: python bench/cold_start.py [--runs 7] [--file REPORT] [--json out.json]
+Targets (issue 7): govlint ≤ 1.2× the jieba floor; with jieba_fast_dat ≤ 4× AutoCorrect.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import REPO, console_script, fmt_s, have, machine, median, run_measured  # noqa: E402
+
+AUTOCORRECT = ("import sys, autocorrect_py; "
+               "autocorrect_py.lint_for(open(sys.argv[1], encoding='utf-8').read(), 'txt')")
+
+
+def default_file() -> Path:
+    sample = REPO / "corpora" / "sample_report.txt"
+    if sample.exists():
+        return sample
+    return REPO / "bench" / "data" / "sample_report_3000.txt"
+
+
+def segmenter_loaded(cmd: list[str], env: dict) -> str:
+    """Which segmenter module a govlint command imported (via -X importtime), or 'none'."""
+    full = dict(os.environ, **env, PYTHONPROFILEIMPORTTIME="1")
+    err = subprocess.run(cmd, env=full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         text=True).stderr
+    names = {line.rsplit("|", 1)[-1].strip() for line in err.splitlines() if line.startswith("import time:")}
+    found = [m for m in ("jieba_fast_dat", "jieba", "spacy") if m in names]
+    return "+".join(found) or "none"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--file", type=Path, default=None)
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
+    args = ap.parse_args()
+    path = (args.file or default_file()).resolve()
+    text = path.read_text(encoding="utf-8")
+    py = sys.executable
+    gl_args = ["check", "--no-progress", "--no-color", "--fail-on", "never", str(path)]
+    fast = have("jieba_fast_dat")
+
+    cases: dict[str, tuple[list[str], dict]] = {
+        "python -c pass": ([py, "-c", "pass"], {}),
+        "jieba floor": ([py, "-c", "import jieba; jieba.initialize()"], {}),
+    }
+    if fast:
+        cases["jieba_fast_dat floor"] = ([py, "-c", "import jieba_fast_dat as j; j.initialize()"], {})
+    if have("autocorrect_py"):
+        cases["autocorrect-py lint_for"] = ([py, "-c", AUTOCORRECT, str(path)], {})
+    else:
+        print("note: autocorrect-py not installed (pip install autocorrect-py); skipping it", file=sys.stderr)
+    default_seg = "jieba_fast_dat" if fast else "jieba"
+    cases[f"python -m govlint check [{default_seg}]"] = ([py, "-m", "govlint", *gl_args], {})
+    script = console_script()
+    if script:
+        cases[f"govlint check (console script) [{default_seg}]"] = ([script, *gl_args], {})
+    if fast:
+        cases["python -m govlint check [jieba]"] = ([py, "-m", "govlint", *gl_args], {"GOVLINT_SEGMENTER": "jieba"})
+        if script:
+            cases["govlint check (console script) [jieba]"] = ([script, *gl_args], {"GOVLINT_SEGMENTER": "jieba"})
+
+    # warm-up: builds segmenter caches in the temp dir and .pyc files, not timed
+    for cmd, env in cases.values():
+        run_measured(cmd, env)
+    times: dict[str, list[float]] = {k: [] for k in cases}
+    for _ in range(args.runs):
+        for name, (cmd, env) in cases.items():
+            times[name].append(run_measured(cmd, env)["wall"])
+    med = {k: median(v) for k, v in times.items()}
+
+    loaded = {k: segmenter_loaded(cmd, env) for k, (cmd, env) in cases.items() if "govlint" in k}
+
+    info = machine()
+    print(f"# cold start: {path.name} ({len(text)} chars), median of {args.runs} fresh processes")
+    print(f"# commit {info['commit']}; {info['nproc']} CPU × {info['cpu']}; Python {info['python']}")
+    print()
+    print(f"| {'command':<48} | median | min | modules loaded |")
+    print(f"|{'-' * 50}|-------:|----:|---|")
+    for k in cases:
+        print(f"| {k:<48} | {fmt_s(med[k])} | {fmt_s(min(times[k]))} | {loaded.get(k, '')} |")
+    print()
+
+    ratios = {}
+
+    def ratio(label, num, den, target=None):
+        if num in med and den in med:
+            r = med[num] / med[den]
+            ratios[label] = r
+            verdict = "" if target is None else ("  meets target" if r <= target else "  MISSES target")
+            tgt = "" if target is None else f" (target ≤ {target}×)"
+            print(f"{label:<60} {r:5.2f}×{tgt}{verdict}")
+
+    jieba_gl = "python -m govlint check [jieba]" if fast else "python -m govlint check [jieba]"
+    if not fast:
+        jieba_gl = f"python -m govlint check [{default_seg}]"
+    ratio("govlint -m [jieba] / jieba floor", jieba_gl, "jieba floor", 1.2)
+    js = "govlint check (console script) [jieba]"
+    if js in med:
+        ratio("govlint script [jieba] / jieba floor", js, "jieba floor", 1.2)
+    elif not fast:
+        ratio("govlint script [jieba] / jieba floor", f"govlint check (console script) [{default_seg}]", "jieba floor", 1.2)
+    if fast:
+        ratio("govlint -m [jieba_fast_dat] / jieba_fast_dat floor",
+              "python -m govlint check [jieba_fast_dat]", "jieba_fast_dat floor")
+        ratio("govlint -m [jieba_fast_dat] / autocorrect", "python -m govlint check [jieba_fast_dat]",
+              "autocorrect-py lint_for", 4.0)
+        ratio("govlint script [jieba_fast_dat] / autocorrect",
+              "govlint check (console script) [jieba_fast_dat]", "autocorrect-py lint_for", 4.0)
+    ratio("govlint -m [jieba] / autocorrect", jieba_gl, "autocorrect-py lint_for")
+    if not any("jieba" in v for v in loaded.values()):
+        print("\nnote: no selected rule asked for tokens, so govlint did not load a segmenter")
+    if args.json:
+        args.json.write_text(json.dumps({"machine": info, "file": str(path), "chars": len(text),
+                                         "runs": args.runs, "median_s": med,
+                                         "all_s": times, "modules": loaded, "ratios": ratios},
+                                        ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

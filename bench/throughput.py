@@ -1,0 +1,145 @@
+#!/usr/bin/env python
+"""Whole-corpus throughput: characters per second and peak memory, govlint vs raw segmentation.
+
+Over every ``.txt`` report in ``../shared/corpus/`` (beside the checkout; ``--corpus`` to
+choose another directory), in one run, each in a fresh process:
+
+* raw segmentation: read each file and ``list(seg.tokenize(text))`` (what ``Document.tokens()``
+  costs), for jieba and, when installed, jieba_fast_dat;
+* ``python -m govlint check`` with all rules (``--select ALL``), ``--jobs 1`` and ``--jobs 2``,
+  with the default segmenter and (when jieba_fast_dat is installed) with ``GOVLINT_SEGMENTER=jieba``.
+
+Times are wall-clock of the whole process (start-up and dictionary load included, for both
+sides). Memory: the largest process (ru_maxrss) and the summed RSS of the process tree
+(sampled every 20 ms). Skips with a message when the corpus is absent.
+
+Usage: python bench/throughput.py [--corpus DIR] [--jobs 1,2] [--limit N] [--json out.json]
+Targets (issue 7): all rules ≥ 0.5× raw segmenter throughput on one process; --jobs 2 scales;
+< 500 MB peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import SHARED_CORPUS, have, machine, run_measured  # noqa: E402
+
+RAW_SEG = r"""
+import sys, time
+name, listfile = sys.argv[1], sys.argv[2]
+if name == "jieba_fast_dat":
+    import jieba_fast_dat as seg
+else:
+    import jieba as seg
+import logging
+seg.setLogLevel(logging.WARNING)
+seg.initialize()
+t0 = time.perf_counter()
+n = 0
+for path in open(listfile, encoding="utf-8").read().splitlines():
+    text = open(path, encoding="utf-8").read()
+    toks = [(w, a, b) for w, a, b in seg.tokenize(text)]
+    n += len(toks)
+sys.stderr.write(f"segment-only {time.perf_counter() - t0:.3f}\n")
+"""
+
+
+def corpus_files(root: Path, limit: int | None) -> list[Path]:
+    files = sorted(p for p in root.rglob("*.txt") if p.parent != root)   # reports live in subfolders
+    return files[:limit] if limit else files
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--corpus", type=Path, default=SHARED_CORPUS)
+    ap.add_argument("--jobs", default="1,2", help="comma-separated --jobs values (default 1,2)")
+    ap.add_argument("--limit", type=int, default=None, help="only the first N files (quick runs)")
+    ap.add_argument("--select", default="ALL", help="rules to run (default ALL)")
+    ap.add_argument("--segmenters", default=None,
+                    help="comma-separated: jieba,jieba_fast_dat (default: those installed)")
+    ap.add_argument("--json", type=Path, default=None)
+    args = ap.parse_args()
+    if not args.corpus.is_dir():
+        print(f"skipped: corpus directory {args.corpus} is absent (it lives in ../shared/ beside the checkout)")
+        return 0
+    files = corpus_files(args.corpus, args.limit)
+    if not files:
+        print(f"skipped: no .txt reports under {args.corpus}")
+        return 0
+    chars = sum(len(p.read_text(encoding="utf-8")) for p in files)
+    py = sys.executable
+    segs = args.segmenters.split(",") if args.segmenters else (
+        ["jieba_fast_dat", "jieba"] if have("jieba_fast_dat") else ["jieba"])
+    jobs = [int(j) for j in args.jobs.split(",")]
+    tmp = Path(tempfile.mkdtemp(prefix="govlint-bench-"))
+    listfile = tmp / "files.txt"
+    listfile.write_text("\n".join(str(p) for p in files), encoding="utf-8")
+
+    rows = []
+    findings: Counter = Counter()
+    for seg in segs:
+        r = run_measured([py, "-c", RAW_SEG, seg, str(listfile)], sample_memory=True, ok_codes=(0,))
+        rows.append({"what": f"raw {seg} segmentation", "segmenter": seg, "jobs": 1, **r})
+        for j in jobs:
+            out = tmp / f"out-{seg}-{j}.json"
+            cmd = [py, "-m", "govlint", "check", "--no-progress", "--fail-on", "never", "--select", args.select,
+                   "--format", "json", "-o", str(out), "--jobs", str(j), *map(str, files)]
+            r = run_measured(cmd, env={"GOVLINT_SEGMENTER": seg}, sample_memory=True)
+            rows.append({"what": f"govlint check --jobs {j}", "segmenter": seg, "jobs": j, **r})
+            if not findings:
+                try:
+                    data = json.loads(out.read_text(encoding="utf-8"))
+                    for f in data.get("findings", []):
+                        findings[f.get("code", "?")] += 1
+                except (ValueError, OSError, AttributeError):
+                    pass
+
+    info = machine()
+    print(f"# throughput: {len(files)} files, {chars:,} chars from {args.corpus}")
+    print(f"# commit {info['commit']}; {info['nproc']} CPU × {info['cpu']}; Python {info['python']}; rules: {args.select}")
+    print()
+    print("| run | segmenter | wall | chars/s | largest process | process tree peak |")
+    print("|---|---|---:|---:|---:|---:|")
+    for r in rows:
+        r["chars_per_s"] = chars / r["wall"]
+        print(f"| {r['what']} | {r['segmenter']} | {r['wall']:.2f} s | {r['chars_per_s'] / 1000:,.0f} k "
+              f"| {r['max_process_mb']:.0f} MB | {r['tree_peak_mb']:.0f} MB |")
+    print()
+    ratios = {}
+    for seg in segs:
+        raw = next(r for r in rows if r["segmenter"] == seg and r["what"].startswith("raw"))
+        by_jobs = {r["jobs"]: r for r in rows if r["segmenter"] == seg and not r["what"].startswith("raw")}
+        if 1 in by_jobs:
+            x = by_jobs[1]["chars_per_s"] / raw["chars_per_s"]
+            ratios[f"{seg}: govlint --jobs 1 / raw segmentation"] = x
+            print(f"{seg}: govlint --jobs 1 / raw segmentation = {x:.2f}× (target ≥ 0.5×)"
+                  f"  {'meets' if x >= 0.5 else 'MISSES'}")
+        for j in sorted(by_jobs):
+            if j > 1 and 1 in by_jobs:
+                s = by_jobs[1]["wall"] / by_jobs[j]["wall"]
+                ratios[f"{seg}: speed-up --jobs {j}"] = s
+                print(f"{seg}: speed-up --jobs {j} vs --jobs 1 = {s:.2f}×")
+        peak = max(r["tree_peak_mb"] for r in by_jobs.values()) if by_jobs else 0
+        print(f"{seg}: peak memory of govlint runs (process tree) = {peak:.0f} MB (target < 500 MB)"
+              f"  {'meets' if peak < 500 else 'MISSES'}")
+    if findings:
+        print("\nfindings per rule:", ", ".join(f"{k} {v}" for k, v in sorted(findings.items())))
+    if args.json:
+        args.json.write_text(json.dumps({"machine": info, "files": len(files), "chars": chars, "rows": rows,
+                                         "ratios": ratios, "findings": dict(findings)},
+                                        ensure_ascii=False, indent=2), encoding="utf-8")
+    for p in tmp.iterdir():
+        p.unlink()
+    os.rmdir(tmp)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
