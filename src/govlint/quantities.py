@@ -23,6 +23,7 @@ area        平方米       平方米, ㎡, m², 万平方米, 亩 (666.67 m²),
 length      米          米, 延米, 公里, 千米, km
 ==========  =========  ==============================================================
 
+Count units are ``COUNT_UNITS`` plus the ``count`` list of ``lexicons/units.toml``.
 Time units (年, 月, 天) are not counts and are not returned. Identifiers such as "1#" or
 "G4" are not quantities. Chinese numerals need a unit; a lone "一元" (一元化) is skipped,
 and a one-character numeral before a count unit ("一个") is kept but marked
@@ -40,7 +41,7 @@ from functools import lru_cache
 MONEY_UNITS = {"亿元": 1e8, "万元": 1e4, "千元": 1e3, "元": 1.0}
 AREA_UNITS = {"平方公里": 1e6, "km²": 1e6, "km2": 1e6, "万平方米": 1e4, "万㎡": 1e4,
               "平方米": 1.0, "㎡": 1.0, "m²": 1.0, "m2": 1.0, "万亩": 1e4 * 10000 / 15,
-              "亩": 10000 / 15, "公顷": 1e4, "hm²": 1e4, "hm2": 1e4}
+              "亩": 10000 / 15, "公顷": 1e4, "hm²": 1e4, "hm2": 1e4, "平方千米": 1e6}
 LENGTH_UNITS = {"公里": 1000.0, "千米": 1000.0, "km": 1000.0, "延米": 1.0, "米": 1.0}
 # Count units (RULEBOOK §3.2). Longest first when matching, so 人次 wins over 人.
 COUNT_UNITS = ("个村", "个乡镇", "个工作日", "人次", "户次", "场次", "个", "项", "件", "份", "套",
@@ -110,6 +111,17 @@ class Quantity:
         return self.start, self.end
 
 
+def count_units() -> tuple[str, ...]:
+    """COUNT_UNITS plus the ``count`` list of the shipped ``units`` lexicon, when present."""
+    extra: list[str] = []
+    try:
+        from govlint import lexicon
+        extra = list(lexicon.load().get("units", "count", []) or [])
+    except Exception:  # the lexicon is optional here
+        pass
+    return tuple(dict.fromkeys([*COUNT_UNITS, *extra]))
+
+
 def _alt(units) -> str:
     return "|".join(re.escape(u) for u in sorted(set(units), key=len, reverse=True))
 
@@ -124,7 +136,7 @@ def _patterns():
     points = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>个百分点|百分点)")
     area = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>{_alt(AREA_UNITS)})(?![A-Za-z\\d])")
     length = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>{_alt(LENGTH_UNITS)})(?![A-Za-z\\d²])")
-    count = re.compile(f"(?:{num}|{cn}){sp}(?P<mult>[万亿])?(?P<unit>{_alt(COUNT_UNITS)})")
+    count = re.compile(f"(?:{num}|{cn}){sp}(?P<mult>[万亿])?(?P<unit>{_alt(count_units())})")
     return {"money": money, "rate": rate, "points": points, "area": area, "length": length,
             "count": count}
 

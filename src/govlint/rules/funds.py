@@ -1,0 +1,345 @@
+"""Funds rules: spending that does not fit the project (FUND001), amounts that do not add up (FUND002)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from govlint.document import Document
+from govlint.finding import Severity
+from govlint.quantities import Quantity, find_money, find_rates, fmt, money_wan
+from govlint.registry import Option, rule
+from govlint.rules._util import alternation
+
+OVERVIEW_TITLE = re.compile(r"概况|基本情况|项目简介|项目背景|立项|项目内容|绩效目标情况")
+
+
+# ----- FUND001 -----------------------------------------------------------------------------
+
+def purpose_scope(doc: Document) -> list[tuple[int, int, bool]]:
+    """Stretches of text that say what the project is: (start, end, is_title).
+
+    The title, a "项目名称" line, and the overview section (项目概况 / 基本情况 …) with its
+    subsections; without an overview section, the first three body paragraphs.
+    """
+    out: list[tuple[int, int, bool]] = []
+    if doc.title is not None:
+        out.append((doc.title.start, doc.title.end, True))
+    for p in doc.paragraphs[:40]:
+        if re.match(r"\s*(?:[一二三四五六七八九十\d]+[、.．]\s*)?项目名称", p.text):
+            out.append((p.start, p.end, True))
+    overview = [s for s in doc.sections if s.level == 1 and OVERVIEW_TITLE.search(s.title)]
+    for sec in overview[:1]:
+        out.append((sec.start, sec.end, False))
+    if not overview:
+        body = [p for p in doc.paragraphs if not p.is_title and p.heading is None][:3]
+        out.extend((p.start, p.end, False) for p in body)
+    return out
+
+
+def detect_purposes(doc: Document, lex: dict) -> dict[str, tuple[int, int, str]]:
+    """Purpose category → (start, end, trigger) of its first evidence in the purpose scope."""
+    found: dict[str, tuple[int, int, str]] = {}
+    scope = purpose_scope(doc)
+    for key, cat in lex["purposes"].items():
+        rx = alternation(tuple(cat["triggers"]))
+        for a, b, is_title in scope:
+            if cat.get("title_only") and not is_title:
+                continue
+            m = rx.search(doc.text, a, b)
+            if m:
+                found[key] = (m.start(), m.end(), m.group(0))
+                break
+    return found
+
+
+@lru_cache(maxsize=8)
+def _use_patterns(items: tuple) -> list[tuple[str, re.Pattern]]:
+    return [(key, re.compile("|".join(f"(?:{p})" for p in pats))) for key, pats in items]
+
+
+_CLAUSE_END = re.compile(r"[。；;！？!?\n]")
+
+
+def use_statements(doc: Document, lex: dict):
+    """(sentence, clause_start, clause_end) for each statement of what the money was used for."""
+    st = lex["statements"]
+    marker_rx = alternation(tuple(st["markers"]))
+    money_rx = alternation(tuple(st["money_words"]))
+    neg_rx = alternation(tuple(st["negations"]))
+    not_after = tuple(st["not_after"])
+    for s in doc.sentences:
+        if re.search(r"挤占|挪用|违规|违反|负面清单", s.text):
+            continue
+        for m in marker_rx.finditer(s.text):
+            head = s.text[:m.start()]
+            cut = max(head.rfind("，"), head.rfind(","), head.rfind("："))
+            clause_head = head[cut + 1:]
+            if neg_rx.search(clause_head[-6:] if m.group(0).startswith("主要是") else clause_head):
+                continue
+            if not money_rx.search(s.text[:m.end() + 30]):
+                continue
+            rest = s.text[m.end():]
+            if rest.startswith(not_after):
+                continue
+            end = _CLAUSE_END.search(rest)
+            length = min(end.start() if end else len(rest), 80)
+            yield s, s.start + m.end(), s.start + m.end() + length, m
+
+
+@rule(code="FUND001", name="spending-mismatch", severity=Severity.WARNING,
+      bad=["2022年度紫荆安置小区建设项目绩效自评报告\n一、项目概况\n本项目建设安置房12栋，安置拆迁户320户。\n"
+           "二、项目资金使用情况\n全年实际支出资金860万元，主要是⟦给企业的补贴⟧。\n",
+           "2023年度农村公路建设项目绩效自评报告\n一、项目概况\n新建农村公路18.6公里。\n"
+           "二、资金使用情况\n项目资金主要用于路基路面施工和⟦购置公务用车⟧。\n"],
+      good=["2022年度紫荆安置小区建设项目绩效自评报告\n一、项目概况\n本项目建设安置房12栋。\n"
+            "二、项目资金使用情况\n资金主要用于支付安置房建安工程款和监理费。\n",
+            "2023年度中小企业发展专项资金绩效自评报告\n一、项目概况\n支持中小企业技术改造。\n"
+            "二、资金使用情况\n资金主要用于对企业的补助，共补助企业36家。\n"])
+def spending_mismatch(doc: Document, ctx):
+    """Money is said to have been spent on something the project's purpose does not allow.
+
+    The project's purpose is read from the title and the overview (安置房, 农村公路,
+    高标准农田, 学生资助, 医疗设备 … — lexicon ``purpose``); each statement of use
+    (资金主要用于…, 主要是…) is classified (工程款, 企业补贴, 人员奖金, 公务用车, 楼堂馆所 …);
+    a use that the incompatibility table rules out for every purpose found is reported,
+    with the purpose evidence as the related place. Prohibitions (不得用于…) and
+    permissions (可用于…) are not statements of use.
+
+    Why: 资金使用与项目内容不符 is a finding of every financial review: the money of a
+    resettlement-housing project cannot become enterprise subsidies or staff bonuses
+    (美丽乡村、衔接资金等负面清单; RULEBOOK §3.5).
+    """
+    lex = ctx.lex["purpose"]
+    purposes = detect_purposes(doc, lex)
+    if not purposes:
+        return
+    incompatible = {k: set(v) for k, v in lex["incompatible"].items()}
+    patterns = _use_patterns(tuple((k, tuple(u["patterns"])) for k, u in lex["uses"].items()))
+    seen: set[tuple[int, int]] = set()
+    for s, a, b, _m in use_statements(doc, lex):
+        clause = doc.text[a:b]
+        for key, rx in patterns:
+            m = rx.search(clause)
+            if not m:
+                continue
+            if not all(key in incompatible.get(p, set()) for p in purposes):
+                continue
+            start, end = a + m.start(), a + m.end()
+            if (start, end) in seen:
+                continue
+            seen.add((start, end))
+            pkey = next(iter(purposes))
+            pa, pb, word = purposes[pkey]
+            pname = lex["purposes"][pkey]["name"]
+            uname = lex["uses"][key]["name"]
+            yield ctx.flag(start, end,
+                           f"资金用途“{m.group(0)}”（{uname}）与项目内容“{word}”（{pname}）不符",
+                           suggestion="核实资金实际用途；如确属其他用途，应说明调整依据和审批情况，"
+                                      "否则属于改变资金用途",
+                           related=[ctx.related(pa, pb, note=f"项目内容：{pname}")],
+                           data={"purpose": sorted(purposes), "use": key})
+
+
+# ----- FUND002 -----------------------------------------------------------------------------
+
+_BOUNDARY = re.compile(r"[，,。；;：:（(）)、\n]")
+ROLE_PATTERNS = [
+    # (role, pattern matched against the label before a money figure), first match wins
+    ("skip", re.compile(r"其中|较上年|比上年|同比|增加|减少|增长|下降|结余|结转|占比|差额|超支|节约|缺口|累计投资|"
+                        r"中央|省级|市级|县级|区级|本级|自筹|配套|一般公共预算|政府性基金|国有资本|上年")),
+    ("budget_initial", re.compile(r"年初预算")),
+    ("budget", re.compile(r"(?:全年|调整后|批复|项目)?预算(?:数|安排|资金|金额|总额)?(?:为|是)?$|预算安排|"
+                          r"(?:安排|下达|批复)(?:项目|专项)?(?:资金|经费)")),
+    ("arrived", re.compile(r"到位(?:资金)?|到账")),
+    ("final", re.compile(r"决算(?:数)?(?:为)?$|支出决算")),
+    ("actual", re.compile(r"实际(?:使用|支出|支付|拨付)|执行数|已(?:使用|支出|支付|拨付)|完成支出|支出资金|"
+                          r"使用资金|累计(?:支出|支付|拨付)")),
+]
+RATE_KINDS = [
+    # (rate label pattern, numerator roles, denominator roles, name)
+    (re.compile(r"(?:预算)?执行率|支出率|支付率"), ("actual", "final"), ("budget", "budget_initial"), "执行率"),
+    (re.compile(r"到位率"), ("arrived",), ("budget", "budget_initial"), "到位率"),
+    (re.compile(r"完成(?:年初|全年|调整后)?预算的"), ("final", "actual"), ("budget_initial", "budget"), "完成预算比例"),
+]
+
+
+def money_role(text: str, q: Quantity, start: int = 0) -> str | None:
+    """What a money figure is, from the words just before it in its clause.
+
+    ``start`` is where the text the figure's offsets refer to begins. Returns budget,
+    budget_initial, actual, final (决算), arrived (到位), skip (a part, a change, a source)
+    or None.
+    """
+    lo = q.start
+    cut = start
+    for m in _BOUNDARY.finditer(text, start, lo):
+        cut = m.end()
+    label = text[cut:lo]
+    label = re.sub(r"\s+", "", label)
+    if re.search(r"\d", label):
+        label = re.split(r"\d+(?:\.\d+)?\S?", label)[-1]
+    for role, rx in ROLE_PATTERNS:
+        if rx.search(label):
+            return role
+    return None
+
+
+def _sentence_money(s):
+    qs = find_money(s.text)
+    return [(money_role(s.text, q), q) for q in qs]
+
+
+@rule(code="FUND002", name="amounts-do-not-add-up", severity=Severity.ERROR,
+      options={"rate_tolerance": Option(0.5, float, "allowed difference between a stated and a computed "
+                                                      "rate, in percentage points")},
+      bad=["全年预算数为300万元，实际支出285万元，预算执行率为⟦98%⟧。",
+           "项目资金合计⟦500万元⟧，其中：道路硬化320万元，排水沟渠150万元，路灯安装80万元。",
+           "2023年预算安排资金120万元，实际支出资金⟦126.5万元⟧。"],
+      good=["全年预算数为300万元，实际支出285万元，预算执行率为95%。",
+            "2021年区政府预算安排项目资金712.42万元，实际使用资金712.42万元。",
+            "本年支出合计9759.38万元，其中：基本支出5377.64万元，项目支出4381.74万元。",
+            "下达资金合计500万元，其中中央资金300万元。"])
+def amounts_do_not_add_up(doc: Document, ctx):
+    """Stated amounts contradict each other: spending above the budget, a rate that does not follow, parts that exceed their total.
+
+    Three checks. (1) A sentence (or the whole report, when it states exactly one budget and
+    one spending figure) gives actual spending above the budget; 年初预算 exceeded by the
+    决算 is not reported (追加 is normal). (2) A stated 执行率 / 到位率 / 完成预算的 X% differs
+    from the one its sentence's amounts give by more than ``rate_tolerance`` points.
+    (3) "合计/共 X万元，其中 A万元、B万元…": the parts add up to more than the total, or —
+    when their shares are stated and add up to 100% — to less.
+
+    Why: 数据前后不一致 and 执行率计算错误 are among the most frequent reviewer findings
+    (RULEBOOK §2.2 P8, P9); a figure that does not add up discredits the whole report.
+    """
+    tol = float(ctx.options["rate_tolerance"])
+    text = doc.text
+    budgets: list[Quantity] = []
+    actuals: list[Quantity] = []
+    flagged: set[int] = set()
+    for s in doc.sentences:
+        roles = _sentence_money(s)
+        base = s.start
+        sent_b = [q for r, q in roles if r == "budget"]
+        sent_a = [q for r, q in roles if r == "actual"]
+        budgets += [_abs(q, base) for q in sent_b]
+        actuals += [_abs(q, base) for q in sent_a]
+        # (1) in one sentence
+        if len(sent_b) == 1 and len(sent_a) == 1 and not re.search(r"追加|调增|结转|上年", s.text):
+            b, a = sent_b[0], sent_a[0]
+            if a.value > b.value + 0.5 and a.start > b.start:
+                flagged.add(base + a.start)
+                yield ctx.flag(base + a.start, base + a.end,
+                               f"实际支出{money_wan(a)}超过预算{money_wan(b)}",
+                               suggestion="核对预算数和实际支出数；超支部分应说明资金来源和审批依据",
+                               related=[ctx.related(base + b.start, base + b.end, note="预算数")])
+        # (2) stated rates
+        yield from _rate_checks(ctx, s, roles, tol)
+    # (3) parts and total, in full sentences (a breakdown runs over ；)
+    for p in doc.paragraphs:
+        for m in re.finditer(r"[^。！？!?]+[。！？!?]?", p.text):
+            yield from _sum_checks(ctx, _Span(p.start + m.start(), m.group(0)))
+    # (1) across the report: exactly one budget and one spending figure
+    bvals = {round(q.value, 2) for q in budgets}
+    avals = {round(q.value, 2) for q in actuals}
+    if len(bvals) == 1 and len(avals) == 1 and not re.search(r"追加|调增|结转", text):
+        b, a = budgets[0], actuals[0]
+        if a.value > b.value + 0.5 and a.start not in flagged:
+            yield ctx.flag(a.start, a.end, f"实际支出{money_wan(a)}超过预算{money_wan(b)}",
+                           suggestion="核对预算数和实际支出数；超支部分应说明资金来源和审批依据",
+                           related=[ctx.related(b.start, b.end, note="预算数")],
+                           severity=Severity.WARNING)
+
+
+class _Span:
+    def __init__(self, start: int, text: str):
+        self.start, self.text = start, text
+
+
+def _abs(q: Quantity, base: int) -> Quantity:
+    return Quantity(q.kind, q.value, q.number, q.unit, q.start + base, q.end + base, q.text, q.chinese)
+
+
+def _rate_checks(ctx, s, roles, tol):
+    rates = find_rates(s.text)
+    for r in rates:
+        head = s.text[max(0, r.start - 12):r.start]
+        for rx, nums, dens, name in RATE_KINDS:
+            if not rx.search(head):
+                continue
+            num = [q for role, q in roles if role in nums and q.start < r.start]
+            den = [q for role, q in roles if role in dens and q.start < r.start]
+            if len(num) != 1 or len(den) != 1 or den[0].value <= 0:
+                break
+            computed = num[0].value / den[0].value * 100
+            if abs(computed - r.value) > tol:
+                base = s.start
+                yield ctx.flag(base + r.start, base + r.end,
+                               f"{name}写为{r.text}，按所列金额计算应为{fmt(computed)}%"
+                               f"（{money_wan(num[0])}÷{money_wan(den[0])}）",
+                               suggestion=f"{fmt(computed)}%",
+                               related=[ctx.related(base + num[0].start, base + num[0].end, note="分子"),
+                                        ctx.related(base + den[0].start, base + den[0].end, note="分母")],
+                               data={"stated": r.value, "computed": round(computed, 4)})
+            break
+
+
+_TOTAL = re.compile(r"(?:合计|共计|总计|总额|总共|共)(?:[^，。；\d]{0,8})$")
+
+
+def _sum_checks(ctx, s):
+    t = s.text
+    for m in re.finditer(r"其中[：:]?", t):
+        before = t[:m.start()]
+        qs_before = find_money(before)
+        if not qs_before:
+            continue
+        total = qs_before[-1]
+        between = before[total.end:]
+        if not re.fullmatch(r"[，,：:\s]*", between):
+            continue
+        if not _TOTAL.search(before[:total.start]):
+            continue
+        # parts run to the next 其中 (a nested breakdown) or the end of the sentence
+        nxt = t.find("其中", m.end())
+        stop = nxt if nxt >= 0 else len(t)
+        part_text = t[m.end():stop]
+        if re.search(r"等[^级]|以上|以下|不少于|至少", part_text):
+            continue
+        parts = [q for q in find_money(part_text) if not _is_change(part_text, q)]
+        if len(parts) < 2:
+            continue
+        total_v = total.value
+        got = sum(q.value for q in parts)
+        places = max(_places(total), *(_places(q) for q in parts))
+        unit_eps = 10 ** -places * 1e4 if total.unit == "万元" else 10 ** -places * (1e8 if total.unit == "亿元" else 1)
+        eps = max(unit_eps * len(parts), 0.01)
+        shares = [r.value for r in find_rates(part_text)]
+        exhaustive = len(shares) == len(parts) and abs(sum(shares) - 100) <= 0.2 and nxt < 0
+        if got > total_v + eps or (exhaustive and got < total_v - eps):
+            base = s.start
+            what = "大于" if got > total_v else "小于"
+            yield ctx.flag(base + total.start, base + total.end,
+                           f"分项金额之和{money_wan(got)}{what}合计数{money_wan(total)}",
+                           suggestion="核对合计数与各分项金额",
+                           related=[ctx.related(base + m.end() + q.start, base + m.end() + q.end, note="分项")
+                                    for q in parts],
+                           data={"total": total_v, "sum": got})
+
+
+_CHANGE = re.compile(r"较上年|比上年|同比|增加|减少|增长|下降|节约|超支|结余|差额")
+
+
+def _is_change(text: str, q: Quantity) -> bool:
+    """A change or a remainder (较上年增加X万元), not a part of the total."""
+    cut = 0
+    for m in _BOUNDARY.finditer(text, 0, q.start):
+        if m.group(0) != "、":
+            cut = m.end()
+    return bool(_CHANGE.search(text[cut:q.start]))
+
+
+def _places(q: Quantity) -> int:
+    m = re.search(r"\.(\d+)", q.text)
+    return len(m.group(1)) if m else 0

@@ -1,0 +1,136 @@
+"""Self-evaluation score rules: score and grade disagree (SCORE001), a high score the report itself contradicts (SCORE002)."""
+
+from __future__ import annotations
+
+import re
+
+from govlint.document import Document
+from govlint.finding import Severity
+from govlint.registry import rule
+from govlint.rules._shortfall import KIND_ZH, admissions
+
+SCORE = re.compile(r"(?P<kw>自评(?:总)?得分|自评(?:总)?分(?:数|值)?|评价(?:总)?得分|绩效(?:评价)?(?:总)?得分|"
+                   r"综合得分|总得分|最终得分|总分|得分)"
+                   r"(?:为|是|：|:|共|达到?|计)?\s*(?P<num>\d{1,3}(?:\.\d+)?)\s*分(?![值数类项])")
+OVERALL_KW = re.compile(r"自评|评价|综合|总|最终|绩效")
+GRADE_WORDS = r"不合格|优秀|良好|合格|一般|中等|较差|优|良|中|差"
+GRADE = re.compile(r"(?:等级|等次|级别|档次|评价结果|自评结果|评定结果|结果)(?:为|是|：|:|评定为|评为|属于|确定为|属|达到)?"
+                   rf"\s*[“\"「【]?(?P<g>{GRADE_WORDS})(?![良秀好等格级])"
+                   rf"|(?:评定为|评为|定为)\s*[“\"「【]?(?P<g2>{GRADE_WORDS})(?![良秀好等格级])"
+                   rf"|分\s*[（(]\s*(?P<g3>{GRADE_WORDS})\s*[）)]")
+
+
+def bands(lex) -> list[dict]:
+    return lex["scoring"]["bands"]
+
+
+def band_of(score: float, lex) -> dict | None:
+    for b in bands(lex):
+        if b["low"] <= score < b["high"] or (b["high"] >= 100 and score == b["high"]):
+            return b
+    return None
+
+
+def score_statements(doc: Document, overall_only: bool = False):
+    """(match, score, start, end) for each stated score out of 100 (absolute offsets)."""
+    for p in doc.paragraphs:
+        t = p.text
+        if "满分" in t and not re.search(r"满分(?:为)?100分|百分制", t):
+            continue
+        for m in SCORE.finditer(t):
+            v = float(m.group("num"))
+            if v > 100:
+                continue
+            if overall_only and not (OVERALL_KW.search(m.group("kw"))
+                                     or re.search(r"自评|绩效评价|综合评价|总体评价", t[max(0, m.start() - 20):m.start()])):
+                continue
+            yield m, v, p.start + m.start("kw"), p.start + m.end(), p
+
+
+def grade_near(p, offset: int, span: int = 40):
+    """The grade word stated within ``span`` characters after ``offset`` in paragraph ``p``."""
+    a = offset - p.start
+    t = p.text[a:a + span]
+    m = GRADE.search(t)
+    if not m:
+        return None
+    g = m.group("g") or m.group("g2") or m.group("g3")
+    gi = "g" if m.group("g") else ("g2" if m.group("g2") else "g3")
+    return g, p.start + a + m.start(gi), p.start + a + m.end(gi)
+
+
+@rule(code="SCORE001", name="score-grade-mismatch", severity=Severity.ERROR,
+      bad=["2021年项目支出绩效自评得分为86分，等级为⟦优秀⟧。", "本项目自评总分为78.5分，评价结果为“⟦良⟧”。"],
+      good=["2021年高科园项目支出绩效自评得分为91分，等级为优秀。", "自评得分86.4分，等级为良好。",
+            "自评得分为59分，等级为差。"])
+def score_grade_mismatch(doc: Document, ctx):
+    """A stated self-evaluation score and the grade stated with it belong to different bands.
+
+    Bands (lexicon ``scoring``): 90–100 优/优秀, 80–89 良/良好, 60–79 中/合格/一般,
+    below 60 差/不合格/较差 (财预〔2020〕10号 and 财政部预算司's grading standard).
+
+    Why: the report-quality sheets deduct for "评分与等级不符"; a reader cannot tell which
+    of the two figures is the real result.
+    """
+    lex = ctx.lex
+    for m, v, a, b, p in score_statements(doc):
+        g = grade_near(p, b)
+        if g is None:
+            continue
+        word, ga, gb = g
+        band = band_of(v, lex)
+        if band is None or word in band["words"]:
+            continue
+        right = band["words"][0]
+        yield ctx.flag(ga, gb, f"自评得分{m.group('num')}分对应等级应为“{right}”（{band['low']}–{band['high']}分），"
+                               f"报告写为“{word}”",
+                       suggestion=right, related=[ctx.related(a, b, note="得分")],
+                       data={"score": v, "grade": word, "expected": band["grade"]})
+
+
+@rule(code="SCORE002", name="inflated-score", severity=Severity.WARNING, profiles=("self-eval",),
+      bad=["2022年度通村道路建设项目绩效自评报告\n一、绩效目标完成情况\n计划新建通村道路12公里，实际完成9公里，未完成年度目标。\n"
+           "二、自评结论\n⟦自评得分为95分⟧，等级为优秀。\n",
+           "2021年度专项资金绩效自评报告\n一、自评结论\n⟦自评得分为91分⟧，等级为优秀。\n二、存在的问题\n"
+           "部分绩效指标及目标值有待进一步细化和量化。\n"],
+      good=["2022年度通村道路建设项目绩效自评报告\n一、绩效目标完成情况\n计划新建通村道路12公里，实际完成12公里。\n"
+            "二、自评结论\n自评得分为95分，等级为优秀。\n",
+            "2022年度通村道路建设项目绩效自评报告\n一、绩效目标完成情况\n完成道路9公里，未完成年度目标。\n"
+            "二、自评结论\n自评得分为82分，等级为良好。\n"])
+def inflated_score(doc: Document, ctx):
+    """A self-evaluation score of 90 or more while the report itself admits shortfalls.
+
+    Admissions (lexicon ``shortfall``): unmet targets (未完成, 尚未完工, 滞后), indicators never
+    quantified (有待进一步细化和量化), unfinished work (准备启动, 加快剩余…建设). Headings such
+    as 绩效目标未完成原因 and denials (均已完成, 不存在…) do not count. The admissions are
+    given as related places.
+
+    Why: the Ministry of Finance forbids "刻意抬高分数"; reviewers mark 自评结果偏高 when
+    a top grade sits next to admitted shortfalls (RULEBOOK §2.2 P3).
+    """
+    lex = ctx.lex
+    threshold = lex["scoring"].get("inflated_from", 90)
+    found = admissions(doc, lex["shortfall"])
+    if not found:
+        return
+    for m, v, a, b, p in score_statements(doc, overall_only=True):
+        if v < threshold:
+            continue
+        # admissions in the problems / reasons / measures sections first, one per sentence
+        def priority(ad):
+            sec = doc.section_at(ad.start)
+            in_review = any(re.search(r"原因|问题|建议|措施", t) for t in sec.path)
+            return (not in_review, ad.start)
+
+        seen, related = set(), []
+        for ad in sorted(found, key=priority):
+            if ad.start in seen:
+                continue
+            seen.add(ad.start)
+            related.append(ctx.related(ad.start, ad.end, note=f"{KIND_ZH[ad.kind]}：{ad.text}"))
+        related = sorted(related[:6], key=lambda r: r.start)
+        kinds = "、".join(dict.fromkeys(KIND_ZH[x.kind] for x in found))
+        yield ctx.flag(a, b, f"自评得分{m.group('num')}分（优），但报告自述{kinds}，得分可能偏高",
+                       suggestion="按未完成的指标和存在的问题如实扣分，或说明各项指标均已完成的依据",
+                       related=related, data={"score": v, "admissions": len(found)})
+        return
