@@ -29,7 +29,6 @@ CLEAN_ROWS = [
     ["效益指标", "可持续影响指标", "长效管护机制", "达成", "达成", "15", "14", "无"],
     ["满意度指标", "服务对象满意度指标", "沿线群众满意度", "≥90%", "96%", "10", "10", "无"],
 ]
-# 10 (执行率 9.5) + 90 - 0.5 - 2.5... computed below
 FAULTY_ROWS = [
     ["产出指标", "数量指标", "新建农村公路", "≥20公里", "18公里", "15", "15", "无"],          # SCORE003, SCORE004
     ["产出指标", "数量指标", "改造危桥", "≥4座", "4座", "10", "12", "无"],                    # SCORE003 (得分>分值)
@@ -49,7 +48,7 @@ def _total(rows, exec_score):
 NARRATIVE_CLEAN = [
     "2023年度农村公路建设项目绩效自评报告",
     "一、项目基本情况",
-    "项目全年预算数为1000万元，全年执行数为950万元，预算执行率为95%。",
+    "项目全年预算数为1000万元，全年执行数为1000万元，预算执行率为100%。",
     "二、绩效自评结论",
     "经自评，项目自评得分为96.5分，评价等级为“优”。自评表见下。",
 ]
@@ -100,7 +99,6 @@ def _docx(path: Path, narrative, rows, budget, split_at=None):
     val = add([None, "年度资金总额", *budget])
     sub = add([None, "其中：当年财政拨款", budget[0], budget[1], budget[2], "—", "—", "—"])
     lab[0].merge(sub[0]).text = "项目资金（万元）"
-    lab[0].merge(lab[1])
     g1 = add(["年度总体目标", "预期目标", None, None, "实际完成情况", None, None, None])
     g2 = add([None, "新建农村公路20公里，改造危桥4座，改善沿线1.2万群众出行条件。", None, None,
               "新建农村公路及危桥改造按计划推进，沿线群众出行条件改善。", None, None, None])
@@ -231,44 +229,40 @@ def _xcell(ref):
 
 
 def main():
-    budget_ok = ["1000", "1000", "950", "10", "95%", "9.5"]
+    budget_ok = ["1000", "1000", "1000", "10", "100%", "10"]
     budget_bad = ["1000", "1000", "950", "10", "98%", "9.8"]
 
-    p = HERE / "eval_table_clean.docx"
+    p = HERE / "word_clean.docx"
     _docx(p, NARRATIVE_CLEAN, CLEAN_ROWS, budget_ok)
     _write_expected(p, [], "a clean table: merged cells, ≥/≤/date targets, a qualitative row")
 
-    p = HERE / "eval_table_faulty.docx"
+    p = HERE / "word_faulty.docx"
     _docx(p, NARRATIVE_FAULTY, FAULTY_ROWS, budget_bad, split_at=4)
-    # table 0: rows 0-7 header block, 8 = indicator header, rows 9.. = FAULTY_ROWS[:4];
-    # table 1 (continued on the next page): row 0 repeated header, rows 1.. = FAULTY_ROWS[4:], then 总分
-    items = [
-        ("NUM001", _line_of_text(p, "98%"), "正文", "narrative 执行率98% but the table's 执行率 cell says 98% while 950/1000 = 95% (table itself checked by FUND002); narrative matches the table, so no NUM001"),
-    ]
+    # table 0: rows 0-6 header block, 7 = indicator header, rows 8-11 = FAULTY_ROWS[:4];
+    # table 1 (continued on the next page): row 0 repeated header, rows 1-4 = FAULTY_ROWS[4:], 5 = 总分
     items = [
         ("FUND002", _line_of(p, _docx_cell(0, 3, 6)), "第1张表第4行第7列", "执行率98% but 950/1000 = 95%"),
-        ("SCORE003", _line_of(p, _docx_cell(0, 9, 6)), "第1张表第10行第7列", "18/20 × 15 = 13.5, table says 15"),
-        ("SCORE004", _line_of(p, _docx_cell(0, 9, 7)), "第1张表第10行第8列", "18公里 < ≥20公里, reason 无"),
-        ("SCORE003", _line_of(p, _docx_cell(0, 10, 6)), "第1张表第11行第7列", "得分12 above 分值10"),
-        ("IND001", _line_of(p, _docx_cell(0, 11, 3)), "第1张表第12行第4列", "target 效果明显"),
-        ("IND001", _line_of(p, _docx_cell(0, 11, 4)), "第1张表第12行第5列", "actual 达到预期"),
-        ("SCORE004", _line_of(p, _docx_cell(0, 12, 7)), "第1张表第13行第8列", "2024年3月 later than 2023年12月前, reason 暂无"),
+        ("SCORE004", _line_of(p, _docx_cell(0, 3, 6)), "第1张表第4行第7列", "执行率below 100%, no reason in table or text"),
+        ("SCORE003", _line_of(p, _docx_cell(0, 8, 6)), "第1张表第9行第7列", "18/20 × 15 = 13.5, table says 15"),
+        ("SCORE004", _line_of(p, _docx_cell(0, 8, 7)), "第1张表第9行第8列", "18公里 below ≥20公里, reason 无"),
+        ("SCORE003", _line_of(p, _docx_cell(0, 9, 6)), "第1张表第10行第7列", "得分12 above 分值10"),
+        ("IND001", _line_of(p, _docx_cell(0, 10, 3)), "第1张表第11行第4列", "target 效果明显"),
+        ("IND001", _line_of(p, _docx_cell(0, 10, 4)), "第1张表第11行第5列", "actual 达到预期"),
+        ("SCORE004", _line_of(p, _docx_cell(0, 11, 7)), "第1张表第12行第8列", "2024年3月 later than 2023年12月前, reason 暂无"),
         ("SCORE003", _line_of(p, _docx_cell(1, 1, 6)), "第2张表第2行第7列", "300/330 × 10 = 9.09, table says 10"),
         ("SCORE004", _line_of(p, _docx_cell(1, 1, 4)), "第2张表第2行第5列", "330万元 above ≤300万元, reason cell blank"),
         ("SCORE003", _line_of(p, _docx_cell(1, 3, 6)), "第2张表第4行第7列", "部分达成 allows 9–12 of 15, table says 14"),
         ("SCORE004", _line_of(p, _docx_cell(1, 3, 7)), "第2张表第4行第8列", "部分达成 with reason /"),
         ("SCORE002", _line_of_text(p, "98分"), "正文", "narrative 98分 vs table 总分 100.8"),
-        ("SCORE003", _line_of(p, _docx_cell(1, 5, 5)), "第2张表第6行第6列（总分）", "总分 is the sum but 得分12>10 etc. — see note"),
+        ("SCORE003", _line_of(p, _docx_cell(1, 5, 6)), "第2张表第6行第7列", "总分100.8 above the full 100 points"),
     ]
-    # The 总分 row is written as the true sum, so SCORE003 does not report it; drop that item.
-    items = [i for i in items if not i[2].startswith("第2张表第6行")]
     _write_expected(p, items, "faulty: table split across two Word tables with the header row repeated")
 
-    p = HERE / "eval_table_clean.xlsx"
+    p = HERE / "excel_clean.xlsx"
     _xlsx(p, CLEAN_ROWS, budget_ok)
     _write_expected(p, [], "clean workbook: extra 序号 and 指标方向 columns, merged cells, percent cells")
 
-    p = HERE / "eval_table_faulty.xlsx"
+    p = HERE / "excel_faulty.xlsx"
     _xlsx(p, FAULTY_ROWS, ["1000", "1000", "950", "10", "95%", "9"], total=95)
     # rows: 1 title, 2 项目名称, 3-4 budget, 5 indicator header, 6..13 indicators, 14 总分
     items = [
@@ -283,7 +277,8 @@ def main():
         ("SCORE004", _line_of(p, _xcell("G10")), "自评表!G10", "330万元 above ≤300万元, reason cell empty (J10)"),
         ("SCORE003", _line_of(p, _xcell("I12")), "自评表!I12", "部分达成 band 9–12 of 15, table says 14"),
         ("SCORE004", _line_of(p, _xcell("J12")), "自评表!J12", "部分达成, reason /"),
-        ("SCORE003", _line_of(p, _xcell("I14")), "自评表!I14", "总分95 but 9 + 105 = 114"),
+        ("SCORE003", _line_of(p, _xcell("I14")), "自评表!I14", "总分95 but 9 + 91 = 100"),
+        ("SCORE004", _line_of(p, _xcell("H4")), "自评表!H4", "执行率95% below 100%, no reason anywhere"),
     ]
     _write_expected(p, items, "faulty workbook")
 

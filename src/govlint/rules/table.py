@@ -132,10 +132,13 @@ def _check_total(t: EvalTable, ctx, ttol: float):
     if not _exec_in_rows(t) and es is not None and es.number is not None:
         total += es.number
         parts = "执行率得分与各指标得分"
+    a, b = _span(t, t.total.cell)
     if abs(total - t.total.number) > ttol:
-        a, b = _span(t, t.total.cell)
-        yield ctx.flag(a, b, f"{t.total.cell.ref}（总分）：总分{fmt(t.total.number)}与{parts}之和{fmt(total)}不符",
+        yield ctx.flag(a, b, f"{t.total.cell.ref}（总分）：总分{fmt(t.total.number)}与{parts}合计{fmt(total)}不符",
                        suggestion=fmt(total), severity=Severity.ERROR, data={"sum": round(total, 4)})
+    elif t.total.number > 100 + 1e-9:
+        yield ctx.flag(a, b, f"{t.total.cell.ref}（总分）：总分{fmt(t.total.number)}超过满分100分",
+                       severity=Severity.ERROR)
 
 
 def _category(ind: Indicator) -> str | None:
@@ -232,8 +235,10 @@ def shortfall_without_reason(doc: Document, ctx):
             related = [ctx.related(other.start, other.end, note="实际完成值" if other is act else "偏差原因栏")] \
                 if other is not None and other.has_span and other.end > other.start else []
             said = f"填写“{ind.note}”" if ind.note else "为空"
-            verb = "超过" if ind.target.comparator in ("<=", "<") else "晚于" if ind.target.kind == "date" \
-                and ind.actual.kind == "date" else "未达到"
+            if ind.target.kind == "date":
+                verb = "晚于" if ind.actual.kind == "date" else "未达到"
+            else:
+                verb = "超过" if ind.target.comparator in ("<=", "<") else "未达到"
             yield ctx.flag(a, b, f"{where}：“{_name(ind)}”实际完成值{ind.actual.text}{verb}年度指标值"
                                  f"{ind.target.text}，偏差原因分析及改进措施{said}",
                            suggestion="说明未完成的原因及拟采取的改进措施", related=related)
