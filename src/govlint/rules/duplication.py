@@ -155,15 +155,15 @@ def _match_runs(later: Unit, earlier: Unit, cutoff: float, min_chars: int) -> li
     return runs
 
 
-@rule(code="DUP001", name="copied-passage", severity=Severity.WARNING,
+@rule(code="DUP001", name="copied-passage", severity=Severity.WARNING, profiles=("self-eval",),
       options={"threshold": Option(0.85, float, "clause similarity (0–1) for two clauses to count as the same"),
                "min_chars": Option(30, int, "shortest repeated passage reported, in characters without punctuation")},
-      bad=["二、项目实施情况\n1.质量管理。项目实行监理全过程旁站，隐蔽工程经监理签字后方可进入下道工序，"
+      bad=["2023年度村级道路硬化项目绩效自评报告\n二、项目实施情况\n1.质量管理。项目实行监理全过程旁站，隐蔽工程经监理签字后方可进入下道工序，"
            "材料进场实行见证取样送检制度。\n三、绩效指标完成情况\n（二）效益指标\n"
            "⟦项目实行监理全过程旁站，隐蔽工程经监理签字后方可进入下道工序，材料进场实行见证取样送检制度⟧。\n"],
-      good=["（一）绩效目标\n年度目标：新建校舍3栋，改造运动场2个，购置教学设备120台套。\n"
+      good=["2023年度薄弱学校改造项目绩效自评报告\n（一）绩效目标\n年度目标：新建校舍3栋，改造运动场2个，购置教学设备120台套。\n"
             "（二）完成情况\n新建校舍3栋，改造运动场2个，购置教学设备120台套。\n",
-            "（一）产出指标\n无。\n（二）效益指标\n无。\n"])
+            "2023年度薄弱学校改造项目绩效自评报告\n（一）产出指标\n无。\n（二）效益指标\n无。\n"])
 def copied_passage(doc: Document, ctx):
     """A paragraph or run of sentences repeats an earlier passage of the same report, verbatim or nearly.
 
@@ -204,9 +204,11 @@ def copied_passage(doc: Document, ctx):
             for r in sorted(chosen, key=lambda r: r.start):
                 src_line = doc.line_col(r.src_start)[0]
                 what = "整段" if r.whole else "部分内容"
+                src_sec = doc.section_at(r.src_start)
+                where = f"（“{src_sec.title[:16]}”）" if src_sec.heading is not None else ""
                 yield ctx.flag(
                     r.start, r.end,
-                    f"本段{what}与第{src_line}行的段落重复（相似度{round(r.score * 100)}%）",
+                    f"本段{what}与第{src_line}行{where}的内容重复（相似度{round(r.score * 100)}%）",
                     suggestion="删除重复内容，改写为本部分应有的分析（如指标完成值和效果数据）",
                     related=[ctx.related(r.src_start, r.src_end, note="首次出现的位置")],
                     data={"similarity": round(r.score, 3), "source_line": src_line,

@@ -86,6 +86,7 @@ def indicator_without_figure(doc: Document, ctx):
             continue
         # labelled indicators in the heading line and the body
         labelled = [(sec.heading.paragraph.start, sec.heading.paragraph.end)] + spans
+        flagged: list[tuple[int, int]] = []
         for a, b in labelled:
             seg = text[a:b]
             marks = list(_LABEL.finditer(seg))
@@ -100,8 +101,27 @@ def indicator_without_figure(doc: Document, ctx):
                 va = a + m.end() + (len(value) - len(value.lstrip(" \t\u3000")))
                 vb = va + len(value.strip(" \t\u3000").rstrip("，,。；;"))
                 label = m.group(0).rstrip("：:")
+                flagged.append((va, vb))
                 yield ctx.flag(va, vb, f"{label}只有文字描述，没有可衡量的完成值",
                                suggestion="写明实际完成值和计量单位（时效指标写明完成日期）")
+        # completion stated without a figure ("……工作按要求开展"): the first such sentence
+        comp_re = alternation(tuple(lex["vague"]["completion"]))
+        vague_sents = []
+        for a, b in spans:
+            for s in _sentences_in(doc, a, b):
+                if s.end <= a or any(x < s.end and s.start < y for x, y in flagged):
+                    continue
+                m = comp_re.search(s.text)
+                if m and not figures(s.text, lex) and not QUAL_VERDICTS.search(s.text):
+                    vague_sents.append((s, m))
+        if vague_sents:
+            s, m = vague_sents[0]
+            a, b = max(s.start, spans[0][0]), s.end
+            while b > a and text[b - 1] in "。；;":
+                b -= 1
+            more = f"（本部分另有{len(vague_sents) - 1}句同样情况）" if len(vague_sents) > 1 else ""
+            yield ctx.flag(a, b, f"“{m.group(0)}”没有给出完成值，无法判断指标是否完成{more}",
+                           suggestion="写明该指标的目标值和实际完成值（数量、比率或完成日期）")
 
 
 # ----- IND002 -------------------------------------------------------------------------------
@@ -139,6 +159,7 @@ def vague_claim(doc: Document, ctx):
     conf = lex["vague"]
     claim_re = alternation(tuple(conf["claims"]))
     grade_re = alternation(tuple(conf["grade_before"]))
+    intent_re = alternation(tuple(conf["intent"]))
     starts, ends = _token_edges(doc, ctx)
     text = doc.text
     for p in doc.paragraphs:
@@ -148,11 +169,12 @@ def vague_claim(doc: Document, ctx):
         quotes = [(p.start + a, p.start + b) for a, b in quoted_spans(p.text)]
         sents = p.sentences
         for i, s in enumerate(sents):
-            if _FUTURE.search(s.text[:6]):
-                continue
             for m in claim_re.finditer(s.text):
                 a, b = s.start + m.start(), s.start + m.end()
                 if a not in starts or b not in ends or inside(quotes, a, b):
+                    continue
+                clause = re.split(r"[，,；;：:]", s.text[:m.start()])[-1]
+                if intent_re.search(clause):
                     continue
                 if grade_re.search(text[max(p.start, a - 8):a]):
                     continue
