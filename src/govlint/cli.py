@@ -173,6 +173,11 @@ def check(
     overrides = build_overrides(select, ignore, extend_select, profile, fail_on, corpus,
                                 str(baseline) if baseline else None)
     results = run_check(paths, overrides, stdin_filename, jobs or default_jobs(), not no_progress, config)
+    # DUP002 records corpus problems (unreachable Redis, corrupt/wrong-version index, empty
+    # corpus) instead of raising: they are usage errors, exit 2 with the one-line message.
+    corpus_errors = [r.extra.pop("_corpus_error") for r in results if r.extra.get("_corpus_error")]
+    if corpus_errors:
+        fail(corpus_errors[0])
     results = apply_post(results, overrides)
     from govlint import output as out
     use_color = color if color is not None else (output is None and sys.stdout.isatty()

@@ -196,6 +196,12 @@ def query(index, doc, opts: Options) -> Report:
         while i >= 0:
             mask.append((i, i + len(nb)))
             i = q.find(nb, i + 1)
+    # standard headings and the title are never counted as copied text
+    for para in doc.paragraphs:
+        if para.is_title:
+            mask.append(qn.original_to_norm(para.start, para.end))
+        elif para.heading is not None:
+            mask.append(qn.original_to_norm(para.start, para.heading.title_end))
     mask = _merge(mask)
 
     # ----- verbatim runs ---------------------------------------------------------------------
