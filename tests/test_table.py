@@ -18,7 +18,7 @@ from govlint.table import parse_value, shortfall, tables
 SAMPLES = Path(__file__).resolve().parent.parent / "corpora" / "tables"
 OWN = ("SCORE003", "SCORE004")
 ATTACHED = {"IND001": "table_unmeasurable_indicator", "FUND002": "table_execution_rate",
-            "SCORE001": "table_total_vs_narrative_grade", "SCORE002": "table_total_vs_narrative_score",
+            "SCORE001": "table_total_vs_narrative_grade", "SCORE002": "table_inflated_total",
             "NUM001": "table_vs_narrative_figures"}
 
 
@@ -150,8 +150,8 @@ def test_text_table_total_and_cross_checks():
     # 总分 99 = 9 + 90: no SCORE003; 执行率 90% unexplained: SCORE004
     assert "SCORE003" not in codes
     assert codes.count("SCORE004") == 1
-    if registry.get("SCORE002") is not None:
-        [f] = [f for f in found if f.code == "SCORE002"]
+    if registry.get("NUM001") is not None:
+        [f] = [f for f in found if f.code == "NUM001"]
         assert doc.text[f.start:f.end] == "95" and f.related
     tab = extra["tables"][0]
     assert tab["header"]["exec_rate"]["value"] == 90

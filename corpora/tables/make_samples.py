@@ -253,7 +253,8 @@ def main():
         ("SCORE004", _line_of(p, _docx_cell(1, 1, 4)), "第2张表第2行第5列", "330万元 above ≤300万元, reason cell blank"),
         ("SCORE003", _line_of(p, _docx_cell(1, 3, 6)), "第2张表第4行第7列", "部分达成 allows 9–12 of 15, table says 14"),
         ("SCORE004", _line_of(p, _docx_cell(1, 3, 7)), "第2张表第4行第8列", "部分达成 with reason /"),
-        ("SCORE002", _line_of_text(p, "98分"), "正文", "narrative 98分 vs table 总分 100.8"),
+        ("NUM001", _line_of_text(p, "98分"), "正文", "narrative 98分 vs table 总分 100.8"),
+        ("SCORE002", _line_of(p, _docx_cell(1, 5, 6)), "第2张表第6行第7列", "总分100.8 with four unmet targets"),
         ("SCORE003", _line_of(p, _docx_cell(1, 5, 6)), "第2张表第6行第7列", "总分100.8 above the full 100 points"),
     ]
     _write_expected(p, items, "faulty: table split across two Word tables with the header row repeated")
@@ -279,6 +280,7 @@ def main():
         ("SCORE004", _line_of(p, _xcell("J12")), "自评表!J12", "部分达成, reason /"),
         ("SCORE003", _line_of(p, _xcell("I14")), "自评表!I14", "总分95 but 9 + 91 = 100"),
         ("SCORE004", _line_of(p, _xcell("H4")), "自评表!H4", "执行率95% below 100%, no reason anywhere"),
+        ("SCORE002", _line_of(p, _xcell("I14")), "自评表!I14", "总分95 with four unmet targets"),
     ]
     _write_expected(p, items, "faulty workbook")
 

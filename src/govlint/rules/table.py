@@ -165,12 +165,14 @@ def _check_weights(doc: Document, t: EvalTable, ctx):
     ep = t.header.get("exec_points")
     if "执行率" not in weights and ep is not None and ep.number is not None:
         weights["执行率"] = ep.number
-    if "产出" not in weights or "效益" not in weights:
-        return
+    if "产出" not in weights or "效益" not in weights or "执行率" not in weights:
+        return          # not the whole table (or not the standard layout)
+    if t.total_points is not None and t.total_points.number is not None and abs(t.total_points.number - 100) > 0.01:
+        return          # another scale
     if WEIGHT_REASON.search(doc.text):
         return
     total = sum(weights.values())
-    if "执行率" in weights and abs(total - 100) > 0.01:
+    if abs(total - 100) > 0.01:
         cell = t.total_points.cell if t.total_points else (t.total.cell if t.total else None)
         a, b = _span(t, cell, first["产出"].cell("points"))
         yield ctx.flag(a, b, f"{cell.ref + '：' if cell else ''}各项分值合计{fmt(total)}分，不是100分"
@@ -329,8 +331,9 @@ def table_execution_rate(doc: Document, ctx):
 SCORE_RX = re.compile(r"(?:自评|评价|综合|最终|绩效评价|绩效自评)(?:总)?(?:得分|分数|总分)[^0-9。；;\n]{0,6}?"
                       r"(\d{1,3}(?:\.\d{1,2})?)\s*分")
 GRADE_RX = re.compile(r"(?:自评|评价|绩效)(?:等级|结果|结论|级别)[^。；;\n]{0,6}?[“\"「]?(优秀|良好|优|良|中等|中|合格|"
-                      r"不合格|较差|差)[”\"」]?(?![\u4e00-\u9fff])")
-GRADE_BAND = {"优": 4, "优秀": 4, "良": 3, "良好": 3, "中": 2, "中等": 2, "合格": 2, "差": 1, "较差": 1, "不合格": 1}
+                      r"不合格|较差|一般|差)[”\"」]?(?![\u4e00-\u9fff])")
+GRADE_BAND = {"优": 4, "优秀": 4, "良": 3, "良好": 3, "中": 2, "中等": 2, "合格": 2, "一般": 2, "差": 1, "较差": 1,
+              "不合格": 1}
 
 
 def band_of(score: float) -> int:
@@ -347,23 +350,48 @@ def _single_total(doc: Document, ctx):
     return ts[0]
 
 
-@_also("SCORE002", "govlint.rules.scoring")
-def table_total_vs_narrative_score(doc: Document, ctx):
-    """SCORE002 with the table: the score stated in the report is not the table's 总分."""
-    t = _single_total(doc, ctx)
-    if t is None:
+def _narrative_scores(doc: Document):
+    """(start, end, score) of each overall score stated outside the tables."""
+    spans = [(p.start, p.end) for p in narrative_paragraphs(doc)]
+    try:
+        from govlint.rules.scoring import score_statements
+        for m, v, a, b, p in score_statements(doc, overall_only=True):
+            if any(x <= a and b <= y for x, y in spans):
+                yield p.start + m.start("num"), p.start + m.end("num"), v
         return
-    total = t.total.number
+    except ImportError:
+        pass
     for p in narrative_paragraphs(doc):
         for m in SCORE_RX.finditer(p.text):
-            stated = float(m.group(1))
-            if abs(stated - total) <= 0.05:
-                continue
-            c = t.total.cell
-            rel = [ctx.related(c.start, c.end, note="自评表总分")] if c.has_span else []
-            yield ctx.flag(p.start + m.start(1), p.start + m.end(1),
-                           f"报告所述自评得分{m.group(1)}分与自评表{c.ref}的总分{fmt(total)}分不一致",
-                           suggestion=fmt(total), related=rel)
+            yield p.start + m.start(1), p.start + m.end(1), float(m.group(1))
+
+
+@_also("SCORE002", "govlint.rules.scoring")
+def table_inflated_total(doc: Document, ctx):
+    """SCORE002 on the table: a 总分 of 90 or more while the table shows 执行率 below 80% or two or more unmet targets."""
+    try:
+        threshold = float(ctx.lex["scoring"].get("inflated_from", 90))
+    except Exception:
+        threshold = 90.0
+    for t in tables(doc, ctx.shared):
+        if t.total is None or t.total.number is None or t.total.number < threshold:
+            continue
+        unmet = [i for i in t.indicators if shortfall(i.target, i.actual) is True]
+        rate = t.header.get("exec_rate")
+        pct = percent_of(rate.cell.text) if rate is not None else None
+        reasons = []
+        if pct is not None and pct[0] < 80:
+            reasons.append(f"预算执行率仅{rate.cell.text.strip()}")
+        if len(unmet) >= 2:
+            reasons.append(f"{len(unmet)}项指标未达到年度指标值（{'、'.join(_name(i) for i in unmet[:4])}"
+                           f"{'等' if len(unmet) > 4 else ''}）")
+        if not reasons:
+            continue
+        a, b = _span(t, t.total.cell)
+        yield ctx.flag(a, b, f"{t.total.cell.ref}（总分）：自评总分{fmt(t.total.number)}分，但自评表显示"
+                             f"{'，'.join(reasons)}，得分可能偏高",
+                       related=[ctx.related(i.cell("actual").start, i.cell("actual").end, note=_name(i))
+                                for i in unmet[:4] if i.cell("actual") is not None and i.cell("actual").has_span])
 
 
 @_also("SCORE001", "govlint.rules.scoring")
@@ -398,11 +426,19 @@ TO_YUAN = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
 
 @_also("NUM001", "govlint.rules.numbers")
 def table_vs_narrative_figures(doc: Document, ctx):
-    """NUM001 with the table: a budget figure or 执行率 in the text contradicts the 自评表 header."""
+    """NUM001 with the table: the score, a budget figure or 执行率 in the text contradicts the 自评表."""
     ts = tables(doc, ctx.shared)
     if len(ts) != 1:
         return
     t = ts[0]
+    if t.total is not None and t.total.number is not None:
+        c = t.total.cell
+        for a, b, stated in _narrative_scores(doc):
+            if abs(stated - t.total.number) <= 0.05:
+                continue
+            rel = [ctx.related(c.start, c.end, note="自评表总分")] if c.has_span else []
+            yield ctx.flag(a, b, f"报告所述自评得分{fmt(stated)}分与自评表{c.ref}的总分{fmt(t.total.number)}分不一致",
+                           suggestion=fmt(t.total.number), related=rel, severity=Severity.WARNING)
     for p in narrative_paragraphs(doc):
         for key, rx in NARR_FIGURES:
             f = t.header.get(key)
@@ -432,4 +468,4 @@ def table_vs_narrative_figures(doc: Document, ctx):
                 rel = [ctx.related(c.start, c.end, note=f"自评表{FIG_ZH[key]}")] if c.has_span else []
                 yield ctx.flag(p.start + m.start(1), p.start + m.end(0),
                                f"报告所述{FIG_ZH[key]}{m.group(0)[m.start(1) - m.start():]}与自评表{c.ref}的"
-                               f"{FIG_ZH[key]}{table_text}不一致", related=rel)
+                               f"{FIG_ZH[key]}{table_text}不一致", related=rel, severity=Severity.WARNING)
