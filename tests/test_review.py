@@ -297,9 +297,11 @@ def _make_report_docx(path: Path):
     r = p.add_run("X万元，已全部拨付到位。")
     r.italic = True
     d.add_paragraph("二、绩效目标完成情况")
-    t = d.add_table(rows=1, cols=2)
-    t.cell(0, 0).text = "管网改造长度"
-    t.cell(0, 1).text = "完成XX公里，达到年度目标"
+    t = d.add_table(rows=2, cols=2)
+    t.cell(0, 0).text = "指标"
+    t.cell(0, 1).text = "完成情况"
+    t.cell(1, 0).text = "管网改造长度"
+    t.cell(1, 1).text = "完成XX公里，达到年度目标"
     d.add_paragraph("三、存在的问题及改进措施")
     d.add_paragraph("部分片区施工协调难度大，需加强与街道的沟通。")
     d.save(str(path))
@@ -339,7 +341,7 @@ def test_annotate_word_comments(tmp_path):
     assert any(t.startswith("1. 【警告】中文语句中使用了半角标点") and "修改建议：，" in t for _, t in by_span)
     # text unchanged, formatting kept on the split pieces
     assert [p.text for p in d.paragraphs] == before_text
-    assert d.tables[0].cell(0, 1).text == "完成XX公里，达到年度目标"
+    assert d.tables[0].cell(1, 1).text == "完成XX公里，达到年度目标"
     bold = d.paragraphs[2]
     assert all(r.bold for r in bold.runs if r.text)
     assert "".join(r.text for r in bold.runs if r.bold) == bold.text
@@ -347,7 +349,7 @@ def test_annotate_word_comments(tmp_path):
     assert [(r.text, bool(r.italic)) for r in mixed.runs if r.text] == [
         ("项目预算安排资金", False), ("X", False), ("X", True), ("万元，已全部拨付到位。", True)]
     # the table-cell comment is anchored inside that cell
-    cell_xml = d.tables[0].cell(0, 1)._tc.xml
+    cell_xml = d.tables[0].cell(1, 1)._tc.xml
     assert "commentRangeStart" in cell_xml and "commentRangeEnd" in cell_xml
 
 
