@@ -216,7 +216,9 @@ def _write_expected(path: Path, items, comment: str):
              "# Written by hand per cell; line = the cell's line in govlint's reading of the file.",
              f'sample = "{path.name}"', ""]
     for code, line, cell, note in items:
-        lines += ["[[finding]]", f'code = "{code}"', f"line = {line}", f'cell = "{cell}"', f'note = "{note}"', ""]
+        lines += ["[[finding]]", f'code = "{code}"', f"line = {line}"]
+        lines += [f'cell = "{cell}"'] if cell else []       # no cell: a finding of a narrative rule
+        lines += [f'note = "{note}"', ""]
     path.with_name(path.stem + ".expected.toml").write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -253,6 +255,7 @@ def main():
         ("SCORE004", _line_of(p, _docx_cell(1, 1, 4)), "第2张表第2行第5列", "330万元 above ≤300万元, reason cell blank"),
         ("SCORE003", _line_of(p, _docx_cell(1, 3, 6)), "第2张表第4行第7列", "部分达成 allows 9–12 of 15, table says 14"),
         ("SCORE004", _line_of(p, _docx_cell(1, 3, 7)), "第2张表第4行第8列", "部分达成 with reason /"),
+        ("FUND002", _line_of_text(p, "98%"), None, "narrative 执行率98% but 950/1000 = 95% (narrative rule)"),
         ("NUM001", _line_of_text(p, "98分"), "正文", "narrative 98分 vs table 总分 100.8"),
         ("SCORE002", _line_of(p, _docx_cell(1, 5, 6)), "第2张表第6行第7列", "总分100.8 with four unmet targets"),
         ("SCORE003", _line_of(p, _docx_cell(1, 5, 6)), "第2张表第6行第7列", "总分100.8 above the full 100 points"),
