@@ -1,0 +1,385 @@
+"""The reference corpus index (SQLite and Redis backends), DUP002 and ``govlint corpus``."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import uuid
+
+import pytest
+from typer.testing import CliRunner
+
+from govlint import corpus as corpus_pkg
+from govlint.config import Config
+from govlint.corpus import CorpusError, open_index
+from govlint.engine import lint
+from govlint.readers import read_path
+
+REDIS_URL = os.environ.setdefault("GOVLINT_TEST_REDIS", "redis://127.0.0.1:6390/0")
+
+TEMPLATE = "本报告依据《项目支出绩效评价管理办法》有关规定，按照客观公正、实事求是的原则编制。"
+
+# Four past reports written for these tests; TEMPLATE is in all of them (learned boilerplate).
+PAST = {
+    "2021_shiqiao_training.txt": f"""石桥镇2021年度农业技术培训项目绩效自评报告
+
+一、项目基本情况
+{TEMPLATE}
+全年共组织农业技术培训36期，培训农民2150人次，发放技术资料5800份，示范推广水稻新品种4个、绿色防控技术3项，带动项目区农户亩均增收260元。
+
+二、项目实施情况
+培训采取集中授课与田间指导相结合的方式，聘请县农技推广中心高级农艺师担任主讲，围绕育秧、测土配方施肥和病虫害统防统治开展现场教学，参训农民满意度达到百分之九十六。
+""",
+    "2022_hekou_roads.txt": f"""河口镇2022年度农村公路养护项目绩效自评报告
+
+一、项目基本情况
+{TEMPLATE}
+项目对全镇四十三公里通村公路实施日常养护，修补坑槽一千二百平方米，清理边沟二十六公里，更换破损波形护栏八百米。
+
+二、项目实施情况
+镇政府与养护公司签订年度养护合同，实行按月巡查、按季考核、年终结算，考核结果与养护经费拨付直接挂钩，全年未发生因路况原因导致的交通事故。
+""",
+    "2022_dongping_clinic.txt": f"""东坪乡2022年度村卫生室标准化建设项目绩效自评报告
+
+一、项目基本情况
+{TEMPLATE}
+项目为全乡九个村卫生室配备心电图机、血糖仪和健康一体机，改造诊疗用房六百平方米，培训乡村医生二十一人次。
+
+二、项目实施情况
+乡卫生院安排专人驻村指导设备使用，建立设备台账和维护记录，村卫生室常见病诊疗量较上年增长百分之十八。
+""",
+    "2023_xishan_forest.txt": f"""西山林场2023年度森林防火项目绩效自评报告
+
+一、项目基本情况
+{TEMPLATE}
+项目新建林区防火通道十五公里、瞭望塔两座，购置风力灭火机三十台，组建半专业扑火队一支共二十五人。
+
+二、项目实施情况
+林场在防火紧要期实行二十四小时值班和领导带班制度，护林员每日巡山不少于两次，全年林区未发生森林火灾。
+""",
+}
+
+COPIED_SENTENCE = "培训采取集中授课与田间指导相结合的方式，聘请县农技推广中心高级农艺师担任主讲"
+
+REPORT = f"""平安县2023年度农业技术培训项目绩效自评报告
+
+一、项目基本情况
+{TEMPLATE}
+全年共组织农业技术培训42期，培训农民2630人次，发放技术资料6100份，示范推广玉米新品种5个、绿色防控技术4项，带动项目区农户亩均增收310元。
+
+二、项目实施情况
+{COPIED_SENTENCE}，重点讲解玉米密植高产和秸秆还田技术。
+项目由县财政局会同农业农村局按季度开展资金使用检查，未发现挤占挪用问题。
+"""
+
+OPTS = (("DUP002", (("boilerplate_docs", 3),)),)
+
+
+def _redis_or_fail():
+    import redis
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except Exception as exc:   # noqa: BLE001
+        msg = f"Redis not reachable at {REDIS_URL}: {exc}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(msg + " (CI must run .ci/setup.d/10-redis.sh)")
+        pytest.skip(msg)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    corpus_pkg.clear_cache()
+    yield
+    corpus_pkg.clear_cache()
+
+
+@pytest.fixture
+def past(tmp_path):
+    d = tmp_path / "past"
+    d.mkdir()
+    for name, text in PAST.items():
+        (d / name).write_text(text, encoding="utf-8")
+    return d
+
+
+@pytest.fixture
+def report(tmp_path):
+    p = tmp_path / "report.txt"
+    p.write_text(REPORT, encoding="utf-8")
+    return p
+
+
+def _sqlite_spec(tmp_path):
+    return str(tmp_path / "index" / "corpus.sqlite")
+
+
+@pytest.fixture
+def redis_spec():
+    _redis_or_fail()
+    spec = f"{REDIS_URL}#govlint-test-{uuid.uuid4().hex[:8]}"
+    yield spec
+    import redis
+    r = redis.Redis.from_url(REDIS_URL)
+    keys = list(r.scan_iter(match=spec.split("#", 1)[1] + ":*", count=10_000))
+    if keys:
+        r.delete(*keys)
+    r.close()
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def spec(request, tmp_path):
+    if request.param == "sqlite":
+        return _sqlite_spec(tmp_path)
+    return request.getfixturevalue("redis_spec")
+
+
+def _check(path, spec, boilerplate=(), options=OPTS):
+    corpus_pkg.clear_cache()
+    doc = read_path(path)
+    extra: dict = {}
+    found = lint(doc, Config(corpus=spec, boilerplate=tuple(boilerplate), options=options), codes={"DUP002"},
+                 extra=extra)
+    return doc, found, extra
+
+
+def _build(spec, past):
+    ix = open_index(spec, create=True)
+    counts = ix.add_paths([past])
+    assert counts["added"] == len(PAST)
+    return ix
+
+
+# ----- detection ------------------------------------------------------------------------------
+
+def test_verbatim_copy_has_source_and_position(spec, past, report):
+    _build(spec, past)
+    doc, found, extra = _check(report, spec)
+    start = REPORT.index(COPIED_SENTENCE)
+    verbatim = [f for f in found if f.data["kind"] == "verbatim"]
+    assert len(verbatim) == 1
+    f = verbatim[0]
+    assert (f.start, f.end) == (start, start + len(COPIED_SENTENCE) + 1)   # the run includes "，"
+    assert "逐字相同" in f.message
+    rel = f.related[0]
+    src_path = past / "2021_shiqiao_training.txt"
+    assert rel.path == str(src_path.resolve())
+    src_text = PAST["2021_shiqiao_training.txt"]
+    assert src_text[rel.start:rel.end] == COPIED_SENTENCE + "，"
+    line = src_text[:rel.start].count("\n") + 1
+    assert (rel.position.line, rel.position.column) == (line, 1)
+    assert rel.excerpt == COPIED_SENTENCE + "，"
+    assert extra["copy_ratio"] > 0
+    assert extra["copy_sources"][0]["path"] == str(src_path.resolve())
+
+
+def test_near_duplicate_with_changed_names_and_figures(spec, past, report):
+    _build(spec, past)
+    _, found, _ = _check(report, spec)
+    para = REPORT.splitlines()[4]
+    start = REPORT.index(para)
+    near = [f for f in found if f.data["kind"] == "near"]
+    assert len(near) == 1
+    assert (near[0].start, near[0].end) == (start, start + len(para))
+    assert near[0].data["similarity"] >= 0.6
+    src_text = PAST["2021_shiqiao_training.txt"]
+    rel = near[0].related[0]
+    assert src_text[rel.start:rel.end].startswith("全年共组织农业技术培训36期")
+
+
+def test_learned_boilerplate_is_not_copying(spec, past, report):
+    _build(spec, past)
+    _, found, _ = _check(report, spec)
+    a = REPORT.index(TEMPLATE)
+    assert not [f for f in found if f.start < a + len(TEMPLATE) and f.end > a]
+    # with a threshold above the corpus size the template sentence counts as copied
+    _, found, _ = _check(report, spec, options=(("DUP002", (("boilerplate_docs", 50),)),))
+    assert [f for f in found if f.start <= a and f.end >= a + len(TEMPLATE) - 1]
+
+
+def test_user_boilerplate_list(spec, past, report):
+    _build(spec, past)
+    _, found, _ = _check(report, spec, boilerplate=[COPIED_SENTENCE])
+    assert not [f for f in found if f.data["kind"] == "verbatim"]
+
+
+def test_headings_and_title_never_count(spec, past, tmp_path):
+    _build(spec, past)
+    p = tmp_path / "headings.txt"
+    p.write_text("某县2023年度农业技术培训项目绩效自评报告\n\n一、项目基本情况\n（略）\n\n二、项目实施情况\n（略）\n",
+                 encoding="utf-8")
+    _, found, _ = _check(p, spec)
+    assert found == []
+
+
+def test_self_match_excluded(spec, past, tmp_path):
+    _build(spec, past)
+    own = past / "2022_hekou_roads.txt"
+    _, found, extra = _check(own, spec)
+    assert found == [] and extra["copy_ratio"] == 0
+    twin = tmp_path / "twin.txt"
+    twin.write_text(own.read_text(encoding="utf-8"), encoding="utf-8")
+    _, found, _ = _check(twin, spec)
+    assert found == []
+
+
+def test_directory_corpus_on_the_fly(past, report):
+    _, found, extra = _check(report, str(past))
+    assert {f.data["kind"] for f in found} == {"verbatim", "near"}
+    assert 0 < extra["copy_ratio"] < 1
+
+
+def test_no_corpus_no_findings(report):
+    doc = read_path(report)
+    assert lint(doc, Config(), codes={"DUP002"}) == []
+
+
+def test_backends_agree(tmp_path, redis_spec, past, report):
+    results = []
+    for spec in (_sqlite_spec(tmp_path), redis_spec):
+        _build(spec, past)
+        _, found, extra = _check(report, spec)
+        results.append(([(f.start, f.end, f.message, tuple((r.path, r.start, r.end, r.position) for r in f.related))
+                         for f in found], extra["copy_ratio"], extra["copy_sources"]))
+    assert results[0] == results[1]
+    assert results[0][0]
+
+
+# ----- index maintenance -------------------------------------------------------------------------
+
+def test_add_is_idempotent_and_replaces_changed_files(spec, past, report):
+    ix = _build(spec, past)
+    again = ix.add_paths([past])
+    assert (again["added"], again["updated"], again["unchanged"]) == (0, 0, len(PAST))
+    src = past / "2021_shiqiao_training.txt"
+    src.write_text(PAST["2021_shiqiao_training.txt"].replace(COPIED_SENTENCE, "培训内容由镇农业服务中心统一安排"),
+                   encoding="utf-8")
+    again = ix.add_paths([src])
+    assert again["updated"] == 1
+    assert ix.n_docs() == len(PAST)
+    _, found, _ = _check(report, spec)
+    assert not [f for f in found if f.data["kind"] == "verbatim"]
+    assert [f for f in found if f.data["kind"] == "near"]     # the rest of the file is still there
+
+
+def test_remove_and_stats(spec, past, report):
+    ix = _build(spec, past)
+    st = ix.stats()
+    assert st["documents"] == len(PAST)
+    assert st["characters"] == sum(len(t) for t in PAST.values())
+    removed, missing = ix.remove_paths([past / "2021_shiqiao_training.txt", past / "nope.txt"])
+    assert (removed, missing) == (1, [str(past / "nope.txt")])
+    assert ix.stats()["documents"] == len(PAST) - 1
+    _, found, extra = _check(report, spec)
+    assert found == [] and extra["copy_ratio"] == 0
+
+
+def test_crash_mid_add_keeps_previous_index(spec, past, report, monkeypatch):
+    ix = _build(spec, past)
+    _, before, _ = _check(report, spec)
+    new = past / "2024_new.txt"
+    new.write_text(REPORT.replace("平安县", "长乐县"), encoding="utf-8")
+    from datasketch import MinHashLSH
+    from govlint.corpus.sqlite import SqliteIndex
+
+    def boom(*a, **kw):
+        raise RuntimeError("simulated crash")
+    monkeypatch.setattr(SqliteIndex, "_store_paras", boom)        # after postings were written
+    monkeypatch.setattr(MinHashLSH, "insertion_session", boom)    # after Redis postings were written
+    with pytest.raises(RuntimeError):
+        ix.add_paths([new])
+    monkeypatch.undo()
+    ix2 = open_index(spec)
+    assert ix2.n_docs() == len(PAST)
+    _, after, _ = _check(report, spec)
+    assert [(f.start, f.end, f.message) for f in after] == [(f.start, f.end, f.message) for f in before]
+    assert ix2.add_paths([new])["added"] == 1     # and the add can simply be repeated
+
+
+# ----- errors ------------------------------------------------------------------------------------
+
+def test_corrupt_index(tmp_path, report):
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(CorpusError, match="损坏"):
+        open_index(str(bad))
+    _, found, extra = _check(report, str(bad))
+    assert found == [] and "损坏" in extra["_corpus_error"]
+
+
+def test_wrong_version_index(tmp_path, past):
+    spec = _sqlite_spec(tmp_path)
+    _build(spec, past).close()
+    db = sqlite3.connect(spec)
+    db.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    db.commit()
+    db.close()
+    with pytest.raises(CorpusError, match="格式版本为 999"):
+        open_index(spec)
+
+
+def test_wrong_version_redis(redis_spec):
+    ix = open_index(redis_spec, create=True)
+    ix.r.hset(ix.k("meta"), "schema_version", "999")
+    with pytest.raises(CorpusError, match="格式版本为 999"):
+        open_index(redis_spec)
+
+
+def test_unreachable_redis(report):
+    with pytest.raises(CorpusError, match="无法连接 Redis"):
+        open_index("redis://127.0.0.1:1/0")
+    _, found, extra = _check(report, "redis://127.0.0.1:1/0")
+    assert found == [] and "无法连接 Redis" in extra["_corpus_error"]
+
+
+def test_empty_corpus(tmp_path, report):
+    spec = _sqlite_spec(tmp_path)
+    open_index(spec, create=True).close()
+    _, found, extra = _check(report, spec)
+    assert "对照语料为空" in extra["_corpus_error"]
+    empty = tmp_path / "emptydir"
+    empty.mkdir()
+    _, found, extra = _check(report, str(empty))
+    assert "对照语料为空" in extra["_corpus_error"]
+
+
+# ----- command line ------------------------------------------------------------------------------
+
+def test_cli_add_stats_remove_and_check(tmp_path, past, report, monkeypatch):
+    from govlint.cli import app
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    r = runner.invoke(app, ["corpus", "add", str(past)])
+    assert r.exit_code == 0, r.output
+    assert f"新增 {len(PAST)} 篇" in r.output
+    assert (tmp_path / ".govlint" / "corpus.sqlite").is_file()
+    r = runner.invoke(app, ["corpus", "add", str(past)])
+    assert f"未变 {len(PAST)} 篇" in r.output
+    r = runner.invoke(app, ["corpus", "stats", "--json"])
+    assert r.exit_code == 0 and f'"documents": {len(PAST)}' in r.output
+    r = runner.invoke(app, ["check", str(report), "--corpus", ".govlint/corpus.sqlite", "--select", "DUP002",
+                            "--no-progress", "-j", "1", "-f", "json"])
+    assert r.exit_code == 1, r.output
+    assert "DUP002" in r.output and "copy_ratio" in r.output
+    r = runner.invoke(app, ["corpus", "remove", str(past)])
+    assert r.exit_code == 0 and f"移除 {len(PAST)} 篇" in r.output
+
+
+@pytest.mark.parametrize("corpus_arg", ["redis://127.0.0.1:1/0", "bad.sqlite", "emptydir", "missing.sqlite"])
+def test_cli_check_bad_corpus_exits_2(tmp_path, report, monkeypatch, corpus_arg):
+    from govlint.cli import app
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.sqlite").write_bytes(b"garbage" * 50)
+    (tmp_path / "emptydir").mkdir()
+    r = CliRunner().invoke(app, ["check", str(report), "--corpus", corpus_arg, "--no-progress", "-j", "1"])
+    assert r.exit_code == 2, r.output
+
+
+def test_cli_corpus_errors_exit_2(tmp_path):
+    from govlint.cli import app
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"garbage" * 50)
+    runner = CliRunner()
+    for args in (["corpus", "stats", "--index", str(bad)], ["corpus", "stats", "--index", "redis://127.0.0.1:1/0"],
+                 ["corpus", "remove", "x.txt", "--index", str(tmp_path / "none.sqlite")]):
+        r = runner.invoke(app, args)
+        assert r.exit_code == 2, (args, r.output)
