@@ -23,6 +23,11 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 # "数量指标：…" labels inside an indicator paragraph (satisfaction labels are IND003's)
 _LABEL = re.compile(r"(?:数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|可持续)(?:指标)?"
                     r"(?:完成情况|完成值|实际完成|完成)?[：:]")
+_DIRECTIVE = re.compile(r"\s*(?:要|必须|应当|应该|需要|务必)")
+_VERB_END = re.compile(r"(?:提高|提升|改善|增强|增加|下降|减少|解决|促进|推动|优化|缓解)$")
+_HAN_AFTER = re.compile(r"(?![了着到过的地])[\u4e00-\u9fff]")
+# a claim framed as the project's result ("项目实施后，…", "通过项目实施…", "…将…")
+_RESULT_FRAME = re.compile(r"实施后|建成后|完成后|投入使用后|投用后|通过|使|让|将|从而|有力|有效")
 _FUTURE = re.compile(r"将|拟|计划|下一步|今后|下阶段|明年|争取|力争")
 
 
@@ -174,7 +179,11 @@ def vague_claim(doc: Document, ctx):
                 if a not in starts or b not in ends or inside(quotes, a, b):
                     continue
                 clause = re.split(r"[，,；;：:]", s.text[:m.start()])[-1]
-                if intent_re.search(clause):
+                if intent_re.search(clause) or _DIRECTIVE.match(clause) or _DIRECTIVE.match(s.text):
+                    continue
+                # "全面提高职工素质": a degree verb taking an object with no 了 is a directive
+                if _VERB_END.search(m.group(0)) and _HAN_AFTER.match(s.text, m.end()) \
+                        and not _RESULT_FRAME.search(s.text[:m.start()]):
                     continue
                 if grade_re.search(text[max(p.start, a - 8):a]):
                     continue
