@@ -19,24 +19,27 @@ CORPORA = ROOT / "corpora"
 
 DEFAULT_FLOOR = (0.5, 0.5)       # (precision, recall) for a rule not listed below
 FLOORS = {
-    # code: (min precision, min recall) on corpora/
-    "DUP001": (0.9, 0.9),
-    "FUND001": (0.9, 0.4),
-    "FUND002": (0.75, 0.4),
-    "IND001": (0.7, 0.8),
-    "IND002": (0.75, 0.8),
-    "IND003": (0.4, 0.9),
-    "NUM001": (0.9, 0.0),
-    "SCORE001": (0.9, 0.6),
-    "SCORE002": (0.9, 0.6),
-    "STRUCT001": (0.9, 0.9),
-    "STRUCT002": (0.15, 0.9),
-    "STRUCT003": (0.9, 0.9),
-    "STRUCT004": (0.9, 0.4),
-    "STYLE001": (0.9, 0.9),
-    "STYLE002": (0.9, 0.9),
-    "STYLE003": (0.9, 0.2),
-    "STYLE004": (0.9, 0.4),
+    # code: (min precision, min recall) on corpora/, set from the values reached when the
+    # eval was introduced (in brackets), rounded down by about one finding
+    "DUP001": (0.9, 0.9),       # (1.00, 1.00)
+    "FUND001": (0.9, 0.5),      # (1.00, 0.50)
+    "FUND002": (0.8, 0.5),      # (1.00, 0.56)
+    "IND001": (0.8, 0.9),       # (1.00, 1.00)
+    "IND002": (0.75, 0.85),     # (0.88, 1.00)
+    "IND003": (0.45, 0.9),      # (0.50, 1.00) FPs are in tables/
+    "NUM001": (0.9, 0.15),      # (1.00, 0.17)
+    "SCORE001": (0.9, 0.6),     # (1.00, 0.67)
+    "SCORE002": (0.9, 0.75),    # (1.00, 0.80)
+    "SCORE003": (0.9, 0.9),     # (1.00, 1.00) tables/ only
+    "SCORE004": (0.9, 0.9),     # (1.00, 1.00) tables/ only
+    "STRUCT001": (0.9, 0.8),    # (1.00, 1.00)
+    "STRUCT002": (0.15, 0.9),   # (0.20, 1.00) the order check and the 概况 check fire on official outlines
+    "STRUCT003": (0.9, 0.9),    # (1.00, 1.00)
+    "STRUCT004": (0.9, 0.5),    # (1.00, 0.50)
+    "STYLE001": (0.9, 0.8),     # (1.00, 1.00)
+    "STYLE002": (0.9, 0.8),     # (1.00, 1.00)
+    "STYLE003": (0.9, 0.7),     # (1.00, 1.00)
+    "STYLE004": (0.9, 0.5),     # (1.00, 0.50)
 }
 
 REPORT = """\
@@ -119,7 +122,7 @@ def corpora_report():
 def test_every_sample_has_a_sidecar_and_is_read(corpora_report):
     assert not corpora_report.errors, corpora_report.errors
     samples = {p.name for p in CORPORA.iterdir()
-               if p.suffix in (".txt", ".md") and not p.name.startswith(".")}
+               if p.suffix in (".txt", ".md") and p.name != "README.md" and not p.name.startswith(".")}
     assert {"sample_clean.txt", "sample_report.txt"} <= samples
     assert samples <= set(corpora_report.samples)
 
