@@ -104,6 +104,8 @@ def missing_section(doc: Document, ctx):
     """
     fams = _families(ctx.lex)
     heads = [h for h in doc.headings if h.level <= 2]
+    if not any(h.level == 1 for h in heads):
+        return  # no narrative outline (a self-evaluation table on its own, a short note)
     anchor = doc.title or (doc.paragraphs[0] if doc.paragraphs else None)
     if anchor is None:
         return
@@ -119,11 +121,16 @@ def missing_section(doc: Document, ctx):
             continue
         if any(alt in first for alt in fam.get("unless", [])):
             continue
+        if fam.get("also_text") and fam["also_text"] in doc.text:
+            continue  # the self-evaluation table's column covers it
         yield ctx.flag(anchor.start, anchor.end, f"绩效自评报告缺少“{fam['name']}”部分",
                        suggestion=f"增加一节“{fam['example']}”，{fam['hint']}")
     order = [k for k in ctx.lex["outline"]["order"] if k in first]
     for earlier, later in zip(order, order[1:]):
         he, hl = first[earlier], first[later]
+        # "三、项目绩效实现情况" may hold "（一）项目资金情况": a part nested in a later one is in order
+        if hl.paragraph.section.start <= he.paragraph.start < hl.paragraph.section.end:
+            continue
         if hl.paragraph.start < he.paragraph.start:
             a, b = hl.paragraph.start, hl.paragraph.end
             yield ctx.flag(a, b, f"章节顺序不当：“{fams[later]['name']}”出现在“{fams[earlier]['name']}”之前",

@@ -115,12 +115,16 @@ def _inside_book_title(text: str, pos: int) -> bool:
 SPACE_BEFORE_PUNCT = re.compile(r"(?<=\S)([ \t\u3000]+)(?=[、，。；：！？）》”])")
 SPACE_AFTER_PUNCT = re.compile(f"(?<=[，；：、])([ \\t\\u3000]+)(?={_H})")
 # one or two spaces between characters; longer runs and ideographic-space pairs are alignment
+# spaces between sentences, unless an article number follows (第十七条 …, joined regulation lines)
+SPACE_AFTER_END = re.compile(f"(?<=[。！？])([ \\t\\u3000]+)(?={_H})(?!第[一二三四五六七八九十百零〇\\d]+[条章节款])")
 SPACE_BETWEEN_HAN = re.compile(f"(?<={_H})(?<!\\d日)(?<!\\d月)(?<!\\d年)( {{1,2}}|\\u3000)(?={_H})")
 ARTICLE = re.compile(r"(?:第[一二三四五六七八九十百零〇\d]+[条章节款编部分]|附件[一二三四五六七八九十\d]*)[ \u3000]")
 TAB_INSIDE = re.compile(r"(?<=\S)(\t+)(?=\S)")
 
 
 @rule(code="STYLE004", name="stray-whitespace", severity=Severity.WARNING,
+      options={"collapse_after": Option(10, int, "report the same kind of stray space once per document "
+                                                  "when it occurs at least this many times")},
       bad=["2⟦ ⟧、进一步加强资金的使用管理。", "截至2023年12月31日，省级补助资金和县级配套资金已全部⟦ ⟧到位。", "资金到位率100%，⟦  ⟧执行率98%。"],
       good=["项目总投资2,150万元（含中央补助1,000万元）。", "2023年10月 Windows 系统升级完成。",
             "（二） 项目绩效目标"])
@@ -134,8 +138,8 @@ def stray_whitespace(doc: Document, ctx):
     Why: stray spaces come from manual alignment or pasted text; they break search and
     look careless in print.
     """
-    text = doc.text
     skip_between = doc.kind == "pdf"
+    hits: dict[str, list[tuple[int, int]]] = {}
     # the space some templates put after a heading number is left alone
     after_marker = {h.paragraph.index: (h.marker_core_end, h.marker_end) for h in doc.headings}
     for p in doc.paragraphs:
@@ -144,6 +148,7 @@ def stray_whitespace(doc: Document, ctx):
         compact = re.sub(r"\s", "", ptext)
         seen: set[int] = set()
         checks = [(SPACE_BEFORE_PUNCT, "标点前有多余的空格"), (SPACE_AFTER_PUNCT, "标点后有多余的空格"),
+                  (SPACE_AFTER_END, "句末标点后有多余的空格"),
                   (TAB_INSIDE, "行内有制表符")]
         # the space after an article number (第十六条 …) is the regulation layout
         seen.update(p.start + m.end() - 1 for m in ARTICLE.finditer(ptext))
@@ -155,4 +160,14 @@ def stray_whitespace(doc: Document, ctx):
                 if gap[0] <= a < gap[1] or a in seen:
                     continue
                 seen.add(a)
-                yield ctx.flag(a, b, what, suggestion="删除空白")
+                hits.setdefault(what, []).append((a, b))
+    limit = ctx.options["collapse_after"]
+    for what, spans in sorted(hits.items(), key=lambda kv: kv[1][0]):
+        if len(spans) >= limit:
+            # the same slip everywhere comes from conversion (joined paragraphs, aligned layout)
+            a, b = spans[0]
+            yield ctx.flag(a, b, f"{what}（全文共{len(spans)}处，可能是段落合并或排版转换所致）",
+                           suggestion="统一删除中文语句中的多余空白", data={"count": len(spans)})
+            continue
+        for a, b in spans:
+            yield ctx.flag(a, b, what, suggestion="删除空白")
