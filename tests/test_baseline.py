@@ -1,7 +1,6 @@
 """Baselines: ``govlint baseline`` records findings, ``check --baseline`` reports only new ones."""
 
 import json
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
