@@ -178,7 +178,7 @@ def check(
     corpus_errors = [r.extra.pop("_corpus_error") for r in results if r.extra.get("_corpus_error")]
     if corpus_errors:
         fail(corpus_errors[0])
-    results = apply_post(results, overrides)
+    results = apply_post(results, overrides, paths)
     from govlint import output as out
     use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                  and not os.environ.get("NO_COLOR"))
@@ -194,8 +194,17 @@ def check(
     raise typer.Exit(exit_code(results, overrides, fail_on))
 
 
-def apply_post(results, overrides: dict):
+def apply_post(results, overrides: dict, paths: Optional[List[str]] = None):
     """Hooks that act on a whole run (baselines); each optional module filters results."""
+    if not overrides.get("baseline") and paths:
+        from govlint import config as cfgmod
+        from govlint.config import ConfigError
+        try:   # ``baseline = "..."`` in the configuration found for the first path
+            configured = cfgmod.for_path(paths[0] if paths != ["-"] else str(Path.cwd() / "x")).baseline
+        except ConfigError:
+            configured = None
+        if configured:
+            overrides = {**overrides, "baseline": configured}
     if overrides.get("baseline"):
         try:
             from govlint.baseline import filter_results

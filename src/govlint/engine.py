@@ -149,7 +149,10 @@ def fingerprint(doc: Document, f: Finding, seen: dict) -> str:
                 break
         else:
             context = p.text
-    key = f"{f.code}\x1f{span}\x1f{context}"
+    # the message tells apart findings on the same text (two missing sections on a title);
+    # its digits are masked so counts and line numbers in it do not move the fingerprint
+    message = re.sub(r"\d+(?:\.\d+)?", "#", f.message)
+    key = f"{f.code}\x1f{span}\x1f{context}\x1f{message}"
     n = seen.get(key, 0)
     seen[key] = n + 1
     return hashlib.sha1(f"{key}\x1f{n}".encode("utf-8")).hexdigest()[:20]
@@ -287,10 +290,21 @@ def _lint_file_star(args):
     return r
 
 
-def _light(doc: Document) -> Document:
-    """Documents cross process boundaries without their token cache."""
-    doc._tokens = None
-    return doc
+def _light(doc: Document):
+    """Documents cross process boundaries as their source, not their parsed structure.
+
+    Unpickling paragraphs, sections and cached sentences in the parent cost about 6x
+    re-parsing the text there (bench/profile_rules.py; docs/performance.md).
+    """
+    return ("govlint-document-source", doc.path, doc.text, doc.kind, doc.blocks, doc.meta)
+
+
+def _rebuild(r: FileResult) -> FileResult:
+    d = r.document
+    if isinstance(d, tuple) and d and d[0] == "govlint-document-source":
+        _, path, text, kind, blocks, meta = d
+        r.document = Document(path, text, kind, blocks=blocks, meta=meta)
+    return r
 
 
 def check_files(files: list[str], overrides: dict | None = None, jobs: int = 1,
@@ -299,9 +313,10 @@ def check_files(files: list[str], overrides: dict | None = None, jobs: int = 1,
     results: list[FileResult] = []
     if jobs > 1 and len(files) > 1:
         from concurrent.futures import ProcessPoolExecutor
+        registry.all_rules()   # import the rule modules once, before forking the workers
         with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
             for r in pool.map(_lint_file_star, [(f, overrides, codes) for f in files], chunksize=1):
-                results.append(r)
+                results.append(_rebuild(r))
                 if progress:
                     progress(r)
     else:
