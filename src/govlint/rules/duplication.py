@@ -155,6 +155,25 @@ def _match_runs(later: Unit, earlier: Unit, cutoff: float, min_chars: int) -> li
     return runs
 
 
+_TARGET_LEAD = re.compile(r"\s*(?:年度|总体|项目|绩效|预期|年度绩效|年度总体)?目标(?:值)?(?:任务)?[：:为是]")
+_TARGET_SECTION = re.compile(r"目标")
+_RESULT_WORDS = re.compile(r"完成|实现|达成|情况分析|未完成|偏差")
+
+
+def _declares_target(doc: Document, unit: Unit) -> bool:
+    """A passage stating the targets: restating it as the result is formulaic, not copying."""
+    if _TARGET_LEAD.match(doc.text, unit.start):
+        return True
+    p = doc.paragraphs[unit.index]
+    if p.heading is not None and _TARGET_LEAD.match(p.heading.title):
+        return True
+    sec = p.section
+    if sec is None or sec.heading is None:
+        return False
+    title = sec.title
+    return bool(_TARGET_SECTION.search(title)) and not _RESULT_WORDS.search(title)
+
+
 @rule(code="DUP001", name="copied-passage", severity=Severity.WARNING, profiles=("self-eval",),
       options={"threshold": Option(0.85, float, "clause similarity (0–1) for two clauses to count as the same"),
                "min_chars": Option(30, int, "shortest repeated passage reported, in characters without punctuation")},
@@ -170,8 +189,9 @@ def copied_passage(doc: Document, ctx):
     Names and figures may have changed and clauses may be reordered: clauses are compared
     with figures masked, and a run of consecutive matching clauses of at least
     ``min_chars`` characters is reported at the later place, with the earlier passage as
-    related location and the similarity in the message. Short lines, and restatements that
-    are mostly figures (a target list repeated as its result), are not copies.
+    related location and the similarity in the message. Short lines, restatements that
+    are mostly figures, and targets restated as results (the earlier passage opens with
+    年度目标： or sits in a 绩效目标 section) are not copies.
 
     Why: reviewers deduct for reports assembled by pasting ("照搬照抄", "重复一个部分扣1分");
     an indicator analysis that repeats the implementation narrative says nothing about
@@ -194,7 +214,7 @@ def copied_passage(doc: Document, ctx):
                     votes.update(posting)
             runs: list[Run] = []
             for i, n in votes.items():
-                if n >= need:
+                if n >= need and not _declares_target(doc, units[i]):
                     runs.extend(_match_runs(u, units[i], cutoff, min_chars))
             chosen: list[Run] = []
             for r in sorted(runs, key=lambda r: (-r.chars, -r.score, r.src_start)):
