@@ -18,6 +18,7 @@ from govlint.finding import Severity
 RULE_MODULES = [
     "govlint.rules.structure",
     "govlint.rules.style",
+    "govlint.rules.colloquial",
     "govlint.rules.duplication",
     "govlint.rules.indicators",
     "govlint.rules.funds",

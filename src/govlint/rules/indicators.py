@@ -323,8 +323,3 @@ def satisfaction_without_evidence(doc: Document, ctx):
             elif _HUNDRED.search(s.text) and not _SAMPLE.search(scope_text):
                 yield ctx.flag(a, b, "满意度为100%，但未说明调查样本数量", severity=Severity.INFO,
                                suggestion="写明有效问卷数和满意人数，说明100%的依据")
-
-
-# STYLE003 lives in its own module; registry.RULE_MODULES does not list it yet, so it is
-# imported here to register it.
-from govlint.rules import colloquial as _colloquial  # noqa: E402,F401
