@@ -49,6 +49,11 @@ def _normalise(s: str) -> str:
     out = []
     prev_digit = False
     for ch in s:
+        if ch == _MASK:                      # a named entity (see govlint.ner): one symbol
+            if not out or out[-1] != "◆":
+                out.append("◆")
+            prev_digit = False
+            continue
         if ch.isdigit():
             if not prev_digit:
                 out.append("0")
@@ -62,8 +67,23 @@ def _normalise(s: str) -> str:
     return "".join(out)
 
 
+_MASK = "\x00"
+
+
+def _masked_text(doc: Document) -> str:
+    """The text with named entities blanked out (same length), when a spaCy pipeline is available."""
+    from govlint import ner
+    spans = ner.entities(doc.text)
+    if not spans:
+        return doc.text
+    chars = list(doc.text)
+    for a, b, _ in spans:
+        chars[a:b] = _MASK * (b - a)
+    return "".join(chars)
+
+
 def _units(doc: Document, lex) -> list[Unit]:
-    text = doc.text
+    text = _masked_text(doc)
     units = []
     for p in doc.paragraphs:
         if p.is_title:
