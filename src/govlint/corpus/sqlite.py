@@ -5,8 +5,8 @@ compressed text), ``postings`` (fingerprint → doc, position; clustered on the 
 ``df`` (fingerprint → number of documents containing it), ``paras`` (paragraph spans and
 MinHash signatures) and ``bands`` (LSH band key → paragraph, clustered on the key).
 
-Each document is added or replaced in one transaction: an interrupted ``add`` rolls
-back and leaves the index as it was before that document.
+Each document is added or replaced in one transaction (WAL journal): an interrupted
+``add`` rolls back and leaves the index as it was before that document.
 """
 
 from __future__ import annotations
@@ -59,6 +59,10 @@ class SqliteIndex(CorpusIndex):
             p.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            if not memory:
+                # WAL: a commit needs no fsync of the main file; an interrupted add still rolls
+                # back. The -wal/-shm side files disappear when the last connection closes.
+                self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             if exists and p.stat().st_size > 0:
                 self._check()
