@@ -144,6 +144,7 @@ def spending_mismatch(doc: Document, ctx):
 # ----- FUND002 -----------------------------------------------------------------------------
 
 _BOUNDARY = re.compile(r"[，,。；;：:（(）)、\n]")
+_LABEL_BOUNDARY = re.compile(r"[，,。；;：:（(）)\n]")
 ROLE_PATTERNS = [
     # (role, pattern matched against the label before a money figure), first match wins
     ("skip", re.compile(r"其中|较上年|比上年|同比|增加|减少|增长|下降|结余|结转|占比|差额|超支|节约|缺口|累计投资|"
@@ -173,7 +174,7 @@ def money_role(text: str, q: Quantity, start: int = 0) -> str | None:
     """
     lo = q.start
     cut = start
-    for m in _BOUNDARY.finditer(text, start, lo):
+    for m in _LABEL_BOUNDARY.finditer(text, start, lo):
         cut = m.end()
     label = text[cut:lo]
     label = re.sub(r"\s+", "", label)
@@ -218,6 +219,7 @@ def amounts_do_not_add_up(doc: Document, ctx):
     budgets: list[Quantity] = []
     actuals: list[Quantity] = []
     flagged: set[int] = set()
+    doc_budget = _single_budget(doc)
     for s in doc.sentences:
         roles = _sentence_money(s)
         base = s.start
@@ -235,7 +237,7 @@ def amounts_do_not_add_up(doc: Document, ctx):
                                suggestion="核对预算数和实际支出数；超支部分应说明资金来源和审批依据",
                                related=[ctx.related(base + b.start, base + b.end, note="预算数")])
         # (2) stated rates
-        yield from _rate_checks(ctx, s, roles, tol)
+        yield from _rate_checks(ctx, s, roles, tol, doc_budget)
     # (3) parts and total, in full sentences (a breakdown runs over ；)
     for p in doc.paragraphs:
         for m in re.finditer(r"[^。！？!?]+[。！？!?]?", p.text):
@@ -261,7 +263,16 @@ def _abs(q: Quantity, base: int) -> Quantity:
     return Quantity(q.kind, q.value, q.number, q.unit, q.start + base, q.end + base, q.text, q.chinese)
 
 
-def _rate_checks(ctx, s, roles, tol):
+def _single_budget(doc: Document) -> Quantity | None:
+    """The report's budget when it states exactly one budget figure (absolute offsets)."""
+    found: list[Quantity] = []
+    for s in doc.sentences:
+        found += [_abs(q, s.start) for r, q in _sentence_money(s) if r == "budget"]
+    values = {round(q.value, 2) for q in found}
+    return found[0] if len(values) == 1 else None
+
+
+def _rate_checks(ctx, s, roles, tol, doc_budget=None):
     rates = find_rates(s.text)
     for r in rates:
         head = s.text[max(0, r.start - 12):r.start]
@@ -270,17 +281,20 @@ def _rate_checks(ctx, s, roles, tol):
                 continue
             num = [q for role, q in roles if role in nums and q.start < r.start]
             den = [q for role, q in roles if role in dens and q.start < r.start]
+            base = s.start
+            den_base = base
+            if not den and doc_budget is not None and "budget" in dens and name != "完成预算比例":
+                den, den_base = [doc_budget], 0
             if len(num) != 1 or len(den) != 1 or den[0].value <= 0:
                 break
             computed = num[0].value / den[0].value * 100
             if abs(computed - r.value) > tol:
-                base = s.start
                 yield ctx.flag(base + r.start, base + r.end,
                                f"{name}写为{r.text}，按所列金额计算应为{fmt(computed)}%"
                                f"（{money_wan(num[0])}÷{money_wan(den[0])}）",
                                suggestion=f"{fmt(computed)}%",
                                related=[ctx.related(base + num[0].start, base + num[0].end, note="分子"),
-                                        ctx.related(base + den[0].start, base + den[0].end, note="分母")],
+                                        ctx.related(den_base + den[0].start, den_base + den[0].end, note="分母")],
                                data={"stated": r.value, "computed": round(computed, 4)})
             break
 
@@ -299,7 +313,9 @@ def _sum_checks(ctx, s):
         between = before[total.end:]
         if not re.fullmatch(r"[，,：:\s]*", between):
             continue
-        if not _TOTAL.search(before[:total.start]):
+        stated_total = bool(_TOTAL.search(before[:total.start]))
+        role = money_role(before, total)
+        if not stated_total and role not in ("budget", "budget_initial", "actual", "arrived", "final"):
             continue
         # parts run to the next 其中 (a nested breakdown) or the end of the sentence
         nxt = t.find("其中", m.end())
@@ -317,14 +333,16 @@ def _sum_checks(ctx, s):
         eps = max(unit_eps * len(parts), 0.01)
         shares = [r.value for r in find_rates(part_text)]
         exhaustive = len(shares) == len(parts) and abs(sum(shares) - 100) <= 0.2 and nxt < 0
-        if got > total_v + eps or (exhaustive and got < total_v - eps):
+        if got > total_v + eps or got < total_v - eps:
             base = s.start
             what = "大于" if got > total_v else "小于"
+            certain = got > total_v or exhaustive
             yield ctx.flag(base + total.start, base + total.end,
                            f"分项金额之和{money_wan(got)}{what}合计数{money_wan(total)}",
                            suggestion="核对合计数与各分项金额",
                            related=[ctx.related(base + m.end() + q.start, base + m.end() + q.end, note="分项")
                                     for q in parts],
+                           severity=None if certain else Severity.WARNING,
                            data={"total": total_v, "sum": got})
 
 
