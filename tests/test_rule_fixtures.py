@@ -83,3 +83,16 @@ def test_docstring_examples(code):
         assert got == sorted(spans), f"{code} bad example {bad!r}: got {got}"
     for good in spec.good:
         assert _run(good, code, {}) == [], f"{code} good example flagged: {good!r}"
+
+
+def test_generated_rule_docs_are_current():
+    """docs/rules.md is generated from the registry: python -m govlint.docs > docs/rules.md"""
+    from govlint.docs import rules_markdown
+    path = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+    assert path.read_text(encoding="utf-8") == rules_markdown(), "regenerate docs/rules.md"
+
+
+def test_readme_lists_every_rule():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for code in registry.all_rules():
+        assert f"| {code} |" in readme, f"{code} missing from the README's rule table"
