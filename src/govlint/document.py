@@ -299,6 +299,11 @@ class Document:
             return self.blocks[i]
         return None
 
+    def in_table(self, offset: int) -> bool:
+        """Whether the offset lies in a table cell of a Word document or a workbook."""
+        b = self.block_at(offset)
+        return b is not None and b.locator.get("kind") in ("cell", "xcell")
+
     # ----- derived views -----------------------------------------------------------------
     @property
     def sections(self) -> list[Section]:

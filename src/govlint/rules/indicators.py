@@ -171,6 +171,8 @@ def vague_claim(doc: Document, ctx):
         sec = p.section
         if sec is None or kinds.get(id(sec)) not in ("indicator", "satisfaction", "result"):
             continue
+        if doc.in_table(p.start):
+            continue  # the self-evaluation table has checkers of its own (govlint.rules.table)
         quotes = [(p.start + a, p.start + b) for a, b in quoted_spans(p.text)]
         sents = p.sentences
         for i, s in enumerate(sents):
@@ -294,7 +296,7 @@ def satisfaction_without_evidence(doc: Document, ctx):
     # 2. satisfaction claims elsewhere in the indicator part
     for p in doc.paragraphs:
         sec = p.section
-        if sec is None or id(sec) in flagged_sections:
+        if sec is None or id(sec) in flagged_sections or doc.in_table(p.start):
             continue
         kind = kinds.get(id(sec))
         if kind not in ("indicator", "satisfaction", "result"):
