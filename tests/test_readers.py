@@ -89,3 +89,17 @@ def test_markdown_kind(tmp_path):
     f.write_text("# 2023年度项目绩效自评报告\n\n## 一、项目概况\n\n内容。\n", encoding="utf-8")
     doc = read_path(f)
     assert doc.kind == "md" and [h.title for h in doc.headings] == ["项目概况"]
+
+
+def test_pdf_wrapped_lines_become_paragraphs():
+    from govlint.readers.pdf import join_wrapped_lines
+    lines = [("2023年度农村公路养护项目绩效自评报告", 1), ("一、项目概况", 1),
+             ("县交通运输局负责全县农村公路养护工作，全年养护县乡道126公里，", 1), ("村道312公里。", 1),
+             ("- 1 -", 1), ("二、资金使用情况", 2),
+             ("全年预算资金320万元，实际支出320万元，执行率100%，资金全部用于", 2), ("路面修补和桥涵维护。", 2),
+             ("（一）资金到位情况", 2)]
+    assert join_wrapped_lines(lines) == [
+        ("2023年度农村公路养护项目绩效自评报告", 1), ("一、项目概况", 1),
+        ("县交通运输局负责全县农村公路养护工作，全年养护县乡道126公里，村道312公里。", 1),
+        ("二、资金使用情况", 2), ("全年预算资金320万元，实际支出320万元，执行率100%，资金全部用于路面修补和桥涵维护。", 2),
+        ("（一）资金到位情况", 2)]

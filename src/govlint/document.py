@@ -97,6 +97,12 @@ _MARKERS = [(key, re.compile(rx + _WS)) for key, rx in [
     ("ar-paren", r"[（(]\s*(\d{1,2})\s*[）)]\s*(?:[、.．，,]\s*)?"),
     ("circled", r"([\u2460-\u2473])\s*"),
 ]]
+def starts_with_heading(text: str) -> bool:
+    """Whether a line starts with a heading number of the ladder (一、 （一） 1. （1） ①)."""
+    return any(rx.match(text) for key, rx in _MARKERS if not key.startswith("ar") or
+               (rx.match(text) and text[rx.match(text).end():][:1] not in "%％万亿元米个"))
+
+
 _MD_PREFIX = re.compile(r"[ \t\u3000]*(?:#{1,6}[ \t]+|[-*+][ \t]+(?=\S))?")
 _SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』）)]*")
 _TRAILING_PUNCT = "。：:；;，,"
