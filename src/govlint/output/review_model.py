@@ -143,10 +143,16 @@ def _ratio(extra: dict):
 
 def _cell_label(doc, offset: int) -> str:
     blk = doc.block_at(offset) if doc.blocks else None
-    if blk is None or blk.locator.get("kind") != "cell":
+    if blk is None:
         return ""
     loc = blk.locator
-    return f"表{loc['table'] + 1}第{loc['row'] + 1}行第{loc['col'] + 1}列"
+    if loc.get("kind") == "cell":
+        return f"表{loc['table'] + 1}第{loc['row'] + 1}行第{loc['col'] + 1}列"
+    if loc.get("kind") == "xcell":
+        return f"{loc['sheet']}!{loc['cell']}"
+    if loc.get("kind") == "page":
+        return f"第{loc['page']}页"
+    return ""
 
 
 def _window(doc, start: int, end: int) -> tuple[str, str, str]:
@@ -164,7 +170,7 @@ def _window(doc, start: int, end: int) -> tuple[str, str, str]:
 
 
 def _unit(doc) -> str:
-    return "段" if doc.kind == "docx" else "行"
+    return "段" if doc.kind in ("docx", "pdf") else "行"
 
 
 def _source(r, doc, path: str, unit: str) -> Source:
