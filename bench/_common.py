@@ -83,6 +83,7 @@ def run_measured(cmd: list[str], env: dict | None = None, sample_memory: bool = 
                  ok_codes=(0, 1), stdout=subprocess.DEVNULL) -> dict:
     """Run cmd in a fresh process; wall time, and (optionally) peak memory.
 
+    ``cpu`` is user + system CPU seconds of the process tree (children that were waited for).
     Peak memory is measured two ways: ``max_process_mb`` is ru_maxrss of the largest process
     in the tree (a small wrapper process reports its children's rusage), ``tree_peak_mb`` is
     the peak of the summed RSS of the whole process tree sampled every 20 ms from /proc.
@@ -102,6 +103,8 @@ def run_measured(cmd: list[str], env: dict | None = None, sample_memory: bool = 
     else:
         argv = cmd
     peak = [0]
+    import resource
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(argv, env=full_env, stdout=stdout, stderr=subprocess.PIPE)
     stop = threading.Event()
@@ -114,8 +117,12 @@ def run_measured(cmd: list[str], env: dict | None = None, sample_memory: bool = 
         th.start()
     _, err = proc.communicate()
     wall = time.perf_counter() - t0
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     stop.set()
-    out = {"wall": wall, "rc": proc.returncode}
+    # CPU time (user + system) of the process and the children it waited for: robust to a
+    # busy machine, where wall time also measures the other tenants
+    cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+    out = {"wall": wall, "cpu": cpu, "rc": proc.returncode}
     if proc.returncode not in ok_codes:
         raise RuntimeError(f"command failed ({proc.returncode}): {' '.join(cmd[:6])} ...\n"
                            f"{err.decode('utf-8', 'replace')[-2000:]}")

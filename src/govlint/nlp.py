@@ -1,14 +1,26 @@
 """The segmenter, loaded lazily and once per process.
 
-jieba is the default; a faster jieba-compatible segmenter (``jieba_fast_dat``) is used when
-installed. The government-terms user dictionary from the lexicons is loaded on first use.
+jieba is the default; a faster jieba-compatible segmenter (``jieba_fast_dat``, the
+``govlint[fast]`` extra) is used when installed. ``GOVLINT_SEGMENTER=jieba`` forces jieba.
+The government-terms user dictionary from the lexicons is loaded on first use.
 spaCy is never imported here unless ``spacy_pipeline()`` is called.
+
+Findings must not depend on the extra, so jieba_fast_dat is made to segment like jieba
+(bench/compare_segmenters.py measures it on the shared corpus; docs/performance.md):
+
+* it ships a bigger dictionary (584k entries against jieba's 349k) that merges more
+  (职业/年/金 → 年金, 万元/以上 → 万元以上); it gets jieba's own ``dict.txt`` instead,
+  through ``jieba_fast_dat.Tokenizer(path)``, whose compiled form is cached in the temp dir
+  (first use ~1 s, then ~15 ms: faster than its default dictionary);
+* its C++ cut splits decimals and percentages that jieba keeps whole (30/% , 0/./00);
+  ``_join_numbers`` rejoins them the way jieba's ``[a-zA-Z0-9]+(?:\\.\\d+)?%?`` does.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 
 _lock = threading.Lock()
@@ -22,6 +34,78 @@ def segmenter_name() -> str:
     return _name or "jieba"
 
 
+def _choice() -> str:
+    want = os.environ.get("GOVLINT_SEGMENTER", "auto")
+    if want in ("auto", "jieba_fast_dat"):
+        try:
+            import jieba_fast_dat  # type: ignore  # noqa: F401
+            return "jieba_fast_dat"
+        except Exception:  # pragma: no cover - optional extra
+            pass
+    return "jieba"
+
+
+def _jieba_dict() -> str | None:
+    """Path of jieba's dictionary, found without importing jieba (85 ms)."""
+    import importlib.util
+    try:
+        spec = importlib.util.find_spec("jieba")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = os.path.join(list(spec.submodule_search_locations)[0], "dict.txt")
+    return path if os.path.isfile(path) else None
+
+
+def load_segmenter(name: str):
+    """A fresh segmenter (``jieba`` or ``jieba_fast_dat``) with the user dictionary loaded.
+
+    The object has jieba's API: ``tokenize``, ``cut``, ``add_word``. Normally use ``tokenize``;
+    this is for tools that compare segmenters.
+    """
+    if name == "jieba_fast_dat":
+        import jieba_fast_dat  # type: ignore
+        jieba_fast_dat.setLogLevel(logging.WARNING)
+        path = _jieba_dict()
+        seg = None
+        if path is not None:
+            try:
+                seg = jieba_fast_dat.Tokenizer(path)
+                seg.initialize()
+            except Exception:  # pragma: no cover - a jieba_fast_dat without Tokenizer(path)
+                seg = None
+        if seg is None:
+            seg = jieba_fast_dat
+    else:
+        import jieba  # type: ignore
+        jieba.setLogLevel(logging.WARNING)
+        seg = jieba
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    from govlint.lexicon import userdict_path
+    path = userdict_path()
+    if path is not None:
+        # "word freq tag" lines; comment lines start with #. add_word works for jieba and
+        # jieba_fast_dat alike (its load_userdict wants a path and writes a 17 MB cache per path;
+        # add_word costs less CPU: 97 against 132 ms per cold start, measured).
+        for word, freq, tag in userdict_entries(path):
+            seg.add_word(word, freq, tag)
+    return seg
+
+
+def userdict_entries(path) -> list[tuple[str, int | None, str | None]]:
+    """(word, freq, tag) of a jieba user dictionary; blank lines and ``#`` comments skipped."""
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for ln in fh:
+            parts = ln.lstrip("\ufeff").split()
+            if not parts or parts[0].startswith("#"):
+                continue
+            freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+            out.append((parts[0], freq, parts[2] if len(parts) > 2 else None))
+    return out
+
+
 def _load():
     global _segmenter, _name
     if _segmenter is not None:
@@ -29,42 +113,65 @@ def _load():
     with _lock:
         if _segmenter is not None:
             return _segmenter
-        mod = None
-        if os.environ.get("GOVLINT_SEGMENTER", "auto") in ("auto", "jieba_fast_dat"):
-            try:
-                import jieba_fast_dat as mod  # type: ignore
-                _name = "jieba_fast_dat"
-            except Exception:  # pragma: no cover - optional extra
-                mod = None
-        if mod is None:
-            import jieba as mod  # type: ignore
-            _name = "jieba"
-        if hasattr(mod, "setLogLevel"):
-            mod.setLogLevel(logging.WARNING)
-        logging.getLogger("jieba").setLevel(logging.WARNING)
-        from govlint.lexicon import userdict_path
-        path = userdict_path()
-        if path is not None:
-            # "word freq tag" lines; comment lines start with #. add_word works for
-            # jieba and jieba_fast_dat alike (the latter's load_userdict wants a path).
-            for ln in path.read_text(encoding="utf-8").splitlines():
-                parts = ln.split()
-                if not parts or parts[0].startswith("#"):
-                    continue
-                freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-                mod.add_word(parts[0], freq, parts[2] if len(parts) > 2 else None)
-        _segmenter = mod
-        return mod
+        name = _choice()
+        seg = load_segmenter(name)
+        _name = name
+        _segmenter = seg
+        return seg
+
+
+_ALNUM = re.compile(r"[A-Za-z0-9]+")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _join_numbers(toks: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Rejoin ``12`` ``.`` ``5`` ``%`` into ``12.5%`` as jieba does (jieba_fast_dat splits them)."""
+    marks = [k for k, t in enumerate(toks) if t[0] == "." or t[0] == "%"]
+    if not marks:
+        return toks
+    n = len(toks)
+    out: list[tuple[str, int, int]] = []
+    last = 0   # toks[last:] not yet copied
+    for k in marks:
+        i = k - 1
+        if i < last:
+            continue
+        w, a, b = toks[i]
+        if toks[k][1] != b or not _ALNUM.fullmatch(w):
+            continue
+        j = k
+        if toks[j][0] == ".":
+            if j + 1 < n and toks[j + 1][1] == toks[j][2] and _DIGITS.fullmatch(toks[j + 1][0]):
+                b = toks[j + 1][2]
+                j += 2
+            else:
+                continue
+        if j < n and toks[j][0] == "%" and toks[j][1] == b:
+            b = toks[j][2]
+            j += 1
+        out.extend(toks[last:i])
+        out.append(("".join(t[0] for t in toks[i:j]), a, b))
+        last = j
+    out.extend(toks[last:])
+    return out
+
+
+def tokens_with(seg, name: str, text: str) -> list[tuple[str, int, int]]:
+    """``tokenize`` with a given segmenter from ``load_segmenter``."""
+    toks = [(w, a, b) for w, a, b in seg.tokenize(text)]
+    if name == "jieba_fast_dat":
+        toks = _join_numbers(toks)
+    return toks
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:
     """(word, start, end) for every token of ``text``; offsets are character offsets."""
     seg = _load()
-    return [(w, a, b) for w, a, b in seg.tokenize(text)]
+    return tokens_with(seg, _name, text)
 
 
 def cut(text: str) -> list[str]:
-    return list(_load().cut(text))
+    return [w for w, _, _ in tokenize(text)]
 
 
 def spacy_pipeline():

@@ -1,0 +1,80 @@
+"""The segmenter: offsets, the user dictionary, and jieba_fast_dat segmenting like jieba."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+
+import pytest
+
+from govlint import nlp
+
+TEXT = ("临河县2025年度绩效自评报告显示，项目预算执行率95.2%，结余0.00万元；"
+        "合同金额在50万元以上的项目须经批准，机关事业单位职业年金缴费增长6.5%，XX%待填。")
+
+HAS_FAST = importlib.util.find_spec("jieba_fast_dat") is not None
+
+
+def test_tokens_cover_the_text_with_character_offsets():
+    toks = nlp.tokenize(TEXT)
+    assert "".join(w for w, _, _ in toks) == TEXT
+    pos = 0
+    for w, a, b in toks:
+        assert a == pos and b == a + len(w) and TEXT[a:b] == w
+        pos = b
+
+
+def test_user_dictionary_terms_are_single_tokens():
+    words = [w for w, _, _ in nlp.tokenize(TEXT)]
+    assert "绩效自评报告" in words
+
+
+def test_user_dictionary_comments_are_skipped(tmp_path):
+    p = tmp_path / "userdict.txt"
+    p.write_text("# a comment line (word freq tag)\n\n绩效自评 2000 n\n预算执行率 10\n乡村振兴\n", encoding="utf-8")
+    assert nlp.userdict_entries(p) == [("绩效自评", 2000, "n"), ("预算执行率", 10, None), ("乡村振兴", None, None)]
+
+
+@pytest.mark.parametrize("pieces, joined", [
+    (["12", ".", "5", "%"], ["12.5%"]),
+    (["30", "%"], ["30%"]),
+    (["0", ".", "00", "万元"], ["0.00", "万元"]),
+    (["XX", "%"], ["XX%"]),
+    (["1", ".", "2", ".", "3"], ["1.2", ".", "3"]),
+    (["。", "%", "."], ["。", "%", "."]),
+    (["增长", ".", "5"], ["增长", ".", "5"]),
+])
+def test_join_numbers_like_jieba(pieces, joined):
+    toks, pos = [], 0
+    for w in pieces:
+        toks.append((w, pos, pos + len(w)))
+        pos += len(w)
+    out = nlp._join_numbers(toks)
+    assert [w for w, _, _ in out] == joined
+    assert out[0][1] == 0 and out[-1][2] == pos
+    assert all(b == a2 for (_, _, b), (_, a2, _) in zip(out, out[1:]))
+
+
+@pytest.mark.skipif(not HAS_FAST, reason="jieba_fast_dat (govlint[fast]) not installed")
+def test_fast_segmenter_segments_like_jieba():
+    fast = nlp.load_segmenter("jieba_fast_dat")
+    slow = nlp.load_segmenter("jieba")
+    a = nlp.tokens_with(slow, "jieba", TEXT)
+    b = nlp.tokens_with(fast, "jieba_fast_dat", TEXT)
+    assert [w for w, _, _ in b] == [w for w, _, _ in a]
+    words = [w for w, _, _ in b]
+    assert "95.2%" in words and "0.00" in words and "6.5%" in words   # not 95 / . / 2 / %
+    assert "年金" not in words and "万元以上" not in words              # jieba's dictionary, not the bigger one
+
+
+def test_segmenter_can_be_forced_to_jieba():
+    code = "from govlint import nlp; nlp.tokenize('绩效'); print(nlp.segmenter_name())"
+    env = dict(os.environ, GOVLINT_SEGMENTER="jieba")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "jieba", out.stderr
+    if HAS_FAST:
+        env["GOVLINT_SEGMENTER"] = "auto"
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+        assert out.stdout.strip() == "jieba_fast_dat", out.stderr
