@@ -61,3 +61,11 @@ def test_full_width_digits_keep_offsets():
 def test_fmt():
     assert fmt(1.5500) == "1.55" and fmt(70.0) == "70" and fmt(712.42) == "712.42"
     assert find_rates("无比例") == []
+
+
+def test_number_after_full_width_comma():
+    # a full-width comma is a clause break, not a thousands separator, unless three digits follow
+    qs = find_counts("截至2022年12月底，14栋住宅楼中已有9栋封顶，10栋已开工")
+    assert [q.text for q in qs] == ["14栋", "9栋", "10栋"]
+    assert find_money("共１，２５０万元")[0].value == 12_500_000
+    assert parse_number("1，250") == 1250

@@ -53,7 +53,10 @@ BASE_UNIT = {"money": "元", "rate": "%", "points": "百分点", "count": "", "a
 
 # --- numbers -------------------------------------------------------------------------------
 
-_FW = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+_FW = str.maketrans("０１２３４５６７８９．", "0123456789.")
+# a full-width comma is a thousands separator only between a digit and exactly three digits;
+# elsewhere it is a clause break ("…12月底，14栋") and must not hide the number after it
+_FW_THOUSANDS = re.compile(r"(?<=[0-9０-９])，(?=[0-9０-９]{3}(?![0-9０-９]))")
 ARABIC = r"(?<![A-Za-z0-9.#/\-,_])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?![\d#])"
 CN_DIGIT = "零〇一二两三四五六七八九"
 CN_NUM = f"[{CN_DIGIT}十][{CN_DIGIT}十百千万亿]*?(?:点[{CN_DIGIT}]+)?"      # lazy: a unit follows
@@ -62,8 +65,10 @@ _CN_CHARS = f"{CN_DIGIT}十百千万亿点"
 
 
 def normalize_digits(text: str) -> str:
-    """Full-width digits, point and comma to ASCII; the length is unchanged."""
-    return text.translate(_FW)
+    """Full-width digits and point to ASCII, and a full-width comma used as a thousands
+    separator ("1，250") to ","; the length is unchanged."""
+    text = text.translate(_FW)
+    return _FW_THOUSANDS.sub(",", text) if "，" in text else text
 
 
 def parse_number(s: str) -> float | None:
