@@ -75,6 +75,8 @@ def main() -> int:
     script = console_script()
     if script:
         cases[f"govlint check (console script) [{default_seg}]"] = ([script, *gl_args], {})
+    cases["python -m govlint check --select STYLE001 (no NLP)"] = (
+        [py, "-m", "govlint", "check", "--select", "STYLE001", *gl_args[1:]], {})
     if fast:
         cases["python -m govlint check [jieba]"] = ([py, "-m", "govlint", *gl_args], {"GOVLINT_SEGMENTER": "jieba"})
         if script:
@@ -98,6 +100,8 @@ def main() -> int:
     info = machine()
     print(f"# cold start: {path.name} ({len(text)} chars), median of {args.runs} fresh processes")
     print(f"# commit {info['commit']}; {info['nproc']} CPU × {info['cpu']}; Python {info['python']}")
+    print(f"# load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          f"(wall times include other tenants; CPU times do not)")
     print()
     print(f"| {'command':<48} | wall median | wall min | CPU median | segmenter loaded |")
     print(f"|{'-' * 50}|------------:|---------:|-----------:|---|")

@@ -1,0 +1,54 @@
+"""--jobs: parallel checking gives the same results, documents included, in input order."""
+
+from __future__ import annotations
+
+from govlint import engine
+
+REPORT = """{name}2025年度项目绩效自评报告
+
+一、项目基本情况
+
+项目年初预算资金300万元，全年实际支出285万元，预算执行率为98%。
+
+（2）资金使用情况
+
+资金全部用于项目建设,未发现挪用情况。
+
+三、存在的问题
+
+部分指标没有量化。
+"""
+
+
+def _files(tmp_path, n=5):
+    out = []
+    for i in range(n):
+        p = tmp_path / f"r{i}.txt"
+        p.write_text(REPORT.format(name=f"第{i}县"), encoding="utf-8")
+        out.append(str(p))
+    return out
+
+
+def _summary(results):
+    return [(r.path, r.error, [(f.code, f.start, f.end, f.message, f.fingerprint) for f in r.findings],
+             r.title, len(r.document.paragraphs) if r.document else None,
+             [h.title for h in r.document.headings] if r.document else None)
+            for r in results]
+
+
+def test_parallel_results_equal_serial_results(tmp_path):
+    files = _files(tmp_path)
+    serial = engine.check_files(files, {}, jobs=1)
+    seen = []
+    parallel = engine.check_files(files, {}, jobs=2, progress=lambda r: seen.append(r.path))
+    assert _summary(parallel) == _summary(serial)
+    assert [r.path for r in parallel] == files and seen == files
+    assert any(r.findings for r in serial), "the fixture should produce findings"
+
+
+def test_parallel_documents_are_full_documents(tmp_path):
+    files = _files(tmp_path, 3)
+    for r in engine.check_files(files, {}, jobs=2):
+        doc = r.document
+        assert doc.title_text.endswith("绩效自评报告")
+        assert doc.sections and doc.paragraph_at(doc.paragraphs[-1].start) is doc.paragraphs[-1]
