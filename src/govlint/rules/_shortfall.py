@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from govlint.document import Document
+from govlint.quantities import find_quantities
 
 KIND_ZH = {"unmet": "目标未完成", "unquantified": "指标未细化量化", "unfinished": "工作尚未完成"}
 
@@ -29,6 +30,66 @@ def _skip_spans(doc: Document) -> list[tuple[int, int]]:
     return [(h.marker_start, h.title_end) for h in doc.headings if h.level <= 2]
 
 
+TARGET_WORD = r"(?:年度)?(?:目标值|目标数|目标任务|目标|计划值|计划数|计划任务|计划|任务数)"
+# actual Q, target Q: 奖补企业58家，目标值60家; 为1086名老年人提供服务，目标值1200人
+ACTUAL_THEN_TARGET = re.compile(rf"^[^，,。；;：:\d%％]{{0,24}}[，,]\s*{TARGET_WORD}(?:为|是|：|:)?\s*(?:不低于|不少于|达到)?\s*$")
+# target Q, actual Q: 计划新建道路12公里，实际完成9公里
+TARGET_THEN_ACTUAL = re.compile(r"^\s*[，,]\s*(?:全年|年度|截至[^，,]{0,12})?(?:实际|仅|只|已)?(?:完成|建成|实现|达到)"
+                                r"[^，,。；;\d其中的]{0,10}$|^\s*[，,]\s*实际[^，,。；;\d其中的]{0,10}$")
+# words of indicators where less is better, or targets that are ceilings
+LOWER_IS_BETTER = re.compile(r"以内|以下|不超过|不高于|控制在|≤|成本|单价|均价|造价|费用|发生率|事故|投诉|失业|辍学|"
+                             r"缩短|时间|天数|时限|误差|超支|降低|下降|减少|上年|去年|同比|累计")
+
+
+_PEOPLE = {"人": "人", "名": "人"}
+
+
+def _comparable(a, b) -> bool:
+    if a.kind != b.kind or a.chinese or b.chinese or a.kind == "points":
+        return False
+    return a.kind != "count" or _PEOPLE.get(a.unit, a.unit) == _PEOPLE.get(b.unit, b.unit)
+
+
+def _clause_start(text: str, i: int) -> int:
+    return max(text.rfind(c, 0, i) for c in "，,；;：:。") + 1
+
+
+def _clause_end(text: str, i: int) -> int:
+    ends = [j for j in (text.find(c, i) for c in "，,；;。") if j >= 0]
+    return min(ends) if ends else len(text)
+
+
+def numeric_shortfalls(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, words) for an actual figure below the target stated beside it in ``text``.
+
+    Two forms: "奖补企业58家，目标值60家" and "计划新建道路12公里，实际完成9公里". Indicators
+    where less is better (成本, 时间, 事故, 以内…) are left alone.
+    """
+    qs = find_quantities(text)
+    out = []
+    for a, b in zip(qs, qs[1:]):
+        if not _comparable(a, b):
+            continue
+        between = text[a.end:b.start]
+        if ACTUAL_THEN_TARGET.match(between):
+            actual, target = a, b
+            if re.search(TARGET_WORD, text[_clause_start(text, a.start):a.start]):
+                continue          # two targets in a row
+        elif TARGET_THEN_ACTUAL.match(between):
+            if not re.search(TARGET_WORD, text[_clause_start(text, a.start):a.start]):
+                continue
+            actual, target = b, a
+        else:
+            continue
+        scope = text[_clause_start(text, a.start):_clause_end(text, b.end)]
+        if LOWER_IS_BETTER.search(scope):
+            continue
+        if actual.value < target.value * (1 - 1e-9):
+            out.append((min(a.start, b.start), max(a.end, b.end),
+                        f"{actual.text}（目标{target.text}）"))
+    return out
+
+
 def admissions(doc: Document, lex: dict) -> list[Admission]:
     """Every sentence admitting an unmet target, unquantified indicators or unfinished work."""
     pats = _compiled(tuple((k, tuple(lex[k])) for k in ("unmet", "unquantified", "unfinished")))
@@ -48,4 +109,10 @@ def admissions(doc: Document, lex: dict) -> list[Admission]:
             else:
                 continue
             break
+        else:
+            for a, b, words in numeric_shortfalls(s.text):
+                if any(x <= s.start + a < y for x, y in skip):
+                    continue
+                out.append(Admission("unmet", s.start, s.end, words))
+                break
     return out

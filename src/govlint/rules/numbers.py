@@ -6,7 +6,7 @@ import re
 
 from govlint.document import Document
 from govlint.finding import Severity
-from govlint.quantities import find_areas, find_counts, find_quantities, fmt
+from govlint.quantities import find_areas, find_counts, find_quantities, fmt, normalize_digits
 from govlint.registry import Option, rule
 
 # building numbers: 1#、2#… 18#栋, 1#-6#
@@ -153,24 +153,261 @@ def _check_conversions(ctx, p):
                        severity=Severity.WARNING)
 
 
+PART_KINDS = ("count", "length", "area")
+TOTAL_BEFORE = re.compile(r"(?:共|合计|共计|总计)\s*$")
+CONJ = re.compile(r"和|及|与|、")
+
+
+def _strip_parens(seg: str) -> str:
+    """Bracketed asides (含…, 其中…) blanked out, offsets kept."""
+    return re.sub(r"[（(][^（()）]*[）)]", lambda m: " " * len(m.group(0)), seg)
+
+
+def _label(t: str, end: int, stop: str = "，,；;：:（(、。") -> str:
+    """The words right before offset ``end`` back to the previous clause or list boundary."""
+    a = max(t.rfind(c, 0, end) for c in stop)
+    return t[a + 1:end]
+
+
+def _same_measure(a, b) -> bool:
+    """Two quantities that can be added: same kind, and for counts (and lengths and areas,
+    where a width in 米 is not a part of a road in 公里) the same unit."""
+    return a.kind == b.kind and a.unit == b.unit and not a.chinese and not b.chinese
+
+
 def _check_count_parts(ctx, p):
-    """共21栋（其中安置房19栋、公建2栋）: parts of one unit adding up to more than the total."""
+    """共126公里，其中主管网48公里、入户管网68公里: parts of a count, length or area that do not add up.
+
+    More in the parts than in the total is always reported; less only when the total names
+    each part (主管网和入户管网共126公里), so the parts are the whole.
+    """
     t = p.text
-    for m in re.finditer(r"(?:共|合计|共计|总计)\s*(\d+)\s*(栋|幢|座|个|户|人|所|家|套|项|条|处|间)[，,（(：:\s]*其中[：:]?", t):
-        total, unit = int(m.group(1)), m.group(2)
-        end = re.search(r"[）)。；]", t[m.end():])
-        seg = t[m.end():m.end() + (end.start() if end else len(t))]
-        parts = [q for q in find_counts(seg, arabic_only=True) if q.unit == unit]
-        if len(parts) < 2 or re.search(r"增加|减少|较上年|比上年", seg):
+    for m in re.finditer(r"(?:共|合计|共计|总计)[^，,。；;（(]{0,4}?(?=\d)", t):
+        qs = [q for q in find_quantities(t[m.end():m.end() + 20]) if q.start == 0]
+        if not qs or qs[0].kind not in PART_KINDS or qs[0].chinese:
+            continue
+        total = qs[0]
+        after = t[m.end() + total.end:]
+        k = re.match(r"[，,（(：:\s]*其中[：:，,]?", after)
+        if not k:
+            continue
+        base = m.end() + total.end + k.end()
+        end = re.search(r"[）)。；;]", t[base:])
+        seg = _strip_parens(t[base:base + (end.start() if end else len(t) - base)])
+        if re.search(r"增加|减少|较上年|比上年|同比|累计", seg):
+            continue
+        parts = [q for q in find_quantities(seg) if _same_measure(q, total)]
+        if len(parts) < 2:
             continue
         got = sum(q.value for q in parts)
-        if got > total:
-            yield ctx.flag(p.start + m.start(1), p.start + m.end(2),
-                           f"其中各项合计{fmt(got)}{unit}，多于总数{total}{unit}",
-                           suggestion="核对总数与分项数",
-                           related=[ctx.related(p.start + m.end() + q.start, p.start + m.end() + q.end, note="分项")
-                                    for q in parts],
-                           severity=Severity.WARNING)
+        unit = total.unit
+        tol = 1e-6 * max(total.value, 1)
+        if got > total.value + tol:
+            msg = f"其中各项合计{fmt(got / (total.value / total.number))}{unit}，多于总数{total.text}"
+        elif got < total.value - tol and _parts_are_whole(t[:m.start()], seg, parts):
+            msg = f"其中各项合计{fmt(got / (total.value / total.number))}{unit}，少于总数{total.text}"
+        else:
+            continue
+        a = m.end()
+        yield ctx.flag(p.start + a + total.start, p.start + a + total.end, msg,
+                       suggestion="核对总数与分项数",
+                       related=[ctx.related(p.start + base + q.start, p.start + base + q.end, note="分项")
+                                for q in parts],
+                       severity=Severity.WARNING,
+                       data={"total": total.value, "parts": got})
+
+
+def _parts_are_whole(head: str, seg: str, parts) -> bool:
+    """The total's own words name every part (铺设主管网和入户管网共…，其中主管网…、入户管网…)."""
+    cut = max(head.rfind(c) for c in "，,；;。：:")
+    label = head[cut + 1:]
+    if not CONJ.search(label):
+        return False
+    for q in parts:
+        name = re.sub(r"^(?:其中|另有|以及|和|及)", "", _label(seg, q.start)).strip()
+        name = re.sub(r"(?:为|是|有|达|约|共)$", "", name)
+        if len(name) < 2 or name not in label:
+            return False
+    return True
+
+
+REST_WORDS = re.compile(r"(?:其余|剩余|余下|其他)\s*$")
+
+
+def _check_rest(ctx, p):
+    """14栋住宅楼中已有9栋封顶，其余4栋…: the parts and "the rest" must make the whole."""
+    for s in p.sentences:
+        t = s.text
+        counts = find_counts(t, arabic_only=True)
+        for i, total in enumerate(counts):
+            if not re.match(r"[\u4e00-\u9fff]{0,8}中[，,]?|[，,]\s*其中", t[total.end:]):
+                continue
+            if re.search(r"其余|剩余|余下|其他|累计", _label(t, total.start)):
+                continue
+            parts, rest = [], None
+            for q in counts[i + 1:]:
+                if q.unit != total.unit:
+                    continue
+                head = _label(t, q.start)
+                if parts and re.match(r"\s*其中", head):
+                    break        # a breakdown of a part, not another part
+                if re.search(r"[（(][^）)]*$", t[total.end:q.start]):
+                    continue     # inside brackets
+                parts.append(q)
+                if REST_WORDS.search(re.sub(r"[的有为]$", "", head)):
+                    rest = q
+                    break
+            if rest is None or len(parts) < 2:
+                continue
+            got = sum(q.value for q in parts)
+            if got == total.value:
+                continue
+            named = "+".join(fmt(q.value) for q in parts)
+            yield ctx.flag(s.start + rest.start, s.start + rest.end,
+                           f"{named}={fmt(got)}{total.unit}，与总数{total.text}不符",
+                           suggestion="核对总数与已完成、其余部分的数量",
+                           related=[ctx.related(s.start + total.start, s.start + total.end, note="总数")]
+                                   + [ctx.related(s.start + q.start, s.start + q.end, note="分项")
+                                      for q in parts[:-1]],
+                           severity=Severity.WARNING, data={"total": total.value, "parts": got})
+
+
+# --- a rate stated with the two counts it is computed from --------------------------------
+
+RATE_NAME = re.compile(r"(?P<key>[\u4e00-\u9fff]{2})(?:率|比例|比重|占比|满意度)"
+                       r"(?:为|是|达到|达|约为|约|仅为|仅|只有|高达|：|:)?\s*$")
+TOTAL_MARKERS = re.compile(r"共|总|全部|合计|在校|参训|参加|培训|受理|申报|调查|有效|收回|抽查|抽取|考核|应")
+SUBSET = re.compile(r"(?P<x>[\u4e00-\u9fff]{2})(?:学员|学生|人员|对象|群众|农户|居民|企业|职工|老人|老年人|儿童|患者|家庭)中")
+NOT_A_SHARE = re.compile(r"增长|增速|提高|提升|下降|降低|上升|较上年|比上年|同比|执行率|到位率|完成率|上年")
+UNIT_FAMILY = {"人": "人", "名": "人", "人次": "人", "户": "户", "户次": "户"}
+
+
+def _family(q) -> str:
+    return UNIT_FAMILY.get(q.unit, q.unit)
+
+
+def _close(stated: float, n: float, d: float) -> bool:
+    return d > 0 and abs(n / d * 100 - stated) <= 1.0
+
+
+def _subset_base(doc: Document, before: int, x: str, family: str):
+    """The last count before ``before`` whose own words end with ``x`` (考核合格1012人 for 合格学员中)."""
+    for p in reversed([p for p in doc.paragraphs if p.start < before]):
+        t = doc.text[p.start:min(p.end, before)]
+        for q in reversed(find_counts(t, arabic_only=True)):
+            if _family(q) != family:
+                continue
+            head = re.sub(r"(?:的|为|有|共|达|计)$", "", _label(t, q.start))
+            if head.endswith(x):
+                return q, p.start
+    return None
+
+
+def _check_rate_from_counts(ctx, doc: Document, p):
+    """受助学生1472人次 of 在校生4120人 stated as 42.5%: the rate does not follow from its counts."""
+    for s in p.sentences:
+        t = s.text
+        qs = find_quantities(t)
+        for ri, r in enumerate(qs):
+            if r.kind != "rate" or r.value > 100:
+                continue
+            name = _label(t, r.start)
+            m = RATE_NAME.search(name)
+            if not m or NOT_A_SHARE.search(name):
+                continue
+            key = m.group("key")
+            counts = [q for q in qs[:ri] if q.kind == "count" and not q.chinese]
+            nums = [q for q in counts if key in _label(t, q.start)]
+            if not nums:
+                continue
+            n = nums[-1]
+            fam = _family(n)
+            bases = []    # (quantity, absolute offset of the text it was found in)
+            for q in counts:
+                if q.start >= n.start or _family(q) != fam or q.value < n.value:
+                    continue
+                head = _label(t, q.start)
+                if key not in head and TOTAL_MARKERS.search(head):
+                    bases.append((q, s.start))
+            if re.match(r"\s*其中", _label(t, n.start)) and counts.index(n) > 0:
+                q = counts[counts.index(n) - 1]
+                if _family(q) == fam and q.value >= n.value:
+                    bases.append((q, s.start))
+            sub = SUBSET.search(_label(t, n.start, stop="，,；;：:（(。"))
+            if not bases and sub:
+                found = _subset_base(doc, s.start + n.start, sub.group("x"), fam)
+                if found:
+                    bases.append(found)
+            if not bases:
+                continue
+            tries = [q.value for q in nums if _family(q) == fam] + [sum(q.value for q in nums if _family(q) == fam)]
+            if any(_close(r.value, nv, b.value) for nv in tries for b, _ in bases):
+                continue
+            b, off = bases[-1]
+            computed = n.value / b.value * 100
+            yield ctx.flag(s.start + r.start, s.start + r.end,
+                           f"{m.group(0).rstrip('为是达到约仅只有高：: ')}写为{r.text}，"
+                           f"按{n.text}÷{b.text}计算应为{fmt(computed, 1)}%",
+                           suggestion=f"核对{n.text}、{b.text}和{r.text}，或写明比率的计算口径",
+                           related=[ctx.related(s.start + n.start, s.start + n.end, note="分子"),
+                                    ctx.related(off + b.start, off + b.end, note="分母")],
+                           severity=Severity.WARNING,
+                           data={"stated": r.value, "computed": round(computed, 2)})
+
+
+# --- one quantity stated twice with different figures ------------------------------------
+
+RESTATE_SKIP = re.compile(r"目标|计划|预计|预期|拟|力争|不少于|不低于|不超过|以上|以内|以下|左右|约|近|超过|上年|去年|"
+                          r"同比|较|比|增|减|新增|累计|历年|以来|其中|剩余|其余|分别|平均|每|户均|人均|亩均|第")
+NOUN_TAIL = re.compile(r"(?:的|为|有|共|计|达|达到|合计|总计|共计|总数|数量|数|总)+$")
+
+
+def _transposed(a: str, b: str) -> bool:
+    """'3460' and '3640': two adjacent, different, non-zero digits swapped."""
+    if len(a) != len(b) or len(a) < 3 or a == b:
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]] and "0" not in (a[diff[0]], a[diff[1]]))
+
+
+def _restated_key(t: str, q):
+    """(noun, unit, modifier) for a count such as 惠及住户3640户 → ("住户", "户", "惠及")."""
+    label = NOUN_TAIL.sub("", _label(t, q.start))
+    if len(label) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", label[-2:]):
+        return None
+    return label[-2:], q.unit, label[-4:-2]
+
+
+def _check_restated(ctx, doc: Document):
+    """住户3460户 in the overview, 惠及住户3640户 in the outputs: one figure, two spellings."""
+    seen: dict[tuple[str, str], list] = {}
+    for p in doc.paragraphs:
+        if p.heading is not None and p.body_start >= p.end:
+            continue
+        t = p.text
+        for q in find_counts(t, arabic_only=True):
+            digits = re.sub(r"\D", "", normalize_digits(q.text))
+            if q.value != q.number or len(digits) < 3 or "." in q.text:
+                continue
+            a = max(t.rfind(c, 0, q.start) for c in "，,；;。：:")
+            b = min([i for i in (t.find(c, q.end) for c in "，,；;。") if i >= 0] or [len(t)])
+            if RESTATE_SKIP.search(t[a + 1:b]):
+                continue
+            key = _restated_key(t, q)
+            if key is None:
+                continue
+            noun, unit, mod = key
+            for p0, q0, mod0, digits0 in seen.get((noun, unit), []):
+                if p0 is p or (mod and mod0 and mod != mod0) or not _transposed(digits0, digits):
+                    continue
+                yield ctx.flag(p.start + q.start, p.start + q.end,
+                               f"{noun}{q.text}与前文第{p0.line}行的{noun}{q0.text}不一致（数字可能颠倒）",
+                               suggestion="核对两处数字，统一为正确的一个",
+                               related=[ctx.related(p0.start + q0.start, p0.start + q0.end, note="前文数字")],
+                               severity=Severity.WARNING, data={"first": q0.value, "later": q.value})
+                break
+            seen.setdefault((noun, unit), []).append((p, q, mod, digits))
 
 
 @rule(code="NUM001", name="inconsistent-counts", severity=Severity.INFO,
@@ -196,6 +433,7 @@ def inconsistent_counts(doc: Document, ctx):
     (RULEBOOK §2.2 P8, §4.4 N2/N3); reviewers recompute such figures first.
     """
     tol = float(ctx.options["ratio_tolerance"])
+    yield from _check_restated(ctx, doc)
     for p in doc.paragraphs:
         t = p.text
         if "#" in t or "＃" in t:
@@ -208,3 +446,7 @@ def inconsistent_counts(doc: Document, ctx):
             yield from _check_conversions(ctx, p)
         if "其中" in t:
             yield from _check_count_parts(ctx, p)
+        if re.search(r"其余|剩余|余下|其他", t):
+            yield from _check_rest(ctx, p)
+        if re.search(r"[%％]", t):
+            yield from _check_rate_from_counts(ctx, doc, p)
