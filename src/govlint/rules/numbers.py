@@ -218,7 +218,8 @@ def _check_count_parts(ctx, p):
 
 
 def _parts_are_whole(head: str, seg: str, parts) -> bool:
-    """The total's own words name every part (铺设主管网和入户管网共…，其中主管网…、入户管网…)."""
+    """The total's own words name every part (铺设主管网和入户管网共…，其中主管网…、入户管网…;
+    新建和改造渠道共…，其中新建渠道…、改造渠道…)."""
     cut = max(head.rfind(c) for c in "，,；;。：:")
     label = head[cut + 1:]
     if not CONJ.search(label):
@@ -226,9 +227,14 @@ def _parts_are_whole(head: str, seg: str, parts) -> bool:
     for q in parts:
         name = re.sub(r"^(?:其中|另有|以及|和|及)", "", _label(seg, q.start)).strip()
         name = re.sub(r"(?:为|是|有|达|约|共)$", "", name)
-        if len(name) < 2 or name not in label:
+        if len(name) < 2 or (name not in label and name[:2] not in label):
             return False
     return True
+
+
+def _unit_kind(q) -> str:
+    """个村 and 个乡镇 count with 个: "20个村中已有13个…"."""
+    return "个" if q.unit.startswith("个") else q.unit
 
 
 REST_WORDS = re.compile(r"(?:其余|剩余|余下|其他)\s*$")
@@ -246,7 +252,7 @@ def _check_rest(ctx, p):
                 continue
             parts, rest = [], None
             for q in counts[i + 1:]:
-                if q.unit != total.unit:
+                if _unit_kind(q) != _unit_kind(total):
                     continue
                 head = _label(t, q.start)
                 if parts and re.match(r"\s*其中", head):
@@ -264,7 +270,7 @@ def _check_rest(ctx, p):
                 continue
             named = "+".join(fmt(q.value) for q in parts)
             yield ctx.flag(s.start + rest.start, s.start + rest.end,
-                           f"{named}={fmt(got)}{total.unit}，与总数{total.text}不符",
+                           f"{named}={fmt(got)}{rest.unit}，与总数{total.text}不符",
                            suggestion="核对总数与已完成、其余部分的数量",
                            related=[ctx.related(s.start + total.start, s.start + total.end, note="总数")]
                                    + [ctx.related(s.start + q.start, s.start + q.end, note="分项")
@@ -402,7 +408,7 @@ def _check_restated(ctx, doc: Document):
                 if p0 is p or (mod and mod0 and mod != mod0) or not _transposed(digits0, digits):
                     continue
                 yield ctx.flag(p.start + q.start, p.start + q.end,
-                               f"{noun}{q.text}与前文第{p0.line}行的{noun}{q0.text}不一致（数字可能颠倒）",
+                               f"{noun}{q.text}与前文的“{noun}{q0.text}”不一致（数字可能颠倒）",
                                suggestion="核对两处数字，统一为正确的一个",
                                related=[ctx.related(p0.start + q0.start, p0.start + q0.end, note="前文数字")],
                                severity=Severity.WARNING, data={"first": q0.value, "later": q.value})
