@@ -30,7 +30,7 @@ def _skip_spans(doc: Document) -> list[tuple[int, int]]:
     return [(h.marker_start, h.title_end) for h in doc.headings if h.level <= 2]
 
 
-TARGET_WORD = r"(?:年度)?(?:目标值|目标数|目标任务|目标|计划值|计划数|计划任务|计划|任务数)"
+TARGET_WORD = r"(?:年度)?(?:目标值|目标数|目标任务|目标|计划值|计划数|计划任务|计划(?!生育)|任务数)"
 # actual Q, target Q: 奖补企业58家，目标值60家; 为1086名老年人提供服务，目标值1200人
 ACTUAL_THEN_TARGET = re.compile(rf"^[^，,。；;：:\d%％]{{0,24}}[，,]\s*{TARGET_WORD}(?:为|是|：|:)?\s*(?:不低于|不少于|达到)?\s*$")
 # target Q, actual Q: 计划新建道路12公里，实际完成9公里
@@ -38,7 +38,9 @@ TARGET_THEN_ACTUAL = re.compile(r"^\s*[，,]\s*(?:全年|年度|截至[^，,]{0,
                                 r"[^，,。；;\d其中的]{0,10}$|^\s*[，,]\s*实际[^，,。；;\d其中的]{0,10}$")
 # words of indicators where less is better, or targets that are ceilings
 LOWER_IS_BETTER = re.compile(r"以内|以下|不超过|不高于|控制在|≤|成本|单价|均价|造价|费用|发生率|事故|投诉|失业|辍学|"
-                             r"缩短|时间|天数|时限|误差|超支|降低|下降|减少|上年|去年|同比|累计")
+                             r"缩短|时间|天数|时限|误差|超支|降低|下降|减少|上年|去年|同比|累计|"
+                             # a total over several years is no annual target
+                             r"总投资|总规模|总任务|总计|总量|分年|分期|[两三四五]年")
 
 
 _PEOPLE = {"人": "人", "名": "人"}

@@ -232,9 +232,20 @@ def _parts_are_whole(head: str, seg: str, parts) -> bool:
     return True
 
 
-def _unit_kind(q) -> str:
-    """个村 and 个乡镇 count with 个: "20个村中已有13个…"."""
-    return "个" if q.unit.startswith("个") else q.unit
+def _part_of(part, total) -> bool:
+    """A part counted in the total's unit; 个 also counts 个村 / 个乡镇 ("20个村中已有13个…")."""
+    return part.unit == total.unit or (part.unit == "个" and total.unit.startswith("个"))
+
+
+# "14栋住宅楼中", "12台设备中", "，其中": the count before it is a whole; "3栋施工中" is not
+WHOLE_OF = re.compile(r"(?P<noun>[\u4e00-\u9fff]{0,8})中(?![心央外间])[，,]?|[，,]\s*其中")
+IN_PROGRESS = re.compile(r"(?:施工|建设|实施|进行|办理|审核|审批|推进|招标|开展|设计|编制|筹备|运行|使用|维修|"
+                         r"安装|调试|整改|改造|验收|评审|公示|申报|谈判|协调|洽谈)$")
+
+
+def _whole_of(t: str, q) -> bool:
+    m = WHOLE_OF.match(t, q.end)
+    return bool(m) and not (m.group("noun") and IN_PROGRESS.search(m.group("noun")))
 
 
 REST_WORDS = re.compile(r"(?:其余|剩余|余下|其他)\s*$")
@@ -246,17 +257,18 @@ def _check_rest(ctx, p):
         t = s.text
         counts = find_counts(t, arabic_only=True)
         for i, total in enumerate(counts):
-            if not re.match(r"[\u4e00-\u9fff]{0,8}中[，,]?|[，,]\s*其中", t[total.end:]):
+            if not _whole_of(t, total):
                 continue
             if re.search(r"其余|剩余|余下|其他|累计", _label(t, total.start)):
                 continue
             parts, rest = [], None
             for q in counts[i + 1:]:
-                if _unit_kind(q) != _unit_kind(total):
+                if not _part_of(q, total):
                     continue
                 head = _label(t, q.start)
-                if parts and re.match(r"\s*其中", head):
-                    break        # a breakdown of a part, not another part
+                if parts and re.match(r"\s*其中", head) or _whole_of(t, q):
+                    parts = []   # a breakdown of a part, not another part: leave it
+                    break
                 if re.search(r"[（(][^）)]*$", t[total.end:q.start]):
                     continue     # inside brackets
                 parts.append(q)
@@ -327,11 +339,15 @@ def _check_rate_from_counts(ctx, doc: Document, p):
             if not nums:
                 continue
             n = nums[-1]
+            if any(q.kind == "rate" for q in qs[qs.index(n) + 1:ri]) or re.match(r"\s*其中", name):
+                continue         # a second rate (of a subgroup) after the first
             fam = _family(n)
             bases = []    # (quantity, absolute offset of the text it was found in)
+            others = []   # any other count that could be the base: a match there clears the rate
             for q in counts:
                 if q.start >= n.start or _family(q) != fam or q.value < n.value:
                     continue
+                others.append(q)
                 head = _label(t, q.start)
                 if key not in head and TOTAL_MARKERS.search(head):
                     bases.append((q, s.start))
@@ -347,7 +363,7 @@ def _check_rate_from_counts(ctx, doc: Document, p):
             if not bases:
                 continue
             tries = [q.value for q in nums if _family(q) == fam] + [sum(q.value for q in nums if _family(q) == fam)]
-            if any(_close(r.value, nv, b.value) for nv in tries for b, _ in bases):
+            if any(_close(r.value, nv, b.value) for nv in tries for b in [*(b for b, _ in bases), *others]):
                 continue
             b, off = bases[-1]
             computed = n.value / b.value * 100
@@ -378,11 +394,11 @@ def _transposed(a: str, b: str) -> bool:
 
 
 def _restated_key(t: str, q):
-    """(noun, unit, modifier) for a count such as 惠及住户3640户 → ("住户", "户", "惠及")."""
+    """(noun, unit, label) for a count such as 惠及住户3640户 → ("住户", "户", "惠及住户")."""
     label = NOUN_TAIL.sub("", _label(t, q.start))
     if len(label) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", label[-2:]):
         return None
-    return label[-2:], q.unit, label[-4:-2]
+    return label[-2:], q.unit, label
 
 
 def _check_restated(ctx, doc: Document):
@@ -403,17 +419,20 @@ def _check_restated(ctx, doc: Document):
             key = _restated_key(t, q)
             if key is None:
                 continue
-            noun, unit, mod = key
-            for p0, q0, mod0, digits0 in seen.get((noun, unit), []):
-                if p0 is p or (mod and mod0 and mod != mod0) or not _transposed(digits0, digits):
+            noun, unit, label = key
+            for p0, q0, label0, digits0 in seen.get((noun, unit), []):
+                # the same words (惠及住户 … 惠及住户), or a bare list item (…、住户3460户): one
+                # subject; 一期安置住户 and 二期安置住户 are two
+                same = label == label0 or noun in (label, label0)
+                if p0 is p or not same or not _transposed(digits0, digits):
                     continue
                 yield ctx.flag(p.start + q.start, p.start + q.end,
                                f"{noun}{q.text}与前文的“{noun}{q0.text}”不一致（数字可能颠倒）",
                                suggestion="核对两处数字，统一为正确的一个",
                                related=[ctx.related(p0.start + q0.start, p0.start + q0.end, note="前文数字")],
-                               severity=Severity.WARNING, data={"first": q0.value, "later": q.value})
+                               severity=Severity.INFO, data={"first": q0.value, "later": q.value})
                 break
-            seen.setdefault((noun, unit), []).append((p, q, mod, digits))
+            seen.setdefault((noun, unit), []).append((p, q, label, digits))
 
 
 @rule(code="NUM001", name="inconsistent-counts", severity=Severity.INFO,
