@@ -52,3 +52,17 @@ def test_parallel_documents_are_full_documents(tmp_path):
         doc = r.document
         assert doc.title_text.endswith("绩效自评报告")
         assert doc.sections and doc.paragraph_at(doc.paragraphs[-1].start) is doc.paragraphs[-1]
+
+
+def test_segmenter_is_loaded_before_forking_only_when_a_selected_rule_needs_tokens(tmp_path):
+    import multiprocessing
+    if multiprocessing.get_start_method() != "fork":
+        return
+    files = _files(tmp_path, 2)
+    needs = [c for c, s in engine.registry.all_rules().items() if "tokens" in s.needs]
+    assert not engine._segmenter_wanted(files, {"select": ("STYLE001",)}, None)
+    if needs:
+        assert engine._segmenter_wanted(files, {"select": tuple(needs)}, None)
+        profiles = {p for c in needs for p in engine.registry.all_rules()[c].profiles}
+        if profiles and "generic" not in profiles:
+            assert not engine._segmenter_wanted(files, {"select": tuple(needs), "profile": "generic"}, None)

@@ -307,6 +307,23 @@ def _rebuild(r: FileResult) -> FileResult:
     return r
 
 
+def _segmenter_wanted(files: list[str], overrides: dict | None, codes) -> bool:
+    """Workers are forked and a selected rule that may run declares ``needs=("tokens",)``."""
+    import multiprocessing
+    if multiprocessing.get_start_method(allow_none=False) != "fork":
+        return False
+    from govlint import config as cfgmod
+    try:
+        cfg = cfgmod.for_path(files[0]).override(**(overrides or {}))
+    except ConfigError:
+        return False
+    rules = registry.all_rules()
+    enabled = codes if codes is not None else cfg.enabled_codes()
+    return any("tokens" in rules[c].needs and (cfg.profile == "auto" or not rules[c].profiles
+                                               or cfg.profile in rules[c].profiles)
+               for c in enabled if c in rules)
+
+
 def check_files(files: list[str], overrides: dict | None = None, jobs: int = 1,
                 progress=None, codes: set[str] | None = None) -> list[FileResult]:
     """Lint report files (in parallel when ``jobs`` > 1); results in input order."""
@@ -314,6 +331,11 @@ def check_files(files: list[str], overrides: dict | None = None, jobs: int = 1,
     if jobs > 1 and len(files) > 1:
         from concurrent.futures import ProcessPoolExecutor
         registry.all_rules()   # import the rule modules once, before forking the workers
+        if _segmenter_wanted(files, overrides, codes):
+            # loaded once here and inherited by forked workers, instead of once per worker
+            # (jieba: 0.6 s CPU each; measured in docs/performance.md)
+            from govlint import nlp
+            nlp._load()
         with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
             for r in pool.map(_lint_file_star, [(f, overrides, codes) for f in files], chunksize=1):
                 results.append(_rebuild(r))
