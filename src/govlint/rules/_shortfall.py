@@ -31,6 +31,7 @@ def _skip_spans(doc: Document) -> list[tuple[int, int]]:
 
 
 TARGET_WORD = r"(?:年度)?(?:目标值|目标数|目标任务|目标|计划值|计划数|计划任务|计划(?!生育)|任务数)"
+_TARGET_RX = re.compile(TARGET_WORD)
 # actual Q, target Q: 奖补企业58家，目标值60家; 为1086名老年人提供服务，目标值1200人
 ACTUAL_THEN_TARGET = re.compile(rf"^[^，,。；;：:\d%％]{{0,24}}[，,]\s*{TARGET_WORD}(?:为|是|：|:)?\s*(?:不低于|不少于|达到)?\s*$")
 # target Q, actual Q: 计划新建道路12公里，实际完成9公里
@@ -67,6 +68,8 @@ def numeric_shortfalls(text: str) -> list[tuple[int, int, str]]:
     Two forms: "奖补企业58家，目标值60家" and "计划新建道路12公里，实际完成9公里". Indicators
     where less is better (成本, 时间, 事故, 以内…) are left alone.
     """
+    if not _TARGET_RX.search(text):
+        return []
     qs = find_quantities(text)
     out = []
     for a, b in zip(qs, qs[1:]):

@@ -154,7 +154,6 @@ def _check_conversions(ctx, p):
 
 
 PART_KINDS = ("count", "length", "area")
-TOTAL_BEFORE = re.compile(r"(?:共|合计|共计|总计)\s*$")
 CONJ = re.compile(r"和|及|与|、")
 
 
@@ -249,6 +248,7 @@ def _whole_of(t: str, q) -> bool:
 
 
 REST_WORDS = re.compile(r"(?:其余|剩余|余下|其他)\s*$")
+REST_NUMBER = re.compile(r"(?:其余|剩余|余下|其他)[的有为]?\s*\d")
 
 
 def _check_rest(ctx, p):
@@ -381,6 +381,7 @@ def _check_rate_from_counts(ctx, doc: Document, p):
 
 RESTATE_SKIP = re.compile(r"目标|计划|预计|预期|拟|力争|不少于|不低于|不超过|以上|以内|以下|左右|约|近|超过|上年|去年|"
                           r"同比|较|比|增|减|新增|累计|历年|以来|其中|剩余|其余|分别|平均|每|户均|人均|亩均|第")
+_THREE_DIGITS = re.compile(r"(?<![\d.,，])[1-9][0-9]{2,}(?![\d.])\s*[\u4e00-\u9fff]")
 NOUN_TAIL = re.compile(r"(?:的|为|有|共|计|达|达到|合计|总计|共计|总数|数量|数|总)+$")
 
 
@@ -408,6 +409,8 @@ def _check_restated(ctx, doc: Document):
         if p.heading is not None and p.body_start >= p.end:
             continue
         t = p.text
+        if not _THREE_DIGITS.search(t):
+            continue
         for q in find_counts(t, arabic_only=True):
             digits = re.sub(r"\D", "", normalize_digits(q.text))
             if q.value != q.number or len(digits) < 3 or "." in q.text:
@@ -471,7 +474,7 @@ def inconsistent_counts(doc: Document, ctx):
             yield from _check_conversions(ctx, p)
         if "其中" in t:
             yield from _check_count_parts(ctx, p)
-        if re.search(r"其余|剩余|余下|其他", t):
+        if REST_NUMBER.search(t):
             yield from _check_rest(ctx, p)
         if re.search(r"[%％]", t):
             yield from _check_rate_from_counts(ctx, doc, p)
