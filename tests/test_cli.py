@@ -197,3 +197,17 @@ def test_output_file_is_new_path(reports):
 def test_version():
     p = run_cli("--version")
     assert p.returncode == 0 and p.stdout_text.startswith("govlint ")
+
+
+def test_progress_bar_on_a_terminal_only(reports, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+    piped = run_cli("check", str(reports), "--select", "STRUCT001")
+    assert "检查中" not in piped.stderr_text
+    if shutil.which("script") is None:
+        pytest.skip("util-linux script(1) is needed to give govlint a terminal")
+    log = tmp_path / "tty.log"
+    cmd = f"{sys.executable} -m govlint check {reports} --select STRUCT001 --jobs 1"
+    subprocess.run(["script", "-qec", cmd, str(log)], capture_output=True, timeout=300)
+    assert "检查中" in log.read_text(encoding="utf-8", errors="replace")
