@@ -7,7 +7,7 @@ and ``@also`` checkers), the engine's post-processing (positions, fingerprints),
 rendering; (2) with ``--cprofile``, the top functions by own time under each rule module,
 as ``file:line:function``.
 
-Usage: python bench/profile_rules.py [--corpus DIR] [--select ALL] [--limit N] [--cprofile] [--top 8]
+Usage: python bench/profile_rules.py [--corpus DIR] [--select ALL] [--profile self-eval] [--limit N] [--cprofile] [--top 8]
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", type=Path, default=SHARED_CORPUS)
     ap.add_argument("--select", default="ALL")
+    ap.add_argument("--profile", default=None, help="auto, self-eval or generic (default: configuration)")
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--cprofile", action="store_true", help="also profile functions (slower)")
     ap.add_argument("--top", type=int, default=8)
@@ -80,6 +81,8 @@ def main() -> int:
     engine.lint = lint
 
     cfg = cfgmod.for_path(str(files[0])).override(select=tuple(args.select.split(",")))
+    if args.profile:
+        cfg = cfg.override(profile=args.profile)
     prof = None
     if args.cprofile:
         import cProfile
