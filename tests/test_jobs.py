@@ -66,3 +66,12 @@ def test_segmenter_is_loaded_before_forking_only_when_a_selected_rule_needs_toke
         profiles = {p for c in needs for p in engine.registry.all_rules()[c].profiles}
         if profiles and "generic" not in profiles:
             assert not engine._segmenter_wanted(files, {"select": tuple(needs), "profile": "generic"}, None)
+
+
+def test_batches_do_not_keep_token_lists(tmp_path):
+    """Token lists cost ~80 bytes a character: a batch drops them after each file (jobs 1 and N)."""
+    files = _files(tmp_path, 2)
+    for jobs in (1, 2):
+        for r in engine.check_files(files, {"profile": "self-eval"}, jobs=jobs):
+            assert r.document is not None and r.document._tokens is None
+            assert r.document.tokens()    # still available on demand

@@ -344,6 +344,8 @@ def check_files(files: list[str], overrides: dict | None = None, jobs: int = 1,
     else:
         for f in files:
             r = lint_file(f, overrides, codes)
+            if r.document is not None and len(files) > 1:
+                r.document._tokens = None   # kept for a batch, the token lists cost ~80 bytes a character
             results.append(r)
             if progress:
                 progress(r)
