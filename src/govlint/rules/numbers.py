@@ -450,11 +450,16 @@ def _check_restated(ctx, doc: Document):
 def inconsistent_counts(doc: Document, ctx):
     """Figures in one passage contradict each other: a count and the list it counts, progress, ratios, conversions.
 
-    Checks, each within one paragraph: "共N栋" against the building numbers listed with it
+    Checks within one paragraph: "共N栋" against the building numbers listed with it
     (1#、2#…, ranges 1#-6# expanded); more buildings topped out or completed than started;
     容积率 / 建筑密度 / 绿地率 against the areas given (``ratio_tolerance``); an area restated in
-    brackets in another unit (47000平方米（70.5亩）); parts of a count adding up to more than
-    the total. Certain contradictions are warnings; a ratio where the passage mentions
+    brackets in another unit (47000平方米（70.5亩）); parts of a count, length or area adding up
+    to more than the total, or to less when the total names every part (主管网和入户管网共126公里，
+    其中…); parts and "the rest" not making the whole (14栋中已有9栋封顶，其余4栋…); a rate
+    that does not follow from the counts stated with it (在校生4120人，受助学生1472人次，受助比例
+    42.5%), the base found in an earlier paragraph when the sentence names it (合格学员中…). Across
+    the document: one count written with two adjacent digits swapped (住户3460户 / 惠及住户3640户,
+    a hint). Certain contradictions are warnings; a ratio where the passage mentions
     地下 / 计容 / 净用地 (a different basis) is only a hint.
 
     Why: 数据前后不一致、不勾稽 is the most reliable sign that a report was not checked

@@ -41,7 +41,7 @@ def reasons_without_reasons(doc: Document, ctx):
     it answers 无 / 目标均已完成, or when it gives a reason (由于, 受…影响, 原因是, 导致 …,
     lexicon ``shortfall``). It is reported when it gives neither and the report shows
     unfinished work or unmet targets somewhere (including the measures themselves:
-    加快剩余…建设, 启动…招标).
+    加快剩余…建设, 启动…招标, and figures alone: 完成7.4亿元，目标值8亿元).
 
     Why: the self-evaluation table asks to "说明偏离目标、不能完成的原因及拟采取的措施";
     measures without a cause are the classic 原因分析不到位 finding (RULEBOOK §2.2 P4).

@@ -105,7 +105,8 @@ def score_grade_mismatch(doc: Document, ctx):
 def inflated_score(doc: Document, ctx):
     """A self-evaluation score of 90 or more while the report itself admits shortfalls.
 
-    Admissions (lexicon ``shortfall``): unmet targets (未完成, 尚未完工, 滞后), indicators never
+    Admissions (lexicon ``shortfall``): unmet targets (未完成, 尚未完工, 滞后, or only in figures:
+    an actual below the target stated beside it, 奖补企业58家，目标值60家), indicators never
     quantified (有待进一步细化和量化), unfinished work (准备启动, 加快剩余…建设). Headings such
     as 绩效目标未完成原因 and denials (均已完成, 不存在…) do not count. The admissions are
     given as related places.
