@@ -58,6 +58,8 @@ def _codes(values: Optional[List[str]]) -> Optional[tuple]:
     out = []
     for v in values:
         out.extend(x.strip().upper() for x in v.split(",") if x.strip())
+    if not out:
+        fail("规则列表为空（例如 --select STRUCT,STYLE001）")
     from govlint import registry
     known = list(registry.all_rules())
     for c in out:
@@ -103,7 +105,7 @@ def _progress_bar(total: int, enabled: bool):
 
 
 def run_check(paths: List[str], overrides: dict, stdin_filename: Optional[str], jobs: int,
-              progress: bool, isolated_config: Optional[str] = None):
+              progress: bool, isolated_config: Optional[str] = None, skip: Optional[List[Path]] = None):
     """Lint paths (or stdin) and return the results, config errors raised as exit 2."""
     from govlint import config as cfgmod
     from govlint import engine
@@ -136,7 +138,19 @@ def run_check(paths: List[str], overrides: dict, stdin_filename: Optional[str], 
             cfgmod.for_path(p)
     except ConfigError as exc:
         fail(str(exc))
-    files, errors = engine.collect(paths, tuple(overrides.get("exclude") or ()))
+    files, errors = engine.collect(list(dict.fromkeys(paths)), tuple(overrides.get("exclude") or ()))
+    # the same file named twice (a.txt and ./a.txt, a directory and a file in it) is checked once;
+    # a file govlint writes in this run (-o inside a checked directory) is not a report
+    skipped = {p.resolve() for p in (skip or [])}
+    seen: set = set()
+    unique = []
+    for f in files:
+        key = Path(f).resolve()
+        if key in seen or key in skipped:
+            continue
+        seen.add(key)
+        unique.append(f)
+    files = unique
     prog, advance = _progress_bar(len(files), progress)
     if prog is not None:
         with prog:
@@ -150,15 +164,39 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def configured_jobs(paths: List[str]) -> int:
+    """``jobs`` from the configuration found for the first path, else all cores."""
+    from govlint import config as cfgmod
+    from govlint.config import ConfigError
+    try:
+        jobs = cfgmod.for_path(paths[0]).jobs if paths and paths != ["-"] else None
+    except ConfigError:
+        jobs = None          # reported when the configuration is validated
+    return jobs or default_jobs()
+
+
+def guard_output(output: Path, paths: List[str]) -> None:
+    """An output file must be a new path: never one of the inputs (govlint never overwrites a report)."""
+    target = output.resolve()
+    for p in paths:
+        if p == "-":
+            continue
+        src = Path(p).resolve()
+        if target == src:
+            fail(f"{output}: 输出文件不能是被检查的文件本身")
+    if target.is_dir():
+        fail(f"{output}: 是目录，请给出文件路径")
+
+
 @app.command()
 def check(
-    paths: List[str] = typer.Argument(..., help="报告文件或目录（.txt .md .docx .pdf）；- 表示标准输入"),
+    paths: List[str] = typer.Argument(..., help="报告文件或目录（.txt .md .docx .pdf .xlsx）；- 表示标准输入"),
     format: Format = typer.Option(Format.text, "--format", "-f", help="输出格式"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件而不是标准输出"),
     select: Optional[List[str]] = typer.Option(None, "--select", help="只检查这些规则（代码或前缀，逗号分隔）"),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="不检查这些规则"),
     extend_select: Optional[List[str]] = typer.Option(None, "--extend-select", help="在配置之外再启用这些规则"),
-    fail_on: Level = typer.Option(None, "--fail-on", help="达到该级别的问题时退出码为 1（默认 warning）"),
+    fail_on: Level = typer.Option(None, "--fail-on", help="达到该级别的问题时退出码为 1（默认 warning；never 表示不因问题失败）"),
     profile: Profile = typer.Option(None, "--profile", help="报告类型：auto（按标题识别）、self-eval、generic"),
     stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename", help="从标准输入读取时使用的文件名"),
     config: Optional[str] = typer.Option(None, "--config", help="使用此配置文件（不再向上查找）"),
@@ -172,7 +210,10 @@ def check(
     """检查报告，按位置列出问题。"""
     overrides = build_overrides(select, ignore, extend_select, profile, fail_on, corpus,
                                 str(baseline) if baseline else None)
-    results = run_check(paths, overrides, stdin_filename, jobs or default_jobs(), not no_progress, config)
+    if output is not None:
+        guard_output(output, paths)
+    results = run_check(paths, overrides, stdin_filename, jobs or configured_jobs(paths), not no_progress,
+                        config, skip=[output] if output is not None else [])
     # DUP002 records corpus problems (unreachable Redis, corrupt/wrong-version index, empty
     # corpus) instead of raising: they are usage errors, exit 2 with the one-line message.
     corpus_errors = [r.extra.pop("_corpus_error") for r in results if r.extra.get("_corpus_error")]
@@ -187,7 +228,7 @@ def check(
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
-            fail(f"{output}: 无法写入：{exc.strerror}")
+            fail(f"{output}: 无法写入（系统错误 {exc.errno}）")
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -226,13 +267,12 @@ def exit_code(results, overrides: dict, fail_on) -> int:
         return 2
     if fail_on is not None and (fail_on.value if isinstance(fail_on, Enum) else fail_on) == "never":
         return 0
+    from govlint import config as cfgmod
     threshold = overrides.get("fail_on")
     for r in results:
-        for f in r.findings:
-            from govlint import config as cfgmod
-            t = threshold or cfgmod.for_path(r.path).fail_on
-            if f.severity >= t:
-                return 1
+        t = threshold or (cfgmod.for_path(r.path).fail_on if r.path != "<stdin>" else Severity.WARNING)
+        if t is not None and any(f.severity >= t for f in r.findings):
+            return 1
     return 0
 
 

@@ -42,7 +42,7 @@ class Config:
     options: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
     lexicons: tuple[str, ...] = ()
     profile: str = "auto"
-    fail_on: Severity = Severity.WARNING
+    fail_on: Severity | None = Severity.WARNING     # None: never fail on findings
     exclude: tuple[str, ...] = ()
     corpus: str | None = None
     baseline: str | None = None
@@ -85,8 +85,31 @@ class Config:
         return chosen
 
     def override(self, **kw) -> "Config":
-        clean = {k: v for k, v in kw.items() if v is not None}
+        """Command-line values on top of the file: ``ignore`` extends, everything else replaces."""
+        clean = {k: v for k, v in kw.items() if v is not None and k != "exclude"}
+        if "ignore" in clean:
+            clean["ignore"] = tuple(dict.fromkeys(self.ignore + tuple(clean["ignore"])))
         return replace(self, **clean)
+
+    def excludes(self, path: Path) -> bool:
+        """Whether ``exclude`` globs (relative to the config's directory) match the path."""
+        if not self.exclude:
+            return False
+        rel = str(path).replace("\\", "/")
+        if self.root:
+            try:
+                rel = Path(path).resolve().relative_to(Path(self.root).resolve()).as_posix()
+            except ValueError:
+                pass
+        parts = rel.split("/")
+        for pat in self.exclude:
+            pat = pat.rstrip("/")
+            if fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(Path(rel).name, pat):
+                return True
+            # a pattern naming a directory excludes everything below it
+            if any(fnmatch.fnmatch("/".join(parts[:i]), pat) for i in range(1, len(parts))):
+                return True
+        return False
 
 
 def _err(source: str, key: str, msg: str) -> ConfigError:
@@ -167,6 +190,12 @@ def parse(data: dict, source: str = "<config>", root: str | None = None) -> Conf
                 if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
                     names = "、".join(t.__name__ for t in types)
                     raise _err(source, f"options.{code}.{name}", f"取值 {value!r} 类型错误，应为 {names}")
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    if (opt.min is not None and value < opt.min) or (opt.max is not None and value > opt.max):
+                        lo = "" if opt.min is None else f"不小于 {opt.min}"
+                        hi = "" if opt.max is None else f"不大于 {opt.max}"
+                        raise _err(source, f"options.{code}.{name}",
+                                   f"取值 {value!r} 超出范围（应{'，'.join(x for x in (lo, hi) if x)}）")
                 vals.append((name, value))
             out.append((code.upper(), tuple(vals)))
         kw["options"] = tuple(out)
@@ -181,16 +210,25 @@ def parse(data: dict, source: str = "<config>", root: str | None = None) -> Conf
             if not p.is_file():
                 raise _err(source, "lexicons", f"词库文件不存在：{x}")
             paths.append(str(p))
+        from govlint import lexicon
+        try:   # load now, so a broken extension is a configuration error naming its file
+            lexicon.validate(tuple(paths))
+        except lexicon.LexiconError as exc:
+            raise _err(source, "lexicons", str(exc)) from None
         kw["lexicons"] = tuple(paths)
     if "profile" in data:
         if data["profile"] not in PROFILES:
             raise _err(source, "profile", f"取值 {data['profile']!r} 无效，应为 {'、'.join(PROFILES)}")
         kw["profile"] = data["profile"]
     if "fail-on" in data:
-        try:
-            kw["fail_on"] = Severity.parse(data["fail-on"])
-        except (ValueError, AttributeError):
-            raise _err(source, "fail-on", f"取值 {data['fail-on']!r} 无效，应为 error、warning 或 info") from None
+        if data["fail-on"] == "never":
+            kw["fail_on"] = None
+        else:
+            try:
+                kw["fail_on"] = Severity.parse(data["fail-on"])
+            except (ValueError, AttributeError):
+                raise _err(source, "fail-on",
+                           f"取值 {data['fail-on']!r} 无效，应为 error、warning、info 或 never") from None
     for key, attr in (("exclude", "exclude"), ("boilerplate", "boilerplate")):
         if key in data:
             v = data[key]
@@ -220,7 +258,7 @@ def load_file(path: Path) -> Config | None:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: 不是合法的 TOML：{exc}") from None
     except OSError as exc:
-        raise ConfigError(f"{path}: 无法读取配置文件：{exc.strerror}") from None
+        raise ConfigError(f"{path}: 无法读取配置文件（系统错误 {exc.errno}）") from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("govlint")
         if table is None:

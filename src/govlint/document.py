@@ -103,6 +103,7 @@ def starts_with_heading(text: str) -> bool:
                (rx.match(text) and text[rx.match(text).end():][:1] not in "%％万亿元米个"))
 
 
+_BLANK = " \t\u3000\f\v\u00a0"
 _MD_PREFIX = re.compile(r"[ \t\u3000]*(?:#{1,6}[ \t]+|[-*+][ \t]+(?=\S))?")
 _SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』）)]*")
 _TRAILING_PUNCT = "。：:；;，,"
@@ -287,9 +288,16 @@ class Document:
         b = self.line_starts[line] - 1 if line < len(self.line_starts) else len(self.text)
         return self.text[a:b].rstrip("\r")
 
+    @cached_property
+    def _paragraph_starts(self) -> list[int]:
+        return [p.start for p in self.paragraphs]
+
+    @cached_property
+    def _block_starts(self) -> list[int]:
+        return [b.start for b in self.blocks]
+
     def paragraph_at(self, offset: int) -> Paragraph | None:
-        starts = [p.start for p in self.paragraphs]
-        i = bisect.bisect_right(starts, offset) - 1
+        i = bisect.bisect_right(self._paragraph_starts, offset) - 1
         if i >= 0 and self.paragraphs[i].start <= offset <= self.paragraphs[i].end:
             return self.paragraphs[i]
         return None
@@ -299,8 +307,7 @@ class Document:
         return p.section if p is not None and p.section is not None else self.root
 
     def block_at(self, offset: int) -> Block | None:
-        starts = [b.start for b in self.blocks]
-        i = bisect.bisect_right(starts, offset) - 1
+        i = bisect.bisect_right(self._block_starts, offset) - 1
         if i >= 0 and self.blocks[i].start <= offset <= self.blocks[i].end:
             return self.blocks[i]
         return None
@@ -335,17 +342,32 @@ class Document:
     # ----- parsing -------------------------------------------------------------------------
     def _parse(self) -> None:
         text = self.text
+        skip_until = -1          # Markdown front matter and fenced code are not report text
+        fence = None
         for li, ls in enumerate(self.line_starts):
             le = self.line_starts[li + 1] - 1 if li + 1 < len(self.line_starts) else len(text)
             raw = text[ls:le]
             stripped = raw.strip()
+            if self.kind == "md":
+                if li == 0 and stripped == "---":
+                    end = re.search(r"^(?:---|\.\.\.)[ \t]*\r?$", text[le:], re.M)
+                    skip_until = le + end.end() if end else -1
+                if ls < skip_until:
+                    continue
+                if fence is None and re.match(r"(`{3,}|~{3,})", stripped):
+                    fence = stripped[:3]
+                    continue
+                if fence is not None:
+                    if stripped.startswith(fence):
+                        fence = None
+                    continue
             if not stripped:
                 continue
             if stripped.startswith("<!--"):
                 self.comment_lines.append((li + 1, ls))
                 continue
-            lead = len(raw) - len(raw.lstrip(" \t\u3000\ufeff\r"))
-            trail = len(raw) - len(raw.rstrip(" \t\u3000\r"))
+            lead = len(raw) - len(raw.lstrip(_BLANK + "\ufeff\r"))
+            trail = len(raw) - len(raw.rstrip(_BLANK + "\r"))
             p = Paragraph(self, len(self.paragraphs), ls + lead, le - trail, li + 1)
             self.paragraphs.append(p)
             h = self._heading(p)
@@ -377,6 +399,9 @@ class Document:
                 continue
             rest = text[m.end():]
             if not rest.strip() and key not in ("cn-dun", "cn-paren"):
+                continue
+            # "一、二级公路", "三、四类人员": a run of numerals, not a heading number
+            if key == "cn-dun" and re.match(r"[一二三四五六七八九十]+[级类等档季月年次]", rest):
                 continue
             # Arabic list markers followed by a digit or unit are figures, not headings.
             if key.startswith("ar") and rest[:1] and rest[:1] in "%％万亿元米个":

@@ -245,7 +245,8 @@ def collect(paths: list[str], exclude: tuple[str, ...] = ()) -> tuple[list[str],
                     if name.startswith((".", "~$")):
                         continue
                     fp = Path(root) / name
-                    if fp.suffix.lower() in suffixes and not _excluded(fp, exclude):
+                    if fp.suffix.lower() in suffixes and not _excluded(fp, exclude) \
+                            and not _config_excludes(fp):
                         found.append(str(fp))
             if not found:
                 errors.append(FileResult(raw, error=f"目录中没有可检查的报告（支持：{'、'.join(sorted(suffixes))}）"))
@@ -253,6 +254,15 @@ def collect(paths: list[str], exclude: tuple[str, ...] = ()) -> tuple[list[str],
         else:
             files.append(raw)
     return files, errors
+
+
+def _config_excludes(path: Path) -> bool:
+    """``exclude`` of the configuration found for the file (files named explicitly are always checked)."""
+    from govlint import config as cfgmod
+    try:
+        return cfgmod.for_path(str(path)).excludes(path)
+    except ConfigError:
+        return False   # reported when the file is linted
 
 
 def _excluded(path: Path, patterns) -> bool:

@@ -92,6 +92,22 @@ class Lexicons:
         return sorted(self._data)
 
 
+def validate(extra_paths: tuple[str, ...]) -> None:
+    """Load the lexicons with these extensions and compile every regular expression in them."""
+    import re
+    lex = load(extra_paths)
+    for name in lex.names():
+        for key, value in lex[name].items():
+            items = value if isinstance(value, list) else []
+            for item in items:
+                pattern = item.get("pattern") if isinstance(item, dict) else None
+                if isinstance(pattern, str):
+                    try:
+                        re.compile(pattern)
+                    except re.error as exc:
+                        raise LexiconError(f"词库 {name}.{key} 中的正则表达式 {pattern!r} 无效：{exc}") from None
+
+
 @lru_cache(maxsize=8)
 def load(extra_paths: tuple[str, ...] = ()) -> Lexicons:
     """Load (once per process and set of extra paths)."""

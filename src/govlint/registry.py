@@ -9,6 +9,7 @@ what it does; a paragraph starting "Why:" says why it matters).
 from __future__ import annotations
 
 import importlib
+import inspect
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -47,6 +48,8 @@ class Option:
     default: Any
     type: type | tuple
     help: str
+    min: float | None = None
+    max: float | None = None
 
 
 @dataclass
@@ -90,7 +93,7 @@ def rule(*, code: str, name: str, severity: Severity = Severity.WARNING, scope: 
         raise ValueError(f"bad scope {scope!r}")
 
     def deco(func):
-        doc = (func.__doc__ or "").strip()
+        doc = inspect.cleandoc(func.__doc__ or "")
         if code in _REGISTRY and _REGISTRY[code].func is not func:
             raise ValueError(f"rule code {code} registered twice")
         summary = doc.splitlines()[0].strip() if doc else ""
@@ -120,9 +123,12 @@ def also(code: str, scope: str = "document"):
     return deco
 
 
+_sorted: dict[str, RuleSpec] | None = None
+
+
 def all_rules() -> dict[str, RuleSpec]:
     """Every registered rule by code, in code order (imports the rule modules once)."""
-    global _loaded
+    global _loaded, _sorted
     if not _loaded:
         for mod in RULE_MODULES:
             try:
@@ -131,7 +137,9 @@ def all_rules() -> dict[str, RuleSpec]:
                 if exc.name != mod:
                     raise
         _loaded = True
-    return dict(sorted(_REGISTRY.items()))
+    if _sorted is None or len(_sorted) != len(_REGISTRY):
+        _sorted = dict(sorted(_REGISTRY.items()))
+    return _sorted
 
 
 def get(code: str) -> RuleSpec | None:
@@ -150,7 +158,7 @@ def select_codes(select: list[str] | None, ignore: list[str] | None, codes: list
     out = set()
     for code in codes:
         s = max(best(code, [p for p in sel if p != "ALL"]), 0 if "ALL" in sel else -1)
-        i = best(code, ign)
+        i = max(best(code, [p for p in ign if p != "ALL"]), 0 if "ALL" in ign else -1)
         if s >= 0 and s > i:
             out.add(code)
     return out

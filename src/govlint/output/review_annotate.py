@@ -155,7 +155,7 @@ def comment_text(c: rm.Comment) -> str:
         lines.append(f"修改建议：{c.suggestion}")
     for s in c.sources:
         note = f"（{s.note}）" if s.note else ""
-        lines.append(f"重复来源：{s.where}{note}：{s.excerpt}")
+        lines.append(f"{c.sources_label}：{s.where}{note}：{s.excerpt}")
     lines.append(f"规则：{c.code} {c.rule_name}".rstrip())
     return "\n".join(lines)
 

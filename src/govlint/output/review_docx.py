@@ -101,7 +101,7 @@ def _comment_table(doc, d: rm.DocReview):
         for s in c.sources:
             sp = cells[2].add_paragraph()
             note = f"（{s.note}）" if s.note else ""
-            _font(sp.add_run(f"重复来源：{s.where}{note}"), HEAD_FONT, 8)
+            _font(sp.add_run(f"{c.sources_label}：{s.where}{note}"), HEAD_FONT, 8)
             _font(sp.add_run(f"：{s.excerpt}"), BODY_FONT, 8)
         _cell_text(cells[3], c.message)
         _cell_text(cells[4], c.suggestion or "—")

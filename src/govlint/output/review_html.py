@@ -188,7 +188,7 @@ def _comment_item(c: rm.Comment, pid: str, ids: dict) -> str:
              f'<dt>严重程度</dt><dd>{e(c.severity.zh)}</dd>',
              f'<dt>规则</dt><dd><span class="code">{e(c.code)}</span></dd>']
     for s in c.sources:
-        parts.append(f'<dt>重复来源</dt><dd>{_source_link(s, pid, ids)}</dd>')
+        parts.append(f'<dt>{c.sources_label}</dt><dd>{_source_link(s, pid, ids)}</dd>')
     parts.append("</dl></li>")
     return "".join(parts)
 

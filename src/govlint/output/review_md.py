@@ -50,7 +50,7 @@ def _document(d: rm.DocReview, level: int, prefix: str = "") -> list[str]:
         out.append(f"   - 规则：`{c.code}` {esc(c.rule_name)}")
         for s in c.sources:
             note = f"（{esc(s.note)}）" if s.note else ""
-            out.append(f"   - 重复来源：{esc(s.where)}{note}：{esc(s.excerpt)}")
+            out.append(f"   - {c.sources_label}：{esc(s.where)}{note}：{esc(s.excerpt)}")
     out.append("")
     return out
 

@@ -57,6 +57,11 @@ class Comment:
     sources: list[Source] = field(default_factory=list)
 
     @property
+    def sources_label(self) -> str:
+        """What the related places are: the source a copy repeats, or places to compare."""
+        return "重复来源" if self.code.startswith("DUP") else "相关位置"
+
+    @property
     def location(self) -> str:
         """位置 as one line: section path, then the line or paragraph (and table cell)."""
         parts = [" › ".join(self.section)] if self.section else []

@@ -12,7 +12,7 @@ import re
 
 from govlint.output import review_model as rm
 
-HEADER = ["序号", "位置", "原文", "问题", "修改建议", "严重程度", "规则", "规则名称", "重复来源"]
+HEADER = ["序号", "位置", "原文", "问题", "修改建议", "严重程度", "规则", "规则名称", "重复来源或相关位置"]
 WIDTHS = [6, 28, 60, 40, 30, 10, 11, 24, 40]
 SEV_FILL = {3: "FFC7CE", 2: "FFEB9C", 1: "DDEBF7"}
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")

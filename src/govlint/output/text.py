@@ -47,8 +47,7 @@ def render(results, color: bool = False, show_source: bool = True, **kw) -> str:
     out: list[str] = []
     for r in results:
         if r.error:
-            out.append(f"{_c(color, 'path', r.path)}: {_c(color, 'error', '输入错误')}：{r.error}")
-            continue
+            continue     # input errors are reported once, on stderr, by the command line
         for f in r.findings:
             p = f.position
             head = (f"{_c(color, 'path', f.path)}:{p.line}:{p.column}: {_c(color, 'code', f.code)} "
@@ -68,7 +67,7 @@ def render(results, color: bool = False, show_source: bool = True, **kw) -> str:
     parts = [f"共检查 {s['checked']} 个文件"]
     if total:
         parts.append(f"发现 {total} 个问题：错误 {s['error']}，警告 {s['warning']}，提示 {s['info']}")
-    else:
+    elif s["checked"]:
         parts.append("未发现问题")
     if s["input_errors"]:
         parts.append(f"{len(s['input_errors'])} 个文件无法读取")

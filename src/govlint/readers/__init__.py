@@ -12,6 +12,15 @@ class InputError(Exception):
     """An input problem; ``str(exc)`` is the one-line message (the path is added by callers)."""
 
 
+def os_error(exc: OSError) -> "InputError":
+    """An OSError as a Chinese one-line InputError."""
+    import errno
+    text = {errno.ENOENT: "文件不存在", errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限",
+            errno.EISDIR: "这是目录，不是文件", errno.ENAMETOOLONG: "文件名过长",
+            errno.EIO: "读取时发生输入输出错误"}.get(exc.errno, f"无法读取文件（系统错误 {exc.errno}）")
+    return InputError(text)
+
+
 READERS: dict[str, Callable[[Path], Document]] = {}
 
 
@@ -53,7 +62,7 @@ def read_path(path: str | Path) -> Document:
     try:
         size = p.stat().st_size
     except OSError as exc:
-        raise InputError(f"无法读取文件：{exc.strerror}") from None
+        raise os_error(exc) from None
     if size == 0:
         raise InputError("文件为空")
     return func(p)

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from govlint.document import Block, Document
-from govlint.readers import InputError, reader
+from govlint.readers import InputError, os_error, reader
 
 
 @reader(".pdf")
@@ -14,7 +14,7 @@ def read_pdf(path: Path) -> Document:
     try:
         head = path.open("rb").read(5)
     except OSError as exc:
-        raise InputError(f"无法读取文件：{exc.strerror}") from None
+        raise os_error(exc) from None
     if head != b"%PDF-":
         raise InputError("文件已损坏或不是 PDF 文档")
     import logging
@@ -38,7 +38,7 @@ def read_pdf(path: Path) -> Document:
     except InputError:
         raise
     except (PdfReadError, Exception) as exc:  # pypdf raises many kinds on broken files
-        raise InputError(f"PDF 文件已损坏，无法读取：{type(exc).__name__}") from None
+        raise InputError(f"PDF 文件已损坏，无法读取") from None
     lines: list[tuple[str, int]] = []          # (line, page)
     for i, t in enumerate(pages):
         for line in t.replace("\r\n", "\n").replace("\r", "\n").split("\n"):

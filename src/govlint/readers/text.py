@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from govlint.document import Document
-from govlint.readers import InputError, reader
+from govlint.readers import InputError, os_error, reader
 
 
 def decode(data: bytes) -> str:
@@ -43,7 +43,7 @@ def read_text(path: Path) -> Document:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"无法读取文件：{exc.strerror}") from None
+        raise os_error(exc) from None
     text = decode(data)
     if not text.strip():
         raise InputError("文件没有文字内容")

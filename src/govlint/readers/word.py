@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 from govlint.document import Block, Document
-from govlint.readers import InputError, reader
+from govlint.readers import InputError, os_error, reader
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -50,7 +50,7 @@ def read_docx(path: Path) -> Document:
     try:
         head = path.open("rb").read(8)
     except OSError as exc:
-        raise InputError(f"无法读取文件：{exc.strerror}") from None
+        raise os_error(exc) from None
     if head == OLE_MAGIC:
         raise InputError("文档受密码保护，或是旧版 .doc 格式（请另存为未加密的 .docx）")
     if not zipfile.is_zipfile(path):
@@ -59,7 +59,7 @@ def read_docx(path: Path) -> Document:
         import docx
         d = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several kinds for broken packages
-        raise InputError(f"无法打开 Word 文档（文件可能已损坏）：{type(exc).__name__}") from None
+        raise InputError(f"无法打开 Word 文档（文件可能已损坏）") from None
     parts: list[str] = []
     blocks: list[Block] = []
     pos = 0

@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 from govlint.document import Block, Document
-from govlint.readers import InputError, reader
+from govlint.readers import InputError, os_error, reader
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -89,7 +89,7 @@ def read_xlsx(path: Path) -> Document:
     try:
         head = path.open("rb").read(8)
     except OSError as exc:
-        raise InputError(f"无法读取文件：{exc.strerror}") from None
+        raise os_error(exc) from None
     if head == OLE_MAGIC:
         raise InputError("工作簿受密码保护，或是旧版 .xls 格式（请另存为未加密的 .xlsx）")
     if not zipfile.is_zipfile(path):
@@ -103,7 +103,7 @@ def read_xlsx(path: Path) -> Document:
             warnings.simplefilter("ignore")
             wb = load_workbook(str(path), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several kinds for broken packages
-        raise InputError(f"无法打开 Excel 工作簿（文件可能已损坏）：{type(exc).__name__}") from None
+        raise InputError(f"无法打开 Excel 工作簿（文件可能已损坏）") from None
     parts: list[str] = []
     blocks: list[Block] = []
     pos = 0
@@ -128,7 +128,7 @@ def read_xlsx(path: Path) -> Document:
     except InputError:
         raise
     except Exception as exc:
-        raise InputError(f"Excel 工作簿内容无法读取：{type(exc).__name__}") from None
+        raise InputError(f"Excel 工作簿内容无法读取") from None
     finally:
         try:
             wb.close()
