@@ -53,6 +53,9 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--file", type=Path, default=None)
     ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
+    ap.add_argument("--variant", action="append", default=[], metavar="NAME=SRC",
+                    help="also time govlint from another source tree (PYTHONPATH=SRC), e.g. a checkout "
+                         "with a proposed change: proposals=/tmp/wt/src")
     args = ap.parse_args()
     path = (args.file or default_file()).resolve()
     text = path.read_text(encoding="utf-8")
@@ -81,6 +84,16 @@ def main() -> int:
         cases["python -m govlint check [jieba]"] = ([py, "-m", "govlint", *gl_args], {"GOVLINT_SEGMENTER": "jieba"})
         if script:
             cases["govlint check (console script) [jieba]"] = ([script, *gl_args], {"GOVLINT_SEGMENTER": "jieba"})
+
+    for spec in args.variant:
+        vname, _, src = spec.partition("=")
+        venv = {"PYTHONPATH": str(Path(src).resolve())}
+        cases[f"python -m govlint check [{default_seg}] ({vname})"] = ([py, "-m", "govlint", *gl_args], venv)
+        if script:
+            cases[f"govlint check (console script) [{default_seg}] ({vname})"] = ([script, *gl_args], venv)
+        if fast:
+            cases[f"python -m govlint check [jieba] ({vname})"] = (
+                [py, "-m", "govlint", *gl_args], {**venv, "GOVLINT_SEGMENTER": "jieba"})
 
     # warm-up: builds segmenter caches in the temp dir and .pyc files, not timed
     for cmd, env in cases.values():
@@ -139,6 +152,15 @@ def main() -> int:
         ratio("govlint script [jieba_fast_dat] / autocorrect",
               "govlint check (console script) [jieba_fast_dat]", "autocorrect-py lint_for", 4.0)
     ratio("govlint -m [jieba] / autocorrect", jieba_gl, "autocorrect-py lint_for")
+    for spec in args.variant:
+        vname = spec.partition("=")[0]
+        ratio(f"({vname}) govlint -m [jieba] / jieba floor", f"python -m govlint check [jieba] ({vname})",
+              "jieba floor", 1.2)
+        if fast:
+            ratio(f"({vname}) govlint -m [jieba_fast_dat] / autocorrect",
+                  f"python -m govlint check [jieba_fast_dat] ({vname})", "autocorrect-py lint_for", 4.0)
+            ratio(f"({vname}) govlint script [jieba_fast_dat] / autocorrect",
+                  f"govlint check (console script) [jieba_fast_dat] ({vname})", "autocorrect-py lint_for", 4.0)
     if not any("jieba" in v for v in loaded.values()):
         print("\nnote: no selected rule asked for tokens, so govlint did not load a segmenter")
     if args.json:
