@@ -211,3 +211,68 @@ def test_progress_bar_on_a_terminal_only(reports, tmp_path):
     cmd = f"{sys.executable} -m govlint check {reports} --select STRUCT001 --jobs 1"
     subprocess.run(["script", "-qec", cmd, str(log)], capture_output=True, timeout=300)
     assert "检查中" in log.read_text(encoding="utf-8", errors="replace")
+
+
+def test_output_may_not_be_an_input(reports):
+    target = reports / "bad.txt"
+    before = target.read_bytes()
+    p = run_cli("check", str(target), "-o", str(target))
+    assert p.returncode == 2 and "不能是被检查的文件" in p.stderr_text
+    assert target.read_bytes() == before
+
+
+def test_output_inside_a_checked_directory_is_not_linted(reports):
+    out = reports / "findings.txt"
+    out.write_text("旧结果", encoding="utf-8")
+    p = run_cli("check", str(reports), "--format", "json", "-o", str(out))
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert all(not f["path"].endswith("findings.txt") for f in data["findings"])
+    assert data["summary"]["checked"] == 2, p.stderr_text
+
+
+def test_same_file_named_twice_is_checked_once(reports):
+    p = run_cli("check", str(reports / "bad.txt"), str(reports), "--select", "STRUCT001", "--format", "json")
+    assert json.loads(p.stdout_text)["summary"]["checked"] == 2
+
+
+def test_config_exclude_and_cli_ignore_extends(reports):
+    (reports / "archive").mkdir()
+    (reports / "archive" / "old.txt").write_text(REPORT, encoding="utf-8")
+    (reports / "govlint.toml").write_text('exclude = ["archive"]\nignore = ["STYLE003"]\n', encoding="utf-8")
+    p = run_cli("check", str(reports), "--format", "json", "--ignore", "STYLE004")
+    data = json.loads(p.stdout_text)
+    assert data["summary"]["checked"] == 2
+    assert not {"STYLE003", "STYLE004"} & {f["code"] for f in data["findings"]}
+    # a file named explicitly is checked even when excluded
+    p = run_cli("check", str(reports / "archive" / "old.txt"), "--format", "json")
+    assert json.loads(p.stdout_text)["summary"]["checked"] == 1
+
+
+def test_ignore_all_and_empty_select(reports):
+    p = run_cli("check", str(reports / "bad.txt"), "--ignore", "ALL")
+    assert p.returncode == 0 and "未发现问题" in p.stdout_text
+    p = run_cli("check", str(reports / "bad.txt"), "--select", "ALL", "--ignore", "ALL", "--extend-select", "STRUCT001")
+    assert p.returncode == 1
+    assert run_cli("check", str(reports / "bad.txt"), "--select", "").returncode == 2
+
+
+@pytest.mark.parametrize("lexicon,needle", [
+    ('[meta]\nsource = "x"\n', "extends"),
+    ('[meta]\nextends = "nope"\n', "nope"),
+    ('[meta]\nextends = "leftovers"\n[[patterns]]\nkind = "residue"\npattern = "(unclosed"\nmessage = "x"\n',
+     "正则表达式"),
+])
+def test_bad_lexicon_extension_is_a_config_error(reports, lexicon, needle):
+    (reports / "extra.toml").write_text(lexicon, encoding="utf-8")
+    (reports / "govlint.toml").write_text('lexicons = ["extra.toml"]\n', encoding="utf-8")
+    p = run_cli("check", str(reports / "bad.txt"))
+    assert p.returncode == 2 and needle in p.stderr_text and "lexicons" in p.stderr_text
+    assert "内部错误" not in p.stderr_text
+
+
+def test_option_out_of_range_and_fail_on_never_in_config(reports):
+    (reports / "govlint.toml").write_text('[options.STYLE001]\ncollapse_after = 0\n', encoding="utf-8")
+    assert run_cli("check", str(reports / "bad.txt")).returncode == 2
+    (reports / "govlint.toml").write_text('fail-on = "never"\n', encoding="utf-8")
+    p = run_cli("check", str(reports / "bad.txt"))
+    assert p.returncode == 0 and "STRUCT001" in p.stdout_text

@@ -74,3 +74,20 @@ def test_title_and_section_paths():
     assert d.title_text == "2023年度学生资助资金绩效自评报告"
     off = d.text.index("资助学生")
     assert d.section_at(off).path == ["一、项目概况", "（一）基本情况"]
+
+
+def test_numeral_runs_are_not_headings():
+    d = Document.from_text("二、项目实施情况\n一、二级公路养护里程126公里。\n三、资金使用情况\n内容。\n")
+    assert [h.number for h in d.headings] == [2, 3]
+
+
+def test_form_feed_before_a_heading():
+    d = Document.from_text("一、概况\n内容。\n\f二、资金情况\n内容。\n")
+    assert [h.number for h in d.headings] == [1, 2]
+
+
+def test_markdown_front_matter_and_code_are_not_report_text():
+    d = Document.from_text("---\ntitle: x\nauthor: 张三,李四\n---\n# 2023年度项目绩效自评报告\n\n## 一、项目概况\n"
+                           "```\n3. 不是标题\n```\n内容。\n", kind="md")
+    assert [p.text for p in d.paragraphs] == ["# 2023年度项目绩效自评报告", "## 一、项目概况", "内容。"]
+    assert [h.number for h in d.headings] == [1]

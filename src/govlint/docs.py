@@ -23,7 +23,10 @@ def rule_markdown(spec) -> str:
     if spec.options:
         lines += ["### Options", ""]
         for name, opt in spec.options.items():
-            lines.append(f"- `{name}` (default `{opt.default!r}`): {opt.help}")
+            bounds = ""
+            if opt.min is not None or opt.max is not None:
+                bounds = f"; range {'' if opt.min is None else opt.min}…{'' if opt.max is None else opt.max}"
+            lines.append(f"- `{name}` (default `{opt.default!r}`{bounds}): {opt.help}")
         lines.append("")
     if spec.bad:
         lines += ["### 错误示例 (flagged; ⟦ ⟧ marks the span)", ""]

@@ -13,11 +13,11 @@ from govlint.registry import Option, rule
       bad=["三、绩效目标完成情况\n⟦项目区新建高标准农田一万二千亩，配套建设灌排渠系十八公里⟧，当年全部通过县级验收。"],
       good=["三、绩效目标完成情况\n项目区完成老旧供水管网改造八公里，群众用水保障能力明显提升。"],
       options={
-          "min_run": Option(13, int, "逐字相同的最短长度（字符，不计空白）"),
-          "near_threshold": Option(0.6, float, "段落近似重复的相似度阈值（0–1，数字不计差异）"),
-          "min_paragraph": Option(40, int, "参与近似比对的最短段落（字符）"),
-          "boilerplate_docs": Option(10, int, "出现在这么多篇语料中的文字视为模板套话，不算抄袭"),
-          "max_sources": Option(5, int, "摘要中列出的来源文档数"),
+          "min_run": Option(13, int, "逐字相同的最短长度（字符，不计空白）", min=5),
+          "near_threshold": Option(0.6, float, "段落近似重复的相似度阈值（0–1，数字不计差异）", min=0.0, max=1.0),
+          "min_paragraph": Option(40, int, "参与近似比对的最短段落（字符）", min=1),
+          "boilerplate_docs": Option(10, int, "出现在这么多篇语料中的文字视为模板套话，不算抄袭", min=2),
+          "max_sources": Option(5, int, "摘要中列出的来源文档数", min=1),
       })
 def copied_from_corpus(doc: Document, ctx):
     """A passage repeats a report in the reference corpus, verbatim or with only names and figures changed.

@@ -195,8 +195,10 @@ def _declares_target(doc: Document, unit: Unit) -> bool:
 
 
 @rule(code="DUP001", name="copied-passage", severity=Severity.WARNING, profiles=("self-eval",),
-      options={"threshold": Option(0.85, float, "clause similarity (0–1) for two clauses to count as the same"),
-               "min_chars": Option(30, int, "shortest repeated passage reported, in characters without punctuation")},
+      options={"threshold": Option(0.85, float, "clause similarity (0–1) for two clauses to count as the same",
+                                   min=0.5, max=1.0),
+               "min_chars": Option(30, int, "shortest repeated passage reported, in characters without punctuation",
+                                   min=4)},
       bad=["2023年度村级道路硬化项目绩效自评报告\n二、项目实施情况\n1.质量管理。项目实行监理全过程旁站，隐蔽工程经监理签字后方可进入下道工序，"
            "材料进场实行见证取样送检制度。\n三、绩效指标完成情况\n（二）效益指标\n"
            "⟦项目实行监理全过程旁站，隐蔽工程经监理签字后方可进入下道工序，材料进场实行见证取样送检制度⟧。\n"],

@@ -193,7 +193,7 @@ def _sentence_money(s):
 
 @rule(code="FUND002", name="amounts-do-not-add-up", severity=Severity.ERROR,
       options={"rate_tolerance": Option(0.5, float, "allowed difference between a stated and a computed "
-                                                      "rate, in percentage points")},
+                                                      "rate, in percentage points", min=0.0, max=50.0)},
       bad=["全年预算数为300万元，实际支出285万元，预算执行率为⟦98%⟧。",
            "项目资金合计⟦500万元⟧，其中：道路硬化320万元，排水沟渠150万元，路灯安装80万元。",
            "2023年预算安排资金120万元，实际支出资金⟦126.5万元⟧。"],

@@ -440,7 +440,7 @@ def _check_restated(ctx, doc: Document):
 
 @rule(code="NUM001", name="inconsistent-counts", severity=Severity.INFO,
       options={"ratio_tolerance": Option(0.03, float, "relative difference tolerated between a stated and a "
-                                                       "computed ratio (容积率, 建筑密度, 绿地率)")},
+                                                       "computed ratio (容积率, 建筑密度, 绿地率)", min=0.0, max=1.0)},
       bad=["已签约的1#、2#、3#、5#栋共⟦5栋⟧已开工建设。",
            "安置房共17栋已开工建设，目前⟦18栋⟧已完成封顶。",
            "小区占地47000平方米，规划建筑面积72932平方米，容积率⟦1.67⟧。"],

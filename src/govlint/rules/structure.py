@@ -140,7 +140,7 @@ def missing_section(doc: Document, ctx):
 
 
 @rule(code="STRUCT003", name="empty-section", severity=Severity.WARNING,
-      options={"levels": Option(2, int, "check headings down to this level (1 = 一、 only)")},
+      options={"levels": Option(2, int, "check headings down to this level (1 = 一、 only)", min=1, max=5)},
       bad=["七、绩效自评工作的经验、问题和建议\n部分指标有待细化。\n⟦八、其他需说明的问题⟧\n"],
       good=["七、绩效自评工作的经验、问题和建议\n部分指标有待细化。\n八、其他需说明的问题\n无。\n"])
 def empty_section(doc: Document, ctx):

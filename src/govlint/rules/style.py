@@ -19,7 +19,7 @@ HALF_PARENS = re.compile(r"\(([^()\n]{1,60})\)")
 
 @rule(code="STYLE001", name="half-width-punctuation", severity=Severity.WARNING,
       options={"collapse_after": Option(5, int, "report a document that never uses the full-width form "
-                                                 "once, when it has at least this many half-width marks")},
+                                                 "once, when it has at least this many half-width marks", min=2)},
       bad=["强化工程质量意识⟦,⟧加强施工现场管理。", "项目资金⟦(⟧中央补助资金⟦)⟧已全部到位。"],
       good=["完成率为98.5%，较上年提高1.2个百分点。", "总投资1,250万元，工期为2023年3月至10月。",
             "平台采用B/S架构(Browser/Server)部署。"])
@@ -124,7 +124,7 @@ TAB_INSIDE = re.compile(r"(?<=\S)(\t+)(?=\S)")
 
 @rule(code="STYLE004", name="stray-whitespace", severity=Severity.WARNING,
       options={"collapse_after": Option(10, int, "report the same kind of stray space once per document "
-                                                  "when it occurs at least this many times")},
+                                                  "when it occurs at least this many times", min=2)},
       bad=["2⟦ ⟧、进一步加强资金的使用管理。", "截至2023年12月31日，省级补助资金和县级配套资金已全部⟦ ⟧到位。", "资金到位率100%，⟦  ⟧执行率98%。"],
       good=["项目总投资2,150万元（含中央补助1,000万元）。", "2023年10月 Windows 系统升级完成。",
             "（二） 项目绩效目标"])
