@@ -276,3 +276,12 @@ def test_option_out_of_range_and_fail_on_never_in_config(reports):
     (reports / "govlint.toml").write_text('fail-on = "never"\n', encoding="utf-8")
     p = run_cli("check", str(reports / "bad.txt"))
     assert p.returncode == 0 and "STRUCT001" in p.stdout_text
+
+
+def test_sarif_uri_is_percent_encoded(tmp_path):
+    (tmp_path / "名字 有空格.txt").write_text(REPORT, encoding="utf-8")
+    p = run_cli("check", "名字 有空格.txt", "--format", "sarif", "--select", "STRUCT001", cwd=tmp_path)
+    res = json.loads(p.stdout_text)["runs"][0]["results"][0]
+    uri = res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    from urllib.parse import unquote
+    assert " " not in uri and unquote(uri) == "名字 有空格.txt"

@@ -43,12 +43,12 @@ def colloquial_expression(doc: Document, ctx):
     patterns = tuple((p["pattern"], p.get("suggest", "")) for p in lex.get("patterns", []))
     text = doc.text
     titles = _book_titles(text)
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text) + 1)      # characters already covered by a finding
     for rx, sugg in _compiled(phrases, patterns):
         for m in rx.finditer(text):
             a, b = m.start(), m.end()
-            if any(s <= a and b <= e for s, e in titles) or any(a < e and s < b for s, e in taken):
+            if any(taken[a:b]) or any(s <= a and b <= e for s, e in titles):
                 continue
-            taken.append((a, b))
+            taken[a:b] = b"\x01" * (b - a)
             yield ctx.flag(a, b, f"口语化表达“{m.group(0)}”不宜用于正式报告",
                            suggestion=sugg or None)
