@@ -103,3 +103,32 @@ def test_pdf_wrapped_lines_become_paragraphs():
         ("县交通运输局负责全县农村公路养护工作，全年养护县乡道126公里，村道312公里。", 1),
         ("二、资金使用情况", 2), ("全年预算资金320万元，实际支出320万元，执行率100%，资金全部用于路面修补和桥涵维护。", 2),
         ("（一）资金到位情况", 2)]
+
+
+def test_docx_heading_styles_numbered_by_word_are_sections(tmp_path):
+    import docx
+    from govlint.config import Config
+    from govlint.engine import lint
+    d = docx.Document()
+    d.add_paragraph("2023年度农村公路养护项目绩效自评报告")
+    d.add_heading("项目概况", level=1)
+    d.add_paragraph("养护县乡道126公里。")
+    d.add_heading("其他需说明的问题", level=1)
+    d.save(str(tmp_path / "h.docx"))
+    doc = read_path(tmp_path / "h.docx")
+    assert [(h.title, h.level) for h in doc.headings] == [("项目概况", 1), ("其他需说明的问题", 1)]
+    codes = {f.code for f in lint(doc, Config(), codes={"STRUCT001", "STRUCT003"})}
+    assert codes == {"STRUCT003"}
+
+
+def test_docx_nested_table_text_is_read(tmp_path):
+    import docx
+    d = docx.Document()
+    t = d.add_table(rows=1, cols=2)
+    t.cell(0, 0).text = "外层"
+    inner = t.cell(0, 1).add_table(rows=1, cols=1)
+    inner.cell(0, 0).text = "内层表格文字"
+    d.save(str(tmp_path / "n.docx"))
+    doc = read_path(tmp_path / "n.docx")
+    assert "内层表格文字" in doc.text
+    assert doc.block_at(doc.text.index("内层")).locator["kind"] == "nested-cell"

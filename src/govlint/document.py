@@ -69,6 +69,7 @@ class HeadingStyle:
             "ar-dun": f"{n}.",
             "ar-paren": f"（{n}）",
             "circled": chr(0x245F + n) if 1 <= n <= 20 else f"（{n}）",
+            "word": "",
         }[self.key]
 
 
@@ -81,6 +82,8 @@ STYLES = {
     "ar-dun": HeadingStyle("ar-dun", 3, False),
     "ar-paren": HeadingStyle("ar-paren", 4, True),
     "circled": HeadingStyle("circled", 5, True),
+    # numbered by Word (heading styles); the level comes from the style, the number is not in the text
+    "word": HeadingStyle("word", 0, True),
 }
 # The canonical style of each structural level.
 LEVEL_STYLE = {1: STYLES["cn-dun"], 2: STYLES["cn-paren"], 3: STYLES["ar-dot"],
@@ -370,7 +373,7 @@ class Document:
             trail = len(raw) - len(raw.rstrip(_BLANK + "\r"))
             p = Paragraph(self, len(self.paragraphs), ls + lead, le - trail, li + 1)
             self.paragraphs.append(p)
-            h = self._heading(p)
+            h = self._heading(p) or self._styled_heading(p)
             if h is not None:
                 p.heading = h
                 self.headings.append(h)
@@ -417,6 +420,15 @@ class Document:
                            trailing_mark=trailing)
         return None
 
+    def _styled_heading(self, p: Paragraph) -> Heading | None:
+        """A Word paragraph styled as a heading whose number Word adds itself (not in the text)."""
+        levels = self.meta.get("heading_levels")
+        if not levels or p.line - 1 not in levels or len(p.text) > 60:
+            return None
+        cut = p.text.find("。")
+        title_end = p.start + (cut + 1 if cut >= 0 else len(p.text))
+        return Heading(p, STYLES["word"], 0, p.start, p.start, title_end, level=levels[p.line - 1])
+
     def _find_title(self) -> None:
         for p in self.paragraphs[:6]:
             if p.heading is not None:
@@ -442,7 +454,7 @@ class Document:
         l3_open = False  # a level-3 item since the last level-1/2 heading
         l4_open = False  # a （1） list since the last level-1/2/3 heading
         for h in self.headings:
-            level = h.style.level
+            level = h.style.level or h.level
             title_len = len(h.paragraph.doc.text[h.marker_end:h.title_end].strip())
             if (h.style.key in ("ar-dun", "ar-dot", "ar-fwdot") and seen_l1
                     and h.number == last_number[1] + 1 and h.number != last_number[3] + 1

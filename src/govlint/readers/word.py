@@ -8,6 +8,7 @@ The text is one line per paragraph, so a position's line is the paragraph's 1-ba
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -33,7 +34,10 @@ def iter_blocks(doc):
             table_index += 1
 
 
-def _table_blocks(table, t_index):
+def _table_blocks(table, t_index, nested: tuple = ()):
+    """Paragraphs of a table's cells, row by row; tables nested in a cell follow in place."""
+    from docx.table import Table
+
     seen: dict[int, object] = {}     # id -> element, kept alive so ids are not reused
     for r, row in enumerate(table.rows):
         for c, cell in enumerate(row.cells):
@@ -41,8 +45,19 @@ def _table_blocks(table, t_index):
             if key in seen:          # a merged cell repeats across the grid
                 continue
             seen[key] = cell._tc
-            for k, para in enumerate(cell.paragraphs):
-                yield para, {"kind": "cell", "table": t_index, "row": r, "col": c, "paragraph": k}
+            k = 0
+            inner_tables = 0
+            for item in cell.iter_inner_content():
+                if isinstance(item, Table):
+                    yield from _table_blocks(item, t_index, nested + ((r, c, inner_tables),))
+                    inner_tables += 1
+                    continue
+                if nested:
+                    yield item, {"kind": "nested-cell", "table": t_index, "path": [list(n) for n in nested],
+                                 "row": r, "col": c, "paragraph": k}
+                else:
+                    yield item, {"kind": "cell", "table": t_index, "row": r, "col": c, "paragraph": k}
+                k += 1
 
 
 @reader(".docx")
@@ -63,12 +78,30 @@ def read_docx(path: Path) -> Document:
     parts: list[str] = []
     blocks: list[Block] = []
     pos = 0
+    heading_levels: dict[int, int] = {}
     for para, loc in iter_blocks(d):
         t = para.text.replace("\r", " ").replace("\n", " ").replace("\x0b", " ")
+        level = _heading_level(para) if loc["kind"] == "paragraph" else None
+        if level:
+            heading_levels[len(blocks)] = level
         blocks.append(Block(pos, pos + len(t), loc))
         parts.append(t)
         pos += len(t) + 1
     text = "\n".join(parts)
     if not text.strip():
         raise InputError("Word 文档没有文字内容")
-    return Document(str(path), text, "docx", blocks=blocks)
+    return Document(str(path), text, "docx", blocks=blocks, meta={"heading_levels": heading_levels})
+
+
+def _heading_level(para) -> int | None:
+    """The outline level of a paragraph styled as a heading (标题 1 / Heading 1 …), else None.
+
+    Word numbers such headings itself, so their numbers are not in the text; the document
+    model still needs them as sections.
+    """
+    try:
+        name = (para.style.name or "") if para.style is not None else ""
+    except (KeyError, ValueError):
+        return None
+    m = re.match(r"^(?:heading|标题)\s*([1-5])$", name.strip(), re.I)
+    return int(m.group(1)) if m else None
