@@ -23,7 +23,7 @@ from govlint.corpus import text as T
 class DocRecord:
     path: str               # resolved path: the document's identity in the index
     file_hash: str          # sha256 of the file bytes (unchanged file → nothing to do)
-    text_hash: str          # sha256 of the text (self-match exclusion)
+    text_hash: str          # sha256 of the text
     title: str
     text: str
     positions: np.ndarray   # winnowed fingerprint positions (normalised offsets)

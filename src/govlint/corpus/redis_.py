@@ -120,9 +120,10 @@ class RedisIndex(CorpusIndex):
             return (i, fh.decode() if fh else "")
         return self._guard(run)
 
-    def ids_for(self, path, text_hash):
+    def ids_for(self, path, text_hash=None):
+        # Only the checked file itself is excluded: the same text at another path is a copy.
         def run():
-            ids = {int(x) for x in self.r.smembers(self.k("th", text_hash))}
+            ids = set()
             v = self.r.hget(self.k("paths"), path)
             if v is not None:
                 ids.add(int(v))

@@ -124,8 +124,9 @@ class SqliteIndex(CorpusIndex):
         rows = self._q("SELECT id, file_hash FROM docs WHERE path = ?", (path,))
         return (rows[0][0], rows[0][1]) if rows else None
 
-    def ids_for(self, path, text_hash):
-        return {r[0] for r in self._q("SELECT id FROM docs WHERE path = ? OR text_hash = ?", (path, text_hash))}
+    def ids_for(self, path, text_hash=None):
+        # Only the checked file itself is excluded: the same text at another path is a copy.
+        return {r[0] for r in self._q("SELECT id FROM docs WHERE path = ?", (path,))}
 
     def all_paths(self):
         return [r[0] for r in self._q("SELECT path FROM docs ORDER BY path")]
