@@ -120,7 +120,9 @@ SPACE_AFTER_END = re.compile(f"(?<=[。！？])([ \\t\\u3000]+)(?={_H})(?!第[�
 SPACE_BETWEEN_HAN = re.compile(f"(?<={_H})(?<!\\d日)(?<!\\d月)(?<!\\d年)( {{1,2}}|\\u3000)(?={_H})")
 ARTICLE = re.compile(r"(?:第[一二三四五六七八九十百零〇\d]+(?:条|章|节|款|编|部分)|附件[一二三四五六七八九十\d]*)[ \u3000]")
 # a space separating issuers ("中共中央办公厅 国务院办公厅") follows the name of a body
-_BODY = r"(?:办公厅|办公室|委员会|人民政府|政府|厅|部|委|局|院|署|中心)"
+_BODY = r"(?:办公厅|办公室|委员会|人民政府|政府|中共中央|中央|厅|部|委|局|院|署|中心)"
+# the legislative history of a regulation separates its steps with spaces
+LEGIS = re.compile(r"(?:修订|修正|发布|公布|通过|施行|批准)([ \u3000]+)(?=根据|自|经|[\d一二三四五六七八九十])")
 ISSUERS = re.compile(f"{_BODY}([ \\u3000])(?=[{HAN}]{{2,14}}?{_BODY})")
 TAB_INSIDE = re.compile(r"(?<=\S)(\t+)(?=\S)")
 
@@ -156,6 +158,7 @@ def stray_whitespace(doc: Document, ctx):
         # the space after an article number (第十六条 …) is the regulation layout
         seen.update(p.start + m.end() - 1 for m in ARTICLE.finditer(ptext))
         seen.update(p.start + m.start(1) for m in ISSUERS.finditer(ptext))
+        seen.update(p.start + m.start(1) for m in LEGIS.finditer(ptext))
         if not skip_between and len(compact) > 25:
             checks.append((SPACE_BETWEEN_HAN, "汉字之间有多余的空格"))
         for rx, what in checks:
