@@ -193,7 +193,12 @@ def lint(doc: Document, config: Config | None = None, codes: set[str] | None = N
     file_codes, ranges = _suppressions(doc)
     out = []
     seen: dict = {}
+    emitted: set = set()
     for f in sorted(found, key=Finding.sort_key):
+        key = (f.code, f.start, f.end, f.message)
+        if key in emitted:        # two checkers of one rule may find the same thing
+            continue
+        emitted.add(key)
         if file_codes is None or (file_codes and _matches(f.code, file_codes)):
             continue
         line = doc.line_col(f.start)[0]

@@ -128,13 +128,22 @@ def _toml_load(path: Path) -> dict:
         raise EvalError(f"{path}: cannot read sidecar: {exc}") from None
 
 
+HOLDOUT = "holdout"
+
+
 def find_samples(directory: Path) -> list:
-    """(sample path, sidecar path) for every sidecar under ``directory``, sorted."""
+    """(sample path, sidecar path) for every sidecar under ``directory``, sorted.
+
+    A ``holdout/`` folder below ``directory`` is left out: the held-out set measures the
+    rules and is never used to develop them, so it is scored only when named directly
+    (``govlint eval corpora/holdout``).
+    """
     from govlint.readers import supported_suffixes
     suffixes = set(supported_suffixes())
     pairs = []
     for sidecar in sorted(directory.rglob("*" + SIDECAR_SUFFIX)):
-        if any(part.startswith(".") for part in sidecar.relative_to(directory).parts):
+        parts = sidecar.relative_to(directory).parts[:-1]
+        if any(part.startswith(".") or part == HOLDOUT for part in parts):
             continue
         data = _toml_load(sidecar)
         stem = sidecar.name[: -len(SIDECAR_SUFFIX)]

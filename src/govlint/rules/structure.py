@@ -60,6 +60,10 @@ def heading_numbering(doc: Document, ctx):
                 yield ctx.flag(a, b, f"{LEVEL_NAMES[level]}标题序号{what}：“{written}”前一个同级序号是"
                                      f"{prev_eff.get(level, 0)}，此处应为“{right}”",
                                suggestion=right)
+                if what == "重复":   # count on as if it had the right number: one slip, one finding
+                    prev_eff[level] = expected
+                    prev_sec[level] = sec
+                    continue
             elif not h.style.canonical:
                 right = canonical.render(h.number)
                 yield ctx.flag(a, b, f"序次语“{written}”写法不规范：阿拉伯数字序号后应使用“.”，汉字序号后应使用“、”"
@@ -111,17 +115,22 @@ def missing_section(doc: Document, ctx):
     anchor = doc.title or (doc.paragraphs[0] if doc.paragraphs else None)
     if anchor is None:
         return
+    # a part may sit deeper in some outlines ("一、自评结论 … 1.执行率情况"): presence counts
+    # headings of every level, the order check only the first two
     first: dict[str, object] = {}
-    for h in heads:
+    present: set[str] = set()
+    for h in doc.headings:
         for key, fam in fams.items():
-            if key not in first and _match_family(h.title, fam):
-                first[key] = h
+            if _match_family(h.title, fam):
+                present.add(key)
+                if h.level <= 2 and key not in first:
+                    first[key] = h
     for key, fam in fams.items():
         if not fam.get("required"):
             continue
-        if key in first:
+        if key in present:
             continue
-        if any(alt in first for alt in fam.get("unless", [])):
+        if any(alt in present for alt in fam.get("unless", [])):
             continue
         if fam.get("also_text") and fam["also_text"] in doc.text:
             continue  # the self-evaluation table's column covers it
