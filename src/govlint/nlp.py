@@ -9,9 +9,10 @@ Findings must not depend on the extra, so jieba_fast_dat is made to segment like
 (bench/compare_segmenters.py measures it on the shared corpus; docs/performance.md):
 
 * it ships a bigger dictionary (584k entries against jieba's 349k) that merges more
-  (职业/年/金 → 年金, 万元/以上 → 万元以上); it gets jieba's own ``dict.txt`` instead,
-  through ``jieba_fast_dat.Tokenizer(path)``, whose compiled form is cached in the temp dir
-  (first use ~1 s, then ~15 ms: faster than its default dictionary);
+  (职业/年/金 → 年金, 万元/以上 → 万元以上); it gets jieba's own ``dict.txt`` with the user
+  dictionary appended (``govlint-dict.<hash>.txt`` in the temp dir) through
+  ``jieba_fast_dat.Tokenizer(path)``, which caches the compiled form there too (first use ~1 s,
+  then ~15 ms: faster than its default dictionary; ``set_dictionary`` always rebuilds);
 * its C++ cut splits decimals and percentages that jieba keeps whole (30/% , 0/./00);
   ``_join_numbers`` rejoins them the way jieba's ``[a-zA-Z0-9]+(?:\\.\\d+)?%?`` does.
 """
