@@ -161,7 +161,8 @@ def run_check(paths: List[str], overrides: dict, stdin_filename: Optional[str], 
 
 
 def default_jobs() -> int:
-    return max(1, os.cpu_count() or 1)
+    """All cores, at most 4: each worker holds its own segmenter (~150 MB with jieba)."""
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 def configured_jobs(paths: List[str]) -> int:
@@ -202,7 +203,7 @@ def check(
     config: Optional[str] = typer.Option(None, "--config", help="使用此配置文件（不再向上查找）"),
     corpus: Optional[str] = typer.Option(None, "--corpus", help="对照语料：索引文件、redis:// URL 或报告目录"),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="只报告基线文件中没有的新问题"),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="并行进程数（默认：全部 CPU 核）"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="并行进程数（默认：CPU 核数，最多 4）"),
     no_progress: bool = typer.Option(False, "--no-progress", help="不显示进度条"),
     no_source: bool = typer.Option(False, "--no-source", help="文本输出中不显示原文摘录"),
     color: Optional[bool] = typer.Option(None, "--color/--no-color", help="彩色输出（默认：终端上彩色）"),
@@ -330,7 +331,85 @@ def _register_extensions():
 _register_extensions()
 
 
+def _fast_check(argv: List[str]):
+    """``govlint check`` without click/typer parsing (which imports pydantic: ~50 ms per run).
+
+    The argparse parser is built from ``check``'s own typer parameters, so options added there
+    appear here too. Returns None (let typer handle it) for --help and anything argparse rejects.
+    """
+    import argparse
+    import inspect
+    import typing
+
+    if any(a in ("--help", "-h") for a in argv):
+        return None
+
+    class _Reject(Exception):
+        pass
+
+    class Parser(argparse.ArgumentParser):
+        def error(self, message):
+            raise _Reject(message)
+
+    parser = Parser(add_help=False, allow_abbrev=False, prog="govlint check")
+    hints = typing.get_type_hints(check)
+    convert = {}
+    for name, param in inspect.signature(check).parameters.items():
+        info = param.default
+        ann = hints.get(name)
+        args = typing.get_args(ann)
+        base = next((a for a in args if a is not type(None)), ann) if args else ann
+        if isinstance(info, typer.models.ArgumentInfo):
+            parser.add_argument(name, nargs="+")
+            continue
+        decls = [d for d in info.param_decls]
+        if len(decls) == 1 and "/" in decls[0]:
+            on, off = decls[0].split("/")
+            parser.add_argument(on, dest=name, action="store_const", const=True, default=info.default)
+            parser.add_argument(off, dest=name, action="store_const", const=False)
+        elif base is bool:
+            parser.add_argument(*decls, dest=name, action="store_true", default=bool(info.default))
+        elif typing.get_origin(base) in (list, List):
+            parser.add_argument(*decls, dest=name, action="append", default=None)
+        else:
+            kw = {}
+            if isinstance(base, type) and issubclass(base, Enum):
+                kw["choices"] = [m.value for m in base]
+                convert[name] = base
+            elif base in (int, Path):
+                convert[name] = base
+            parser.add_argument(*decls, dest=name, default=info.default, **kw)
+    try:
+        ns = vars(parser.parse_args(argv))
+    except _Reject:
+        return None
+    for name, typ in convert.items():
+        if ns.get(name) is not None and not isinstance(ns[name], typ):
+            try:
+                ns[name] = typ(ns[name])
+            except ValueError:
+                return None
+    try:
+        check(**ns)
+    except typer.Exit as exc:
+        return exc.exit_code
+    return 0
+
+
 def main():
+    if sys.argv[1:2] == ["check"]:
+        try:
+            code = _fast_check(sys.argv[2:])
+        except KeyboardInterrupt:  # pragma: no cover
+            typer.echo("govlint: 已中断", err=True)
+            sys.exit(130)
+        except Exception as exc:
+            if os.environ.get("GOVLINT_DEBUG"):
+                raise
+            typer.echo(f"govlint: 内部错误：{type(exc).__name__}: {exc}（设置 GOVLINT_DEBUG=1 查看详细信息）", err=True)
+            sys.exit(2)
+        if code is not None:
+            sys.exit(code)
     try:
         app()
     except KeyboardInterrupt:  # pragma: no cover

@@ -71,6 +71,69 @@ def normalize_digits(text: str) -> str:
     return _FW_THOUSANDS.sub(",", text) if "，" in text else text
 
 
+# Chinese numerals without cn2an (its import compiles large regexes: ~75 ms CPU per process).
+# cn_number returns None when unsure (then cn2an decides) and raises ValueError for forms
+# cn2an rejects too (三亿五千 cut from 三亿五千万元). Agrees with cn2an on all 750 distinct
+# numerals of the shared corpus (bench/proposals/quantities-speed.diff).
+_D = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_U = {"十": 10, "百": 100, "千": 1000}
+_B = {"万": 10_000, "亿": 100_000_000}
+
+
+def cn_number(s: str):
+    """三百 → 300, 一千二百五十点五 → 1250.5, 两万三千 → 23000, 八万一 → 81000, 二千零十七 → 2017."""
+    intpart, dot, frac = s.partition("点")
+    if not intpart or (dot and (not frac or any(ch not in _D for ch in frac))):
+        return None
+    if intpart[0] in "百千万亿":
+        return None
+    tail = intpart.rsplit("亿", 1)[1] if "亿" in intpart else ""
+    if tail and "万" not in tail and tail[0] not in "零〇":
+        raise ValueError(s)
+    if all(ch in _D for ch in intpart):                 # 二〇二五: digit by digit
+        if len(intpart) > 1 and any(ch == "两" for ch in intpart):
+            return None
+        value = int("".join(str(_D[ch]) for ch in intpart))
+    else:
+        total = section = 0
+        number = None
+        zero = False          # a 零 since the last unit: 一千零五 is 1005, not 1500
+        last_unit = 10 ** 9   # units fall inside a section: 三千五百, not 三百五千
+        last_big = 10 ** 12
+        prev = 0              # the multiplier applied last (for 八万一 = 81000)
+        for ch in intpart:
+            if ch in _D:
+                if number is not None:
+                    return None                          # 三五十: two digits in a row
+                if _D[ch] == 0:
+                    zero = True
+                else:
+                    number = _D[ch]
+            elif ch in _U:
+                u = _U[ch]
+                if u >= last_unit:
+                    return None
+                section += (1 if number is None else number) * u
+                number, last_unit, prev, zero = None, u, u, False
+            elif ch in _B:
+                b = _B[ch]
+                if b >= last_big:
+                    return None
+                section += number or 0
+                if section == 0:
+                    return None
+                total += section * b
+                section, number, last_unit, last_big, prev, zero = 0, None, 10 ** 9, b, b, False
+            else:
+                return None
+        if number is not None and not zero and prev >= 100:
+            number *= prev // 10                          # 八万一, 三千五, 一百五
+        value = total + section + (number or 0)
+    if dot:
+        return float(f"{value}.{''.join(str(_D[ch]) for ch in frac)}")
+    return float(value)
+
+
 def parse_number(s: str) -> float | None:
     """'1,250.5' → 1250.5, '３００' → 300, '三百' → 300, '一千二百五十点五' → 1250.5; else None."""
     s = normalize_digits(s.strip())
@@ -80,6 +143,12 @@ def parse_number(s: str) -> float | None:
         return float(s.replace(",", ""))
     if re.fullmatch(f"[{_CN_CHARS}]+", s):
         try:
+            value = cn_number(s)
+        except ValueError:
+            return None
+        if value is not None:
+            return value
+        try:   # rare forms (一两, 零两): cn2an, whose import costs ~75 ms CPU
             import cn2an
             return float(cn2an.cn2an(s, "strict"))
         except Exception:
@@ -155,6 +224,24 @@ def _number(m) -> tuple[float | None, bool]:
 
 
 def find_quantities(text: str, kinds=None) -> list[Quantity]:
+    """All quantities in ``text`` (optionally only ``kinds``), in order, spans not overlapping.
+
+    Memoised per text: rules ask find_money, find_rates, ... of the same sentence (3.3 calls
+    per sentence on the shared corpus), and each call runs all six patterns.
+    """
+    found = list(_all_quantities(text))
+    if kinds is not None:
+        kinds = {kinds} if isinstance(kinds, str) else set(kinds)
+        found = [q for q in found if q.kind in kinds]
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _all_quantities(text: str) -> tuple[Quantity, ...]:
+    return tuple(_find_quantities(text))
+
+
+def _find_quantities(text: str, kinds=None) -> list[Quantity]:
     """All quantities in ``text`` (optionally only ``kinds``), in order, spans not overlapping.
 
     When two patterns claim the same characters the earlier and longer one wins, and the

@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
         profile: cli.Profile = typer.Option(None, "--profile", help="报告类型：auto（按标题识别）、self-eval、generic"),
         config: Optional[str] = typer.Option(None, "--config", help="使用此配置文件（不再向上查找）"),
         corpus: Optional[str] = typer.Option(None, "--corpus", help="对照语料：索引文件、redis:// URL 或报告目录"),
-        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="并行进程数（默认：全部 CPU 核）"),
+        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="并行进程数（默认：CPU 核数，最多 4）"),
         no_progress: bool = typer.Option(False, "--no-progress", help="不显示进度条"),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="不报告写出的文件"),
     ):

@@ -30,13 +30,23 @@ def _figure_re(units: tuple[str, ...]) -> re.Pattern:
     )
 
 
+_UNITS_CACHE: dict[int, tuple] = {}
+
+
 def unit_list(lex) -> tuple[str, ...]:
+    """Every unit of the ``units`` lexicon (computed once per loaded lexicon set)."""
+    key = id(lex)
+    hit = _UNITS_CACHE.get(key)
+    if hit is not None and hit[0] is lex:
+        return hit[1]
     units = lex["units"]
     out: list[str] = []
-    for key, value in units.items():
-        if key != "meta" and isinstance(value, list):
+    for k, value in units.items():
+        if k != "meta" and isinstance(value, list):
             out.extend(value)
-    return tuple(out)
+    result = tuple(out)
+    _UNITS_CACHE[key] = (lex, result)
+    return result
 
 
 def figures(text: str, lex, bare_numbers: bool = False) -> list[tuple[int, int]]:
