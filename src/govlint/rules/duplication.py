@@ -123,7 +123,7 @@ class Run:
 
 
 def _match_runs(later: Unit, earlier: Unit, cutoff: float, min_chars: int) -> list[Run]:
-    from rapidfuzz import fuzz
+    from rapidfuzz import fuzz, process
 
     # candidates on the earlier side: single clauses and adjacent pairs
     cands = []
@@ -133,20 +133,22 @@ def _match_runs(later: Unit, earlier: Unit, cutoff: float, min_chars: int) -> li
         if k + 1 < len(cl):
             cands.append((c.norm + cl[k + 1].norm, c.start, cl[k + 1].end))
     status = []   # per later clause: None (tiny), False, or (score, src_start, src_end)
+    norms = [norm for norm, _, _ in cands]
     for c in later.clauses:
         if len(c.norm) < 4:
             status.append(None)
             continue
-        best = None
-        for norm, a, b in cands:
-            if abs(len(norm) - len(c.norm)) > max(4, 0.3 * len(c.norm)):
-                continue
-            score = fuzz.ratio(c.norm, norm) / 100.0
-            if score >= cutoff and (best is None or score > best[0]):
-                best = (score, a, b)
-                if score == 1.0:
-                    break
-        status.append(best or False)
+        # candidates of a similar length; the best at or above the cutoff is scored in C
+        window = max(4, 0.3 * len(c.norm))
+        near = [k for k, n in enumerate(norms) if abs(len(n) - len(c.norm)) <= window]
+        hit = process.extractOne(c.norm, [norms[k] for k in near], scorer=fuzz.ratio, processor=None,
+                                 score_cutoff=cutoff * 100) if near else None
+        if hit is None:
+            status.append(False)
+            continue
+        _, score, k = hit
+        k = near[k]
+        status.append((score / 100.0, cands[k][1], cands[k][2]))
     runs = []
     total = len(later.norm)
     k = 0
