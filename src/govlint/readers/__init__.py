@@ -22,6 +22,28 @@ def os_error(exc: OSError) -> "InputError":
 
 
 READERS: dict[str, Callable[[Path], Document]] = {}
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # a compound file: encrypted OOXML or old .doc/.xls
+
+
+def read_head(path: Path, n: int = 8) -> bytes:
+    """The first bytes of a file (to tell formats apart), OSError as InputError."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(n)
+    except OSError as exc:
+        raise os_error(exc) from None
+
+
+def check_ooxml(path: Path, what: str, kind: str, old_suffix: str) -> None:
+    """An Office Open XML package (.docx, .xlsx) must be an unencrypted ZIP file.
+
+    ``what`` names the file in messages (文档, 工作簿), ``kind`` its type (Word 文档).
+    """
+    import zipfile
+    if read_head(path) == OLE_MAGIC:
+        raise InputError(f"{what}受密码保护，或是旧版 {old_suffix} 格式（请另存为未加密的 {path.suffix.lower()}）")
+    if not zipfile.is_zipfile(path):
+        raise InputError(f"文件已损坏或不是{kind}（{path.suffix.lower()} 应为 ZIP 格式）")
 
 
 def reader(*suffixes: str):

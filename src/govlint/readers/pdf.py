@@ -6,16 +6,12 @@ import re
 from pathlib import Path
 
 from govlint.document import Block, Document
-from govlint.readers import InputError, os_error, reader
+from govlint.readers import InputError, read_head, reader
 
 
 @reader(".pdf")
 def read_pdf(path: Path) -> Document:
-    try:
-        head = path.open("rb").read(5)
-    except OSError as exc:
-        raise os_error(exc) from None
-    if head != b"%PDF-":
+    if read_head(path, 5) != b"%PDF-":
         raise InputError("文件已损坏或不是 PDF 文档")
     import logging
 

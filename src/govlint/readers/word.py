@@ -9,13 +9,11 @@ The text is one line per paragraph, so a position's line is the paragraph's 1-ba
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 from govlint.document import Block, Document
-from govlint.readers import InputError, os_error, reader
+from govlint.readers import InputError, check_ooxml, reader
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def iter_blocks(doc):
@@ -62,14 +60,7 @@ def _table_blocks(table, t_index, nested: tuple = ()):
 
 @reader(".docx")
 def read_docx(path: Path) -> Document:
-    try:
-        head = path.open("rb").read(8)
-    except OSError as exc:
-        raise os_error(exc) from None
-    if head == OLE_MAGIC:
-        raise InputError("文档受密码保护，或是旧版 .doc 格式（请另存为未加密的 .docx）")
-    if not zipfile.is_zipfile(path):
-        raise InputError("文件已损坏或不是 Word 文档（.docx 应为 ZIP 格式）")
+    check_ooxml(path, "文档", " Word 文档", ".doc")
     try:
         import docx
         d = docx.Document(str(path))

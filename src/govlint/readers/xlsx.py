@@ -15,9 +15,8 @@ import zipfile
 from pathlib import Path
 
 from govlint.document import Block, Document
-from govlint.readers import InputError, os_error, reader
+from govlint.readers import InputError, check_ooxml, reader
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def cell_text(value, number_format: str | None = None) -> str:
@@ -86,14 +85,7 @@ def _unescape(s: str) -> str:
 
 @reader(".xlsx")
 def read_xlsx(path: Path) -> Document:
-    try:
-        head = path.open("rb").read(8)
-    except OSError as exc:
-        raise os_error(exc) from None
-    if head == OLE_MAGIC:
-        raise InputError("工作簿受密码保护，或是旧版 .xls 格式（请另存为未加密的 .xlsx）")
-    if not zipfile.is_zipfile(path):
-        raise InputError("文件已损坏或不是 Excel 工作簿（.xlsx 应为 ZIP 格式）")
+    check_ooxml(path, "工作簿", " Excel 工作簿", ".xls")
     import warnings
 
     try:
