@@ -1,4 +1,4 @@
-from govlint.cli import main
+from govlint.entry import main
 
 if __name__ == "__main__":  # pragma: no cover
     main()
