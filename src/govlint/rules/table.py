@@ -241,8 +241,8 @@ def shortfall_without_reason(doc: Document, ctx):
                 verb = "晚于" if ind.actual.kind == "date" else "未达到"
             else:
                 verb = "超过" if ind.target.comparator in ("<=", "<") else "未达到"
-            yield ctx.flag(a, b, f"{where}：“{_name(ind)}”实际完成值{ind.actual.text}{verb}年度指标值"
-                                 f"{ind.target.text}，偏差原因分析及改进措施{said}",
+            yield ctx.flag(a, b, f"{where}：“{_name(ind)}”实际完成值“{ind.actual.text}”{verb}年度指标值"
+                                 f"“{ind.target.text}”，偏差原因分析及改进措施{said}",
                            suggestion="说明未完成的原因及拟采取的改进措施", related=related)
         rate = t.header.get("exec_rate")
         if rate is None or _exec_in_rows(t):
