@@ -132,3 +132,33 @@ def test_docx_nested_table_text_is_read(tmp_path):
     doc = read_path(tmp_path / "n.docx")
     assert "内层表格文字" in doc.text
     assert doc.block_at(doc.text.index("内层")).locator["kind"] == "nested-cell"
+
+
+def test_docx_tracked_insertions_are_text_deletions_are_not(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+    d = docx.Document()
+    p = d.add_paragraph("全年实际支出")
+    W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    p._p.append(parse_xml(f'<w:ins {W} w:id="1" w:author="a"><w:r><w:t>900</w:t></w:r></w:ins>'))
+    p._p.append(parse_xml(f'<w:del {W} w:id="2" w:author="a"><w:r><w:delText>800</w:delText></w:r></w:del>'))
+    p.add_run("万元。")
+    d.save(str(tmp_path / "t.docx"))
+    assert read_path(tmp_path / "t.docx").text == "全年实际支出900万元。"
+
+
+def test_markdown_title_without_hashes(tmp_path):
+    f = tmp_path / "r.md"
+    f.write_text("# 2023年度项目绩效自评报告\n\n## 一、项目概况\n\n内容。\n", encoding="utf-8")
+    assert read_path(f).title_text == "2023年度项目绩效自评报告"
+
+
+def test_govlint_outputs_are_recognised(tmp_path):
+    from govlint.guard import govlint_made
+    (tmp_path / "a.json").write_text('{"findings": [], "summary": {}}', encoding="utf-8")
+    (tmp_path / "b.json").write_text('{"findings": []}', encoding="utf-8")
+    (tmp_path / "c.txt").write_text("x\n共检查 3 个文件，未发现问题。\n", encoding="utf-8")
+    (tmp_path / "d.txt").write_text("一份报告\n", encoding="utf-8")
+    (tmp_path / "e.md").write_text("# 审核意见表\n", encoding="utf-8")
+    made = {p.name for p in tmp_path.iterdir() if govlint_made(p)}
+    assert made == {"a.json", "c.txt", "e.md"}

@@ -459,3 +459,34 @@ def test_bad_input(tmp_path, report):
     assert p.returncode == 2
     md = out.read_text(encoding="utf-8")
     assert "无法读取的文件" in md and "missing.txt" in md
+
+
+def test_review_lists_in_the_reviewed_directory_can_be_rewritten(tmp_path):
+    d = tmp_path / "reports"
+    d.mkdir()
+    (d / "a.txt").write_text(REPORT, encoding="utf-8")
+    outs = [d / "审核意见表.md", d / "审核意见表.docx", d / "审核意见表.xlsx"]
+    args = ["review", str(d)] + [x for o in outs for x in ("-o", str(o))]
+    first = run(*args)
+    assert first.returncode == 0, first.stderr
+    snap = [o.read_bytes() for o in outs]
+    second = run(*args)
+    assert second.returncode == 0, second.stderr
+    assert [o.read_bytes() for o in outs] == snap      # the lists were not reviewed as reports
+    from helpers import run_cli
+    p = run_cli("check", str(d), "--format", "json")
+    import json
+    assert json.loads(p.stdout_text)["summary"]["checked"] == 1
+
+
+def test_markdown_list_items_stay_lists_past_nine(tmp_path):
+    from govlint.output import review_md
+    text = "\n".join(f"第{i}段[bookmark: _Ref{i}]内容有误。" for i in range(1, 13))
+    f = tmp_path / "r.txt"
+    f.write_text("2023年度项目绩效自评报告\n" + text + "\n", encoding="utf-8")
+    out = tmp_path / "r.md"
+    assert run("review", str(f), "-o", str(out)).returncode == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    i = next(k for k, l in enumerate(lines) if l.startswith("10. "))
+    assert lines[i + 1].startswith("    - 位置")
+    assert review_md is not None

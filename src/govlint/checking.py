@@ -243,7 +243,8 @@ def configured_jobs(paths: List[str]) -> int:
 
 
 def guard_output(output: Path, paths: List[str]) -> None:
-    """An output file must be a new path: never one of the inputs (govlint never overwrites a report)."""
+    """An output file is a new path or one govlint wrote before: never an input, never a user's file."""
+    from govlint.guard import check_writable
     target = output.resolve()
     for p in paths:
         if p == "-":
@@ -251,8 +252,9 @@ def guard_output(output: Path, paths: List[str]) -> None:
         src = Path(p).resolve()
         if target == src:
             fail(f"{output}: 输出文件不能是被检查的文件本身")
-    if target.is_dir():
-        fail(f"{output}: 是目录，请给出文件路径")
+    reason = check_writable(output)
+    if reason:
+        fail(f"{output}: {reason}")
 
 
 def apply_post(results, overrides: dict, paths: Optional[List[str]] = None):

@@ -340,7 +340,12 @@ class Document:
 
     @property
     def title_text(self) -> str:
-        return self.title.text if self.title else ""
+        if self.title is None:
+            return ""
+        t = self.title.text
+        if self.kind == "md":
+            t = re.sub(r"^#{1,6}[ \t]+", "", t).rstrip("# \t")
+        return t
 
     # ----- parsing -------------------------------------------------------------------------
     def _parse(self) -> None:

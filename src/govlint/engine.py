@@ -251,7 +251,7 @@ def collect(paths: list[str], exclude: tuple[str, ...] = ()) -> tuple[list[str],
                         continue
                     fp = Path(root) / name
                     if fp.suffix.lower() in suffixes and not _excluded(fp, exclude) \
-                            and not _config_excludes(fp):
+                            and not _config_excludes(fp) and not govlint_made(fp):
                         found.append(str(fp))
             if not found:
                 errors.append(FileResult(raw, error=f"目录中没有可检查的报告（支持：{'、'.join(sorted(suffixes))}）"))
@@ -259,6 +259,12 @@ def collect(paths: list[str], exclude: tuple[str, ...] = ()) -> tuple[list[str],
         else:
             files.append(raw)
     return files, errors
+
+
+def govlint_made(path: Path) -> bool:
+    """govlint's own outputs (review lists, findings) found in a directory are not reports."""
+    from govlint.guard import govlint_made as made
+    return made(path)
 
 
 def _config_excludes(path: Path) -> bool:

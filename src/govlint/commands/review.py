@@ -43,7 +43,7 @@ def _write(path: Path, data: bytes, fail) -> None:
     try:
         path.write_bytes(data)
     except OSError as exc:
-        fail(f"{path}: 无法写入：{exc.strerror}")
+        fail(f"{path}: 无法写入（系统错误 {exc.errno}）")
 
 
 def register(app: typer.Typer) -> None:
@@ -74,6 +74,8 @@ def register(app: typer.Typer) -> None:
         if "-" in paths:
             fail("review 不支持从标准输入读取，请给出报告文件")
         for out in outputs:
+            if out.is_dir():
+                fail(f"{out}: 这是目录，请给出输出文件名")
             if out.suffix.lower() not in FORMATS:
                 fail(f"{out}: 不支持的输出格式 {out.suffix or '（无扩展名）'}（支持：.md .xlsx .docx .html）")
         targets = outputs + ([annotate] if annotate is not None else [])
@@ -83,12 +85,17 @@ def register(app: typer.Typer) -> None:
             if any(_same(t, u) for u in targets[:i]):
                 fail(f"{t}: 输出文件重复")
         from govlint import engine
+        from govlint.guard import check_writable
         files, _ = engine.collect(paths)
-        inputs = [Path(p) for p in paths] + [Path(f) for f in files]
+        # a report is never overwritten; a list this command wrote last time may be (it is
+        # recognised by its mark, and never reviewed as a report: engine.collect skips it)
         for t in targets:
-            for src in inputs:
-                if src.is_file() and _same(t, src):
+            for src in list(paths) + files:
+                if Path(src).is_file() and _same(t, Path(src)):
                     fail(f"{t}: 输出文件与输入文件相同，不会覆盖原文件")
+            reason = check_writable(t)
+            if reason:
+                fail(f"{t}: {reason}")
         if annotate is not None:
             if len(files) != 1 or Path(files[0]).suffix.lower() != ".docx" or Path(paths[0]).is_dir():
                 fail("--annotate 只适用于单个 .docx 报告")
@@ -96,7 +103,8 @@ def register(app: typer.Typer) -> None:
                 fail(f"{annotate}: 批注副本应为 .docx 文件")
 
         overrides = cli.build_overrides(select, ignore, extend_select, profile, None, corpus)
-        results = cli.run_check(paths, overrides, None, jobs or cli.default_jobs(), not no_progress, config)
+        results = cli.run_check(paths, overrides, None, jobs or cli.default_jobs(), not no_progress, config,
+                                skip=targets)
         bad = [r for r in results if r.error]
         for r in bad:
             typer.echo(f"govlint: 错误：{r.path}: {r.error}", err=True)

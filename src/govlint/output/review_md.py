@@ -40,17 +40,19 @@ def _document(d: rm.DocReview, level: int, prefix: str = "") -> list[str]:
         out += ["未发现问题。", ""]
         return out
     for c in d.comments:
-        out.append(f"{c.number}. **【{c.severity.zh}】{c.code}** {esc(c.rule_name)}")
-        out.append(f"   - 位置：{esc(c.location)}")
+        head = f"{c.number}. "
+        ind = " " * len(head)       # list-item content lines align with the text after "10. "
+        out.append(f"{head}**【{c.severity.zh}】{c.code}** {esc(c.rule_name)}")
+        out.append(f"{ind}- 位置：{esc(c.location)}")
         marked = esc(c.before) + "【**" + esc(c.span or "‸") + "**】" + esc(c.after)
-        out.append(f"   - 原文：{marked}")
-        out.append(f"   - 问题：{esc(c.message)}")
-        out.append(f"   - 修改建议：{esc(c.suggestion) if c.suggestion else '—'}")
-        out.append(f"   - 严重程度：{c.severity.zh}")
-        out.append(f"   - 规则：`{c.code}` {esc(c.rule_name)}")
+        out.append(f"{ind}- 原文：{marked}")
+        out.append(f"{ind}- 问题：{esc(c.message)}")
+        out.append(f"{ind}- 修改建议：{esc(c.suggestion) if c.suggestion else '—'}")
+        out.append(f"{ind}- 严重程度：{c.severity.zh}")
+        out.append(f"{ind}- 规则：`{c.code}` {esc(c.rule_name)}")
         for s in c.sources:
             note = f"（{esc(s.note)}）" if s.note else ""
-            out.append(f"   - {c.sources_label}：{esc(s.where)}{note}：{esc(s.excerpt)}")
+            out.append(f"{ind}- {c.sources_label}：{esc(s.where)}{note}：{esc(s.excerpt)}")
     out.append("")
     return out
 

@@ -71,7 +71,7 @@ def read_docx(path: Path) -> Document:
     pos = 0
     heading_levels: dict[int, int] = {}
     for para, loc in iter_blocks(d):
-        t = para.text.replace("\r", " ").replace("\n", " ").replace("\x0b", " ")
+        t = paragraph_text(para)
         level = _heading_level(para) if loc["kind"] == "paragraph" else None
         if level:
             heading_levels[len(blocks)] = level
@@ -82,6 +82,25 @@ def read_docx(path: Path) -> Document:
     if not text.strip():
         raise InputError("Word 文档没有文字内容")
     return Document(str(path), text, "docx", blocks=blocks, meta={"heading_levels": heading_levels})
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def paragraph_text(para) -> str:
+    """A paragraph's text as Word shows it: runs, hyperlinks, fields and tracked insertions;
+    deleted text (``w:delText``) and field instructions are not text. Tabs stay tabs; line
+    breaks become spaces so the paragraph stays one line."""
+    out = []
+    for el in para._p.iter(_W + "t", _W + "tab", _W + "br", _W + "cr"):
+        if el.tag == _W + "t":
+            out.append(el.text or "")
+        elif el.tag == _W + "tab":
+            if el.getparent() is not None and el.getparent().tag == _W + "r":   # not a tab stop definition
+                out.append("\t")
+        else:
+            out.append(" ")
+    return "".join(out).replace("\r", " ").replace("\n", " ").replace("\x0b", " ")
 
 
 def _heading_level(para) -> int | None:

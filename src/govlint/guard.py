@@ -1,0 +1,63 @@
+"""Recognising files govlint wrote, so it never overwrites a user's file nor lints its own output.
+
+govlint writes to a new path, or over a file it wrote itself (a review list from the last run,
+a findings file): those carry a mark — ``govlint`` as author/creator of a Word or Excel file,
+``<meta name="generator" content="govlint">`` in HTML, the 审核意见表 heading in Markdown,
+the JSON/SARIF shape, or the summary line of the text format.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+_TEXT_SUMMARY = re.compile(r"共检查 \d+ 个文件")
+
+
+def govlint_made(path: Path) -> bool:
+    """Whether ``path`` is a file govlint wrote (a review list, an annotated copy, findings)."""
+    try:
+        suffix = path.suffix.lower()
+        if suffix in (".docx", ".xlsx"):
+            if not zipfile.is_zipfile(path):
+                return False
+            with zipfile.ZipFile(path) as z:
+                names = set(z.namelist())
+                core = z.read("docProps/core.xml").decode("utf-8", "replace") if "docProps/core.xml" in names else ""
+                if re.search(r"<dc:creator[^>]*>govlint</dc:creator>", core):
+                    return True
+                comments = z.read("word/comments.xml").decode("utf-8", "replace") \
+                    if "word/comments.xml" in names else ""
+                return 'w:author="govlint"' in comments      # an annotated copy (--annotate)
+        data = path.read_bytes()[:1 << 20]
+        text = data.decode("utf-8", "replace")
+        if suffix == ".html":
+            return 'name="generator" content="govlint"' in text[:4096]
+        if suffix == ".md" and text.startswith("# 审核意见表"):
+            return True
+        if suffix in (".json", ".sarif"):
+            try:
+                d = json.loads(text)
+            except ValueError:
+                return False
+            if isinstance(d, dict) and {"findings", "summary"} <= set(d):
+                return True
+            runs = d.get("runs") if isinstance(d, dict) else None
+            return bool(runs) and runs[0].get("tool", {}).get("driver", {}).get("name") == "govlint"
+        tail = text.rstrip().rsplit("\n", 1)[-1]
+        return bool(_TEXT_SUMMARY.match(tail)) or (text.startswith("::") and "title=" in text[:400])
+    except (OSError, KeyError, zipfile.BadZipFile, UnicodeError):
+        return False
+
+
+def check_writable(path: Path) -> str | None:
+    """A reason not to write ``path`` (Chinese, one line), or None when it is safe."""
+    if path.is_dir():
+        return "这是目录，请给出文件路径"
+    if not path.parent.exists():
+        return f"目录 {path.parent} 不存在"
+    if path.exists() and not govlint_made(path):
+        return "文件已存在且不是 govlint 生成的，不会覆盖（请换一个文件名）"
+    return None
