@@ -350,7 +350,13 @@ def parse_value(text: str) -> Value:
 
 
 def is_vague(v: Value, other: Value | None = None) -> bool:
-    """A target or actual with no measurable figure, level or date (效果明显, 达到预期, 完成)."""
+    """A target or actual with no measurable figure, level or date (效果明显, 达到预期, 完成).
+
+    A graded level (良好, 达成) is measurable only against a graded target: an actual of
+    良好 for a target of ≥90% cannot be compared with it.
+    """
+    if v.kind == "grade" and other is not None and other.kind == "number":
+        return True
     if v.kind != "text":
         return False
     s = _norm(v.text)

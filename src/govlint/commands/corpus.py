@@ -83,6 +83,6 @@ def register(app: typer.Typer) -> None:
             return
         labels = {"backend": "后端", "location": "位置", "documents": "文档数", "characters": "字符数",
                   "fingerprints": "指纹数", "distinct_fingerprints": "不同指纹数", "paragraphs": "段落签名数",
-                  "bytes": "文件大小（字节）", "redis_used_memory": "Redis 内存（字节）", "schema_version": "格式版本"}
+                  "bytes": "文件大小（字节）", "redis_used_memory": "Redis 服务器已用内存（字节，整个服务器）", "schema_version": "格式版本"}
         for k, v in st.items():
             typer.echo(f"{labels.get(k, k)}：{v}")

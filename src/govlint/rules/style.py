@@ -50,9 +50,12 @@ def half_width_punctuation(doc: Document, ctx):
         # throughout: one finding for the whole document, not hundreds.
         if len(group) >= ctx.options["collapse_after"] and full not in text:
             a, b, ch = group[0]
-            yield ctx.flag(a, b, f"全文的“{full}”均写成半角“{key}”（共{len(group)}处），可能是转换或输入法所致",
-                           suggestion=f"将全文中文语句里的“{key}”统一替换为“{full}”",
-                           data={"count": len(group)})
+            if key == "(":
+                what, count, fix = "括号“（）”均写成半角“()”", f"共{len(group) // 2}对", "“()”统一替换为“（）”"
+            else:
+                what, count, fix = f"“{full}”均写成半角“{key}”", f"共{len(group)}处", f"“{key}”统一替换为“{full}”"
+            yield ctx.flag(a, b, f"全文的{what}（{count}），可能是转换或输入法所致",
+                           suggestion=f"将全文中文语句里的{fix}", data={"count": len(group)})
             continue
         for a, b, ch in group:
             what = "括号" if ch in "()" else "标点"
