@@ -237,6 +237,8 @@ def shortfall_without_reason(doc: Document, ctx):
             related = [ctx.related(other.start, other.end, note="实际完成值" if other is act else "偏差原因栏")] \
                 if other is not None and other.has_span and other.end > other.start else []
             said = f"填写“{ind.note}”" if ind.note else "为空"
+            if first is not note and note is not None:
+                said += "（标注在实际完成值上）"
             if ind.target.kind == "date":
                 verb = "晚于" if ind.actual.kind == "date" else "未达到"
             else:
