@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govlint.rules._util import lazy_re
 from govlint.document import Document
 
 # ----- cells and grids -------------------------------------------------------------------
@@ -170,7 +171,7 @@ def _xlsx_grids(doc: Document) -> list[Grid]:
     return grids
 
 
-_MD_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_SEP = lazy_re(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
 def _split_line(text: str, start: int) -> list[tuple[str, int, int]] | None:
@@ -244,13 +245,13 @@ _CMP = [
     (r"=|＝", "="),
 ]
 _CMP_AFTER = [(r"以上|及以上", ">="), (r"以内|以下|及以下", "<=")]
-_DATE_FULL = re.compile(
+_DATE_FULL = lazy_re(
     r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?(?P<e>底|末|中旬|上旬|下旬)?"
     r"|(?P<y2>(?:19|20)\d{2})[-./](?P<m2>0?[1-9]|1[0-2])(?:[-./](?P<d2>\d{1,2}))?(?![\d万元%])"
     r"|(?:(?P<y3>(?:19|20)\d{2})|(?<!\d))年(?P<e3>底|末)")
-_BEFORE = re.compile(r"前|之前|以前|底|末|内|截止|截至")
-_LATE = re.compile(r"延期|推迟|滞后|逾期|未按期|未按时|未完成|尚未|未能")
-_ON_TIME = re.compile(r"按时|如期|按期|提前|及时")
+_BEFORE = lazy_re(r"前|之前|以前|底|末|内|截止|截至")
+_LATE = lazy_re(r"延期|推迟|滞后|逾期|未按期|未按时|未完成|尚未|未能")
+_ON_TIME = lazy_re(r"按时|如期|按期|提前|及时")
 # qualitative levels: (scale, rank) — higher rank is better
 GRADES = {
     "达成年度指标": ("tier", 3), "达成": ("tier", 3), "已达成": ("tier", 3), "全部达成": ("tier", 3),
@@ -263,9 +264,9 @@ GRADES = {
 }
 # 10号: 达成 80–100% of the points, 部分达成 60–80%, 未达成 0–60%
 TIER_BANDS = {3: (0.8, 1.0), 2: (0.6, 0.8), 1: (0.0, 0.6)}
-_ACCEPTED_WORDS = re.compile(r"无|零|未发生|杜绝|全覆盖|全部|全面|100%|按时|如期|按期|及时|提前|合格|达标|通过|"
+_ACCEPTED_WORDS = lazy_re(r"无|零|未发生|杜绝|全覆盖|全部|全面|100%|按时|如期|按期|及时|提前|合格|达标|通过|"
                              r"符合|满足|是|否|有|建立|出台|印发|制定")
-VAGUE = re.compile(r"明显|显著|有效|有所|进一步|逐步|稳步|不断|持续|提升|提高|改善|加强|增强|促进|推动|"
+VAGUE = lazy_re(r"明显|显著|有效|有所|进一步|逐步|稳步|不断|持续|提升|提高|改善|加强|增强|促进|推动|"
                    r"达到预期|预期|完成|良好|较大|大幅|积极|一定|效果")
 NOTE_EMPTY = {"", "无", "暂无", "无无", "/", "\\", "-", "--", "—", "——", "无偏差", "没有", "不适用", "未", "空", "na", "n/a"}
 
@@ -507,22 +508,22 @@ class EvalTable:
 
 
 IND_FIELDS = [
-    ("level1", re.compile(r"^一级指标")),
-    ("level2", re.compile(r"^二级指标")),
-    ("level3", re.compile(r"^三级指标|^(绩效)?指标(名称|内容)$")),
-    ("target", re.compile(r"^(?!实际).*(指标值|目标值)|^预期(目标)?值$|^年度目标$|^计划(值|数)$")),
-    ("actual", re.compile(r"^(全年)?实际(完成)?(值|情况|数)?$|^实际完成值|^完成值|^全年实际值")),
-    ("points", re.compile(r"^(分值|权重|标准分|指标分值)")),
-    ("score", re.compile(r"^(自评)?得分")),
-    ("note", re.compile(r"偏差|原因分析|改进措施|未完成原因")),
+    ("level1", lazy_re(r"^一级指标")),
+    ("level2", lazy_re(r"^二级指标")),
+    ("level3", lazy_re(r"^三级指标|^(绩效)?指标(名称|内容)$")),
+    ("target", lazy_re(r"^(?!实际).*(指标值|目标值)|^预期(目标)?值$|^年度目标$|^计划(值|数)$")),
+    ("actual", lazy_re(r"^(全年)?实际(完成)?(值|情况|数)?$|^实际完成值|^完成值|^全年实际值")),
+    ("points", lazy_re(r"^(分值|权重|标准分|指标分值)")),
+    ("score", lazy_re(r"^(自评)?得分")),
+    ("note", lazy_re(r"偏差|原因分析|改进措施|未完成原因")),
 ]
 BUDGET_FIELDS = [
-    ("budget_initial", re.compile(r"^年初预算(数|额)?")),
-    ("budget_full", re.compile(r"^全年预算(数|额)?|^调整后预算")),
-    ("executed", re.compile(r"^全年执行(数|额)?|^实际支出|^全年支出")),
-    ("exec_points", re.compile(r"^分值")),
-    ("exec_rate", re.compile(r"^执行率")),
-    ("exec_score", re.compile(r"^得分")),
+    ("budget_initial", lazy_re(r"^年初预算(数|额)?")),
+    ("budget_full", lazy_re(r"^全年预算(数|额)?|^调整后预算")),
+    ("executed", lazy_re(r"^全年执行(数|额)?|^实际支出|^全年支出")),
+    ("exec_points", lazy_re(r"^分值")),
+    ("exec_rate", lazy_re(r"^执行率")),
+    ("exec_score", lazy_re(r"^得分")),
 ]
 
 
@@ -556,8 +557,8 @@ def _first_label(row: list[Cell], rx) -> int | None:
     return None
 
 
-_TOTAL = re.compile(r"^(总分|合计|总计|得分合计|综合得分|自评总分)$")
-_PROJECT = re.compile(r"^项目名称$")
+_TOTAL = lazy_re(r"^(总分|合计|总计|得分合计|综合得分|自评总分)$")
+_PROJECT = lazy_re(r"^项目名称$")
 
 
 def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list[EvalTable]:
@@ -621,8 +622,8 @@ def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list
                     break
             r += 1
             continue
-        ce = _first_label(row, re.compile(r"^预期目标"))
-        ca = _first_label(row, re.compile(r"^实际完成(情况)?$"))
+        ce = _first_label(row, lazy_re(r"^预期目标"))
+        ca = _first_label(row, lazy_re(r"^实际完成(情况)?$"))
         if ce is not None and ca is not None and cols is None and r + 1 < len(rows):
             if cur is None:
                 cur = new_table()
