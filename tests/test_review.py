@@ -490,3 +490,18 @@ def test_markdown_list_items_stay_lists_past_nine(tmp_path):
     i = next(k for k, l in enumerate(lines) if l.startswith("10. "))
     assert lines[i + 1].startswith("    - 位置")
     assert review_md is not None
+
+
+def test_html_overlapping_findings_each_reachable_from_the_text(tmp_path):
+    """Several findings on one span: every comment has a link in the text, not only the first."""
+    import re as _re
+    f = tmp_path / "r.txt"
+    f.write_text("2023年度项目绩效自评报告\n一、项目概况\n（一）基本情况\n内容。\n（2） 目标\n内容。\n八、其他需说明的问题\n",
+                 encoding="utf-8")
+    out = tmp_path / "r.html"
+    assert run("review", str(f), "-o", str(out)).returncode == 0
+    html = out.read_text(encoding="utf-8")
+    text_part = html[html.index('<div class="text">'):]
+    n = len(_re.findall(r'<li[^>]*id="d1-i\d+"', html)) or html.count('id="d1-i')
+    linked = set(_re.findall(r'href="#d1-i(\d+)"', text_part))
+    assert n >= 2 and len(linked) == n, (n, linked)

@@ -39,6 +39,7 @@ mark.sev-3{background:#ffcecb;border-bottom:2px solid #cf222e}
 mark.sev-2{background:#fff1b3;border-bottom:2px solid #bf8700}
 mark.sev-1{background:#ddf4ff;border-bottom:2px solid #0969da}
 mark.src{background:#dafbe1;border-bottom:2px dashed #1a7f37}
+sup.more{font-size:70%;margin:0 1px}sup.more a{color:#555}
 mark.zero{background:#cf222e;color:#fff;font-size:11px;padding:0 2px}
 mark:target,span.anchor:target+mark,span.anchor:target+span.anchor+mark{outline:2px solid #0969da}
 .side{position:sticky;top:0;max-height:100vh;overflow:auto}
@@ -141,12 +142,18 @@ def _text_view(d: rm.DocReview, pid: str) -> str:
             findings = sorted((s[3] for s in cover if s[2] == "f"), key=lambda c: c.number)
             if findings:
                 sev = max(int(c.severity) for c in findings)
-                first = findings[0]
+                # the text links to the innermost finding; the others starting here get a small
+                # numbered link each, so every comment is reachable from the text
+                first = min(findings, key=lambda c: (c.end - c.start, c.number))
                 tip = "；".join(f"{c.number}. {c.message}" for c in findings)
                 mid = f' id="{pid}-c{starting[0].number}"' if starting else ""
                 nums = " ".join(str(c.number) for c in findings)
                 body.append(f'<mark class="sev-{sev}"{mid} data-comments="{nums}" '
                             f'title="{e(tip)}"><a href="#{pid}-i{first.number}">{chunk}</a></mark>')
+                for c in starting:
+                    if c is not first and c in findings:
+                        body.append(f'<sup class="more"><a href="#{pid}-i{c.number}" '
+                                    f'title="{e(c.number)}. {e(c.message)}">{c.number}</a></sup>')
             elif cover:
                 nums = sorted({s[3].number for s in cover})
                 body.append(f'<mark class="src" title="{e("被第" + "、".join(map(str, nums)) + "条意见引用的原文")}">'
