@@ -292,3 +292,19 @@ def test_sarif_uri_is_percent_encoded(tmp_path):
     uri = res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     from urllib.parse import unquote
     assert " " not in uri and unquote(uri) == "名字 有空格.txt"
+
+
+def test_readme_configuration_example_is_valid(tmp_path):
+    """The [tool.govlint] example in the README parses without errors."""
+    import re as _re
+    from pathlib import Path
+    from govlint import config
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in _re.findall(r"```toml\n(.*?)```", readme, _re.S) if "[tool.govlint]" in b)
+    (tmp_path / "pyproject.toml").write_text(block, encoding="utf-8")
+    (tmp_path / "govlint-lexicons").mkdir()
+    (tmp_path / "govlint-lexicons" / "extra-vague.toml").write_text(
+        '[meta]\nextends = "vague"\nsource = "test"\n', encoding="utf-8")
+    cfg = config.load_file(tmp_path / "pyproject.toml")
+    assert cfg.select and cfg.ignore == ("STYLE004",) and cfg.jobs == 2
+    assert cfg.options_for("DUP001") == {"threshold": 0.9}
