@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from govlint.rules._util import lazy_re
 from govlint.document import Document
 from govlint.quantities import find_quantities
 
@@ -31,14 +32,14 @@ def _skip_spans(doc: Document) -> list[tuple[int, int]]:
 
 
 TARGET_WORD = r"(?:年度)?(?:目标值|目标数|目标任务|目标|计划值|计划数|计划任务|计划(?!生育)|任务数)"
-_TARGET_RX = re.compile(TARGET_WORD)
+_TARGET_RX = lazy_re(TARGET_WORD)
 # actual Q, target Q: 奖补企业58家，目标值60家; 为1086名老年人提供服务，目标值1200人
-ACTUAL_THEN_TARGET = re.compile(rf"^[^，,。；;：:\d%％]{{0,24}}[，,]\s*{TARGET_WORD}(?:为|是|：|:)?\s*(?:不低于|不少于|达到)?\s*$")
+ACTUAL_THEN_TARGET = lazy_re(rf"^[^，,。；;：:\d%％]{{0,24}}[，,]\s*{TARGET_WORD}(?:为|是|：|:)?\s*(?:不低于|不少于|达到)?\s*$")
 # target Q, actual Q: 计划新建道路12公里，实际完成9公里
-TARGET_THEN_ACTUAL = re.compile(r"^\s*[，,]\s*(?:全年|年度|截至[^，,]{0,12})?(?:实际|仅|只|已)?(?:完成|建成|实现|达到)"
+TARGET_THEN_ACTUAL = lazy_re(r"^\s*[，,]\s*(?:全年|年度|截至[^，,]{0,12})?(?:实际|仅|只|已)?(?:完成|建成|实现|达到)"
                                 r"[^，,。；;\d其中的]{0,10}$|^\s*[，,]\s*实际[^，,。；;\d其中的]{0,10}$")
 # words of indicators where less is better, or targets that are ceilings
-LOWER_IS_BETTER = re.compile(r"以内|以下|不超过|不高于|控制在|≤|成本|单价|均价|造价|费用|发生率|事故|投诉|失业|辍学|"
+LOWER_IS_BETTER = lazy_re(r"以内|以下|不超过|不高于|控制在|≤|成本|单价|均价|造价|费用|发生率|事故|投诉|失业|辍学|"
                              r"缩短|时间|天数|时限|误差|超支|降低|下降|减少|上年|去年|同比|累计|"
                              # a total over several years is no annual target
                              r"总投资|总规模|总任务|总计|总量|分年|分期|[两三四五]年")

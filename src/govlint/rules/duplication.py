@@ -16,13 +16,14 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from govlint.rules._util import lazy_re
 from govlint.document import HAN, Document
 from govlint.finding import Severity
 from govlint.registry import Option, rule
 from govlint.rules._measure import figures
 
-_KEEP = re.compile(f"[{HAN}A-Za-z0-9]")
-_CLAUSE_END = re.compile(r"[，,；;。！？!?：:\n]")
+_KEEP = lazy_re(f"[{HAN}A-Za-z0-9]")
+_CLAUSE_END = lazy_re(r"[，,；;。！？!?：:\n]")
 _GRAM = 4
 _COMMON_GRAM = 60     # grams shared by more paragraphs than this do not vote
 
@@ -177,9 +178,9 @@ def _match_runs(later: Unit, earlier: Unit, cutoff: float, min_chars: int) -> li
     return runs
 
 
-_TARGET_LEAD = re.compile(r"\s*(?:年度|总体|项目|绩效|预期|年度绩效|年度总体)?目标(?:值)?(?:任务)?[：:为是]")
-_TARGET_SECTION = re.compile(r"目标")
-_RESULT_WORDS = re.compile(r"完成|实现|达成|情况分析|未完成|偏差")
+_TARGET_LEAD = lazy_re(r"\s*(?:年度|总体|项目|绩效|预期|年度绩效|年度总体)?目标(?:值)?(?:任务)?[：:为是]")
+_TARGET_SECTION = lazy_re(r"目标")
+_RESULT_WORDS = lazy_re(r"完成|实现|达成|情况分析|未完成|偏差")
 
 
 def _declares_target(doc: Document, unit: Unit) -> bool:

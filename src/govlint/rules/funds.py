@@ -9,9 +9,9 @@ from govlint.document import Document
 from govlint.finding import Severity
 from govlint.quantities import Quantity, find_money, find_rates, fmt, money_wan
 from govlint.registry import Option, rule
-from govlint.rules._util import alternation
+from govlint.rules._util import alternation, lazy_re
 
-OVERVIEW_TITLE = re.compile(r"概况|基本情况|项目简介|项目背景|立项|项目内容|绩效目标情况")
+OVERVIEW_TITLE = lazy_re(r"概况|基本情况|项目简介|项目背景|立项|项目内容|绩效目标情况")
 
 
 # ----- FUND001 -----------------------------------------------------------------------------
@@ -58,7 +58,7 @@ def _use_patterns(items: tuple) -> list[tuple[str, re.Pattern]]:
     return [(key, re.compile("|".join(f"(?:{p})" for p in pats))) for key, pats in items]
 
 
-_CLAUSE_END = re.compile(r"[。；;！？!?\n]")
+_CLAUSE_END = lazy_re(r"[。；;！？!?\n]")
 
 
 def use_statements(doc: Document, lex: dict):
@@ -143,8 +143,8 @@ def spending_mismatch(doc: Document, ctx):
 
 # ----- FUND002 -----------------------------------------------------------------------------
 
-_BOUNDARY = re.compile(r"[，,。；;：:（(）)、\n]")
-_LABEL_BOUNDARY = re.compile(r"[，,。；;：:（(）)\n]")
+_BOUNDARY = lazy_re(r"[，,。；;：:（(）)、\n]")
+_LABEL_BOUNDARY = lazy_re(r"[，,。；;：:（(）)\n]")
 ROLE_PATTERNS = [
     # (role, pattern matched against the label before a money figure), first match wins
     ("skip", re.compile(r"其中|较上年|比上年|同比|增加|减少|增长|下降|结余|结转|占比|差额|超支|节约|缺口|累计投资|"
@@ -299,7 +299,7 @@ def _rate_checks(ctx, s, roles, tol, doc_budget=None):
             break
 
 
-_TOTAL = re.compile(r"(?:合计|共计|总计|总额|总共|共)(?:[^，。；\d]{0,8})$")
+_TOTAL = lazy_re(r"(?:合计|共计|总计|总额|总共|共)(?:[^，。；\d]{0,8})$")
 
 
 def _sum_checks(ctx, s):
@@ -346,7 +346,7 @@ def _sum_checks(ctx, s):
                            data={"total": total_v, "sum": got})
 
 
-_CHANGE = re.compile(r"较上年|比上年|同比|增加|减少|增长|下降|节约|超支|结余|差额")
+_CHANGE = lazy_re(r"较上年|比上年|同比|增加|减少|增长|下降|节约|超支|结余|差额")
 
 
 def _is_change(text: str, q: Quantity) -> bool:

@@ -16,19 +16,19 @@ from govlint.finding import Severity
 from govlint.registry import rule
 from govlint.rules._measure import (QUAL_VERDICTS, body_spans, figures, section_kind,
                                     subtree_spans)
-from govlint.rules._util import alternation, inside, quoted_spans
+from govlint.rules._util import alternation, inside, quoted_spans, lazy_re
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN = lazy_re(r"[\u4e00-\u9fff]")
 
 # "数量指标：…" labels inside an indicator paragraph (satisfaction labels are IND003's)
-_LABEL = re.compile(r"(?:数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|可持续)(?:指标)?"
+_LABEL = lazy_re(r"(?:数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|可持续)(?:指标)?"
                     r"(?:完成情况|完成值|实际完成|完成)?[：:]")
-_DIRECTIVE = re.compile(r"\s*(?:要|必须|应当|应该|需要|务必)")
-_VERB_END = re.compile(r"(?:提高|提升|改善|增强|增加|下降|减少|解决|促进|推动|优化|缓解)$")
-_HAN_AFTER = re.compile(r"(?![了着到过的地])[\u4e00-\u9fff]")
+_DIRECTIVE = lazy_re(r"\s*(?:要|必须|应当|应该|需要|务必)")
+_VERB_END = lazy_re(r"(?:提高|提升|改善|增强|增加|下降|减少|解决|促进|推动|优化|缓解)$")
+_HAN_AFTER = lazy_re(r"(?![了着到过的地])[\u4e00-\u9fff]")
 # a claim framed as the project's result ("项目实施后，…", "通过项目实施…", "…将…")
-_RESULT_FRAME = re.compile(r"实施后|建成后|完成后|投入使用后|投用后|通过|使|让|将|从而|有力|有效")
-_FUTURE = re.compile(r"将|拟|计划|下一步|今后|下阶段|明年|争取|力争")
+_RESULT_FRAME = lazy_re(r"实施后|建成后|完成后|投入使用后|投用后|通过|使|让|将|从而|有力|有效")
+_FUTURE = lazy_re(r"将|拟|计划|下一步|今后|下阶段|明年|争取|力争")
 
 
 def _han_len(text: str) -> int:
@@ -246,8 +246,8 @@ def _claim_res(patterns: tuple[str, ...]):
     return [re.compile(p) for p in patterns]
 
 
-_HUNDRED = re.compile(r"满意[度率][^。；;\n]{0,15}?(?<![\d.])100(?:\.0+)?\s*[%％]")
-_SAMPLE = re.compile(r"\d+\s*(?:份|人次|人|户|名|个样本)")
+_HUNDRED = lazy_re(r"满意[度率][^。；;\n]{0,15}?(?<![\d.])100(?:\.0+)?\s*[%％]")
+_SAMPLE = lazy_re(r"\d+\s*(?:份|人次|人|户|名|个样本)")
 
 
 @rule(code="IND003", name="satisfaction-without-evidence", severity=Severity.WARNING, profiles=("self-eval",),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from govlint.rules._util import lazy_re
 from govlint.document import Document
 from govlint.finding import Severity
 from govlint.quantities import find_areas, find_counts, find_quantities, fmt, normalize_digits
@@ -11,12 +12,12 @@ from govlint.registry import Option, rule
 
 # building numbers: 1#、2#… 18#栋, 1#-6#
 _BNUM = r"(\d{1,3})\s*#"
-LIST_RX = re.compile(rf"第?{_BNUM}(?:\s*(?:栋|幢|号楼|楼))?(?:\s*(?:、|,|，|及|和|-|—|~|～|至|到)\s*第?{_BNUM}(?:\s*(?:栋|幢|号楼|楼))?)+")
+LIST_RX = lazy_re(rf"第?{_BNUM}(?:\s*(?:栋|幢|号楼|楼))?(?:\s*(?:、|,|，|及|和|-|—|~|～|至|到)\s*第?{_BNUM}(?:\s*(?:栋|幢|号楼|楼))?)+")
 BUILDING_UNITS = ("栋", "幢", "座")
-START_WORDS = re.compile(r"开工|动工")
-LATER_WORDS = re.compile(r"封顶|主体完工|竣工|完工|交付使用|建成")
-NOT_SAME_SCOPE = re.compile(r"累计|历年|以来|含|其中|另有|剩余|计划|拟")
-CLAUSE = re.compile(r"[^，,；;。]+")
+START_WORDS = lazy_re(r"开工|动工")
+LATER_WORDS = lazy_re(r"封顶|主体完工|竣工|完工|交付使用|建成")
+NOT_SAME_SCOPE = lazy_re(r"累计|历年|以来|含|其中|另有|剩余|计划|拟")
+CLAUSE = lazy_re(r"[^，,；;。]+")
 
 
 def _list_numbers(text: str) -> set[int]:
@@ -99,7 +100,7 @@ def _labelled_area(t: str, label: re.Pattern, exclude: re.Pattern):
     return out
 
 
-RATIO_QUALIFIERS = re.compile(r"地下|地上|计容|净用地|代征|不含|含")
+RATIO_QUALIFIERS = lazy_re(r"地下|地上|计容|净用地|代征|不含|含")
 
 
 def _check_ratios(ctx, p, tol: float):
@@ -154,7 +155,7 @@ def _check_conversions(ctx, p):
 
 
 PART_KINDS = ("count", "length", "area")
-CONJ = re.compile(r"和|及|与|、")
+CONJ = lazy_re(r"和|及|与|、")
 
 
 def _strip_parens(seg: str) -> str:
@@ -237,8 +238,8 @@ def _part_of(part, total) -> bool:
 
 
 # "14栋住宅楼中", "12台设备中", "，其中": the count before it is a whole; "3栋施工中" is not
-WHOLE_OF = re.compile(r"(?P<noun>[\u4e00-\u9fff]{0,8})中(?![心央外间])[，,]?|[，,]\s*其中")
-IN_PROGRESS = re.compile(r"(?:施工|建设|实施|进行|办理|审核|审批|推进|招标|开展|设计|编制|筹备|运行|使用|维修|"
+WHOLE_OF = lazy_re(r"(?P<noun>[\u4e00-\u9fff]{0,8})中(?![心央外间])[，,]?|[，,]\s*其中")
+IN_PROGRESS = lazy_re(r"(?:施工|建设|实施|进行|办理|审核|审批|推进|招标|开展|设计|编制|筹备|运行|使用|维修|"
                          r"安装|调试|整改|改造|验收|评审|公示|申报|谈判|协调|洽谈)$")
 
 
@@ -247,8 +248,8 @@ def _whole_of(t: str, q) -> bool:
     return bool(m) and not (m.group("noun") and IN_PROGRESS.search(m.group("noun")))
 
 
-REST_WORDS = re.compile(r"(?:其余|剩余|余下|其他)\s*$")
-REST_NUMBER = re.compile(r"(?:其余|剩余|余下|其他)[的有为]?\s*\d")
+REST_WORDS = lazy_re(r"(?:其余|剩余|余下|其他)\s*$")
+REST_NUMBER = lazy_re(r"(?:其余|剩余|余下|其他)[的有为]?\s*\d")
 
 
 def _check_rest(ctx, p):
@@ -292,11 +293,11 @@ def _check_rest(ctx, p):
 
 # --- a rate stated with the two counts it is computed from --------------------------------
 
-RATE_NAME = re.compile(r"(?P<key>[\u4e00-\u9fff]{2})(?:率|比例|比重|占比|满意度)"
+RATE_NAME = lazy_re(r"(?P<key>[\u4e00-\u9fff]{2})(?:率|比例|比重|占比|满意度)"
                        r"(?:为|是|达到|达|约为|约|仅为|仅|只有|高达|：|:)?\s*$")
-TOTAL_MARKERS = re.compile(r"共|总|全部|合计|在校|参训|参加|培训|受理|申报|调查|有效|收回|抽查|抽取|考核|应")
-SUBSET = re.compile(r"(?P<x>[\u4e00-\u9fff]{2})(?:学员|学生|人员|对象|群众|农户|居民|企业|职工|老人|老年人|儿童|患者|家庭)中")
-NOT_A_SHARE = re.compile(r"增长|增速|提高|提升|下降|降低|上升|较上年|比上年|同比|执行率|到位率|完成率|上年")
+TOTAL_MARKERS = lazy_re(r"共|总|全部|合计|在校|参训|参加|培训|受理|申报|调查|有效|收回|抽查|抽取|考核|应")
+SUBSET = lazy_re(r"(?P<x>[\u4e00-\u9fff]{2})(?:学员|学生|人员|对象|群众|农户|居民|企业|职工|老人|老年人|儿童|患者|家庭)中")
+NOT_A_SHARE = lazy_re(r"增长|增速|提高|提升|下降|降低|上升|较上年|比上年|同比|执行率|到位率|完成率|上年")
 UNIT_FAMILY = {"人": "人", "名": "人", "人次": "人", "户": "户", "户次": "户"}
 
 
@@ -379,10 +380,10 @@ def _check_rate_from_counts(ctx, doc: Document, p):
 
 # --- one quantity stated twice with different figures ------------------------------------
 
-RESTATE_SKIP = re.compile(r"目标|计划|预计|预期|拟|力争|不少于|不低于|不超过|以上|以内|以下|左右|约|近|超过|上年|去年|"
+RESTATE_SKIP = lazy_re(r"目标|计划|预计|预期|拟|力争|不少于|不低于|不超过|以上|以内|以下|左右|约|近|超过|上年|去年|"
                           r"同比|较|比|增|减|新增|累计|历年|以来|其中|剩余|其余|分别|平均|每|户均|人均|亩均|第")
-_THREE_DIGITS = re.compile(r"(?<![\d.,，])[1-9][0-9]{2,}(?![\d.])\s*[\u4e00-\u9fff]")
-NOUN_TAIL = re.compile(r"(?:的|为|有|共|计|达|达到|合计|总计|共计|总数|数量|数|总)+$")
+_THREE_DIGITS = lazy_re(r"(?<![\d.,，])[1-9][0-9]{2,}(?![\d.])\s*[\u4e00-\u9fff]")
+NOUN_TAIL = lazy_re(r"(?:的|为|有|共|计|达|达到|合计|总计|共计|总数|数量|数|总)+$")
 
 
 def _transposed(a: str, b: str) -> bool:

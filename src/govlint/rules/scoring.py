@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import re
 
+from govlint.rules._util import lazy_re
 from govlint.document import Document
 from govlint.finding import Severity
 from govlint.registry import rule
 from govlint.rules._shortfall import KIND_ZH, admissions
 
-SCORE = re.compile(r"(?P<kw>(?:绩效)?自评(?:总)?得分|(?:绩效)?自评(?:总)?分(?:数|值)?|评价(?:总)?得分|绩效(?:评价)?(?:总)?得分|"
+SCORE = lazy_re(r"(?P<kw>(?:绩效)?自评(?:总)?得分|(?:绩效)?自评(?:总)?分(?:数|值)?|评价(?:总)?得分|绩效(?:评价)?(?:总)?得分|"
                    r"综合得分|总得分|最终得分|总分|得分)"
                    r"(?:为|是|：|:|共|达到?|计)?\s*(?P<num>\d{1,3}(?:\.\d+)?)\s*分(?![值数类项])")
-OVERALL_KW = re.compile(r"自评|评价|综合|总|最终|绩效")
+OVERALL_KW = lazy_re(r"自评|评价|综合|总|最终|绩效")
 GRADE_WORDS = r"优良|不合格|优秀|良好|合格|一般|中等|较差|优|良|中|差"
-GRADE = re.compile(r"(?:等级|等次|级别|档次|评价结果|自评结果|评定结果|结果)(?:为|是|：|:|评定为|评为|属于|确定为|属|达到)?"
+GRADE = lazy_re(r"(?:等级|等次|级别|档次|评价结果|自评结果|评定结果|结果)(?:为|是|：|:|评定为|评为|属于|确定为|属|达到)?"
                    rf"\s*[“\"「【]?(?P<g>{GRADE_WORDS})(?![良秀好等格级])"
                    rf"|(?:评定为|评为|定为)\s*[“\"「【]?(?P<g2>{GRADE_WORDS})(?![良秀好等格级])"
                    rf"|^\s*[（(]\s*(?P<g3>{GRADE_WORDS})\s*[）)]")
