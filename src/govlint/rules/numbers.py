@@ -60,6 +60,38 @@ def _check_lists(ctx, p):
                        severity=Severity.WARNING, data={"stated": stated, "listed": len(nums)})
 
 
+ENUM_RX = lazy_re(r"(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,3})\s*(?P<u>个|项|类|家|所|条|座|处|村|镇|乡|部门|单位|方面|批|种)"
+                  r"(?P<what>[^，,。；;：:\d]{0,8}?)[，,]?\s*(?:分别为|分别是|即|具体为|具体是)[：:]?\s*")
+_LAST_JOIN = re.compile(r"(?:以及|和|及|与)")
+
+
+def _check_enumeration(ctx, p):
+    """"N项，分别为A、B、C": the stated number against the items listed (RULEBOOK §4.4 N2)."""
+    from govlint.document import cn_to_int
+    t = p.text
+    for m in ENUM_RX.finditer(t):
+        n = int(m.group("n")) if m.group("n").isdigit() else cn_to_int(m.group("n").replace("两", "二"))
+        end = re.search(r"[。；;\n]", t[m.end():])
+        body = t[m.end():m.end() + (end.start() if end else len(t) - m.end())]
+        if not n or n < 2 or "等" in body or re.search(r"一是|其一|（[一二三]）|\d[、.．]", body):
+            continue
+        items = [i for i in re.split(r"[、，,]", body) if i.strip()]
+        if "，" in body or "," in body:
+            continue      # a clause follows the list: where it ends is not certain
+        if items and len(items) >= 1 and not any(_LAST_JOIN.search(i) for i in items[:-1]):
+            last = _LAST_JOIN.split(items[-1])
+            if len(last) == 2 and all(x.strip() for x in last):
+                items = items[:-1] + last
+        if len(items) < 2 or any(len(i.strip()) > 25 for i in items) or len(items) == n:
+            continue
+        a, b = p.start + m.start("n"), p.start + m.end("u")
+        unit = m.group("u")
+        yield ctx.flag(a, b, f"写明{m.group('n')}{unit}{m.group('what')}，但列出的是{len(items)}{unit}",
+                       suggestion="核对数量与所列名单，补全遗漏项或改正数量",
+                       related=[ctx.related(p.start + m.end(), p.start + m.end() + len(body), note="所列各项")],
+                       severity=Severity.WARNING, data={"stated": n, "listed": len(items)})
+
+
 def _check_progress(ctx, p):
     """More buildings topped out / completed than were started, in one paragraph."""
     t = p.text
@@ -460,7 +492,8 @@ def inconsistent_counts(doc: Document, ctx):
     that does not follow from the counts stated with it (在校生4120人，受助学生1472人次，受助比例
     42.5%), the base found in an earlier paragraph when the sentence names it (合格学员中…). Across
     the document: one count written with two adjacent digits swapped (住户3460户 / 惠及住户3640户,
-    a hint). Certain contradictions are warnings; a ratio where the passage mentions
+    a hint). A stated number of items against the items it lists (共5项，分别为A、B、C和D; lists
+    ending in 等 or continuing with a clause are left alone). Certain contradictions are warnings; a ratio where the passage mentions
     地下 / 计容 / 净用地 (a different basis) is only a hint.
 
     Why: 数据前后不一致、不勾稽 is the most reliable sign that a report was not checked
@@ -482,5 +515,7 @@ def inconsistent_counts(doc: Document, ctx):
             yield from _check_count_parts(ctx, p)
         if REST_NUMBER.search(t):
             yield from _check_rest(ctx, p)
+        if "分别" in t or "即" in t or "具体" in t:
+            yield from _check_enumeration(ctx, p)
         if re.search(r"[%％]", t):
             yield from _check_rate_from_counts(ctx, doc, p)
