@@ -74,7 +74,7 @@ def normalize_digits(text: str) -> str:
 # Chinese numerals without cn2an (its import compiles large regexes: ~75 ms CPU per process).
 # cn_number returns None when unsure (then cn2an decides) and raises ValueError for forms
 # cn2an rejects too (三亿五千 cut from 三亿五千万元). Agrees with cn2an on all 750 distinct
-# numerals of the shared corpus (bench/proposals/quantities-speed.diff).
+# numerals of the shared corpus (checked by bench/check_cn_numbers.py).
 _D = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _U = {"十": 10, "百": 100, "千": 1000}
 _B = {"万": 10_000, "亿": 100_000_000}
