@@ -6,7 +6,6 @@ import importlib
 import inspect
 import os
 import sys
-from pathlib import Path
 from typing import List, Optional
 
 import typer

@@ -299,21 +299,23 @@ class Document:
     def _block_starts(self) -> list[int]:
         return [b.start for b in self.blocks]
 
-    def paragraph_at(self, offset: int) -> Paragraph | None:
-        i = bisect.bisect_right(self._paragraph_starts, offset) - 1
-        if i >= 0 and self.paragraphs[i].start <= offset <= self.paragraphs[i].end:
-            return self.paragraphs[i]
+    @staticmethod
+    def _containing(starts: list[int], items: list, offset: int):
+        """The item (sorted by start) whose [start, end] holds ``offset``, or None."""
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and items[i].start <= offset <= items[i].end:
+            return items[i]
         return None
+
+    def paragraph_at(self, offset: int) -> Paragraph | None:
+        return self._containing(self._paragraph_starts, self.paragraphs, offset)
 
     def section_at(self, offset: int) -> Section:
         p = self.paragraph_at(offset)
         return p.section if p is not None and p.section is not None else self.root
 
     def block_at(self, offset: int) -> Block | None:
-        i = bisect.bisect_right(self._block_starts, offset) - 1
-        if i >= 0 and self.blocks[i].start <= offset <= self.blocks[i].end:
-            return self.blocks[i]
-        return None
+        return self._containing(self._block_starts, self.blocks, offset)
 
     def in_table(self, offset: int) -> bool:
         """Whether the offset lies in a table cell of a Word document or a workbook."""

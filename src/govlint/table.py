@@ -207,7 +207,6 @@ def _text_grids(doc: Document) -> list[Grid]:
         return []
     grids = []
     cur: list = []
-    labels: list = []
 
     def flush():
         if len(cur) >= 2:
@@ -567,7 +566,6 @@ def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list
     cur: EvalTable | None = None
     cols: dict[str, int] | None = None
     last_l1 = last_l2 = ""
-    ind_end = None
 
     def new_table() -> EvalTable:
         label = grid.label

@@ -19,6 +19,12 @@ from govlint.corpus import CorpusError
 from govlint.corpus import text as T
 
 
+def chunks(seq, n: int):
+    """Consecutive slices of ``seq`` of at most ``n`` items (batched queries)."""
+    for i in range(0, len(seq), n):
+        yield seq[i:i + n]
+
+
 @dataclass
 class DocRecord:
     path: str               # resolved path: the document's identity in the index

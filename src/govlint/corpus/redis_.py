@@ -20,7 +20,6 @@ interrupted add leaves the previous index fully usable.
 
 from __future__ import annotations
 
-import json
 import time
 from urllib.parse import urlsplit, urlunsplit
 
@@ -28,14 +27,13 @@ import numpy as np
 
 from govlint.corpus import SCHEMA_VERSION, CorpusError
 from govlint.corpus import text as T
-from govlint.corpus.base import CorpusIndex, DocRecord, pack_text, unpack_text
+from govlint.corpus.base import chunks, CorpusIndex, DocRecord, pack_text, unpack_text
 
 CHUNK = 2000
 
 
-def _chunks(seq, n=CHUNK):
-    for i in range(0, len(seq), n):
-        yield seq[i:i + n]
+def _chunks(seq):
+    return chunks(seq, CHUNK)
 
 
 class RedisIndex(CorpusIndex):

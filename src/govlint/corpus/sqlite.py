@@ -17,7 +17,7 @@ from pathlib import Path
 
 from govlint.corpus import SCHEMA_VERSION, CorpusError
 from govlint.corpus import text as T
-from govlint.corpus.base import CorpusIndex, DocRecord, pack_text, unpack_text
+from govlint.corpus.base import chunks, CorpusIndex, DocRecord, pack_text, unpack_text
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -39,9 +39,8 @@ CREATE TABLE bands (band INTEGER NOT NULL, key INTEGER NOT NULL, para INTEGER NO
 CHUNK = 900
 
 
-def _chunks(seq, n=CHUNK):
-    for i in range(0, len(seq), n):
-        yield seq[i:i + n]
+def _chunks(seq):
+    return chunks(seq, CHUNK)
 
 
 class SqliteIndex(CorpusIndex):

@@ -33,8 +33,8 @@ def read_pdf(path: Path) -> Document:
             pages.append(page.extract_text() or "")
     except InputError:
         raise
-    except (PdfReadError, Exception) as exc:  # pypdf raises many kinds on broken files
-        raise InputError(f"PDF 文件已损坏，无法读取") from None
+    except (PdfReadError, Exception):  # pypdf raises many kinds on broken files
+        raise InputError("PDF 文件已损坏，无法读取") from None
     lines: list[tuple[str, int]] = []          # (line, page)
     for i, t in enumerate(pages):
         for line in t.replace("\r\n", "\n").replace("\r", "\n").split("\n"):

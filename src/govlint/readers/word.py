@@ -64,8 +64,8 @@ def read_docx(path: Path) -> Document:
     try:
         import docx
         d = docx.Document(str(path))
-    except Exception as exc:  # python-docx raises several kinds for broken packages
-        raise InputError(f"无法打开 Word 文档（文件可能已损坏）") from None
+    except Exception:  # python-docx raises several kinds for broken packages
+        raise InputError("无法打开 Word 文档（文件可能已损坏）") from None
     parts: list[str] = []
     blocks: list[Block] = []
     pos = 0

@@ -94,8 +94,8 @@ def read_xlsx(path: Path) -> Document:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             wb = load_workbook(str(path), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several kinds for broken packages
-        raise InputError(f"无法打开 Excel 工作簿（文件可能已损坏）") from None
+    except Exception:  # openpyxl raises several kinds for broken packages
+        raise InputError("无法打开 Excel 工作簿（文件可能已损坏）") from None
     parts: list[str] = []
     blocks: list[Block] = []
     pos = 0
@@ -119,8 +119,8 @@ def read_xlsx(path: Path) -> Document:
                     pos += len(t) + 1
     except InputError:
         raise
-    except Exception as exc:
-        raise InputError(f"Excel 工作簿内容无法读取") from None
+    except Exception:
+        raise InputError("Excel 工作簿内容无法读取") from None
     finally:
         try:
             wb.close()

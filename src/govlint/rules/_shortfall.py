@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from govlint.rules._util import lazy_re
+from govlint.rules._util import alternation, grouped_alternations, lazy_re
 from govlint.document import Document
 from govlint.quantities import find_quantities
 
@@ -19,11 +18,6 @@ class Admission:
     start: int       # the sentence that says it
     end: int
     text: str        # the matched words
-
-
-@lru_cache(maxsize=8)
-def _compiled(items: tuple) -> list[tuple[str, re.Pattern]]:
-    return [(kind, re.compile("|".join(f"(?:{p})" for p in pats))) for kind, pats in items]
 
 
 def _skip_spans(doc: Document) -> list[tuple[int, int]]:
@@ -98,8 +92,8 @@ def numeric_shortfalls(text: str) -> list[tuple[int, int, str]]:
 
 def admissions(doc: Document, lex: dict) -> list[Admission]:
     """Every sentence admitting an unmet target, unquantified indicators or unfinished work."""
-    pats = _compiled(tuple((k, tuple(lex[k])) for k in ("unmet", "unquantified", "unfinished")))
-    denial = re.compile("|".join(re.escape(w) for w in lex["denials"]))
+    pats = grouped_alternations(tuple((k, tuple(lex[k])) for k in ("unmet", "unquantified", "unfinished")))
+    denial = alternation(tuple(lex["denials"]))
     skip = _skip_spans(doc)
     out: list[Admission] = []
     for s in doc.sentences:

@@ -41,6 +41,17 @@ def alternation(words: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
 
 
+@lru_cache(maxsize=16)
+def grouped_alternations(items: tuple) -> list[tuple[str, re.Pattern]]:
+    """``((key, (pattern, ...)), ...)`` → one regex per key matching any of its patterns."""
+    return [(key, re.compile("|".join(f"(?:{p})" for p in pats))) for key, pats in items]
+
+
+def book_title_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of 《…》 titles (of laws, documents, plans) in ``text``."""
+    return [(m.start(), m.end()) for m in re.finditer(r"《[^》\n]{0,80}》", text)]
+
+
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Spans inside “”, ‘’, 「」, 《》 and "..." in ``text`` (for skipping quotations and titles)."""
     out = []

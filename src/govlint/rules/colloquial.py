@@ -8,6 +8,7 @@ from functools import lru_cache
 from govlint.document import Document
 from govlint.finding import Severity
 from govlint.registry import rule
+from govlint.rules._util import book_title_spans, inside
 
 
 @lru_cache(maxsize=8)
@@ -16,10 +17,6 @@ def _compiled(phrases: tuple, patterns: tuple) -> list[tuple[re.Pattern, str]]:
     for text, sugg in sorted(phrases, key=lambda x: len(x[0]), reverse=True):
         out.append((re.compile(re.escape(text)), sugg))
     return out
-
-
-def _book_titles(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in re.finditer(r"《[^》\n]{0,80}》", text)]
 
 
 @rule(code="STYLE003", name="colloquial-expression", severity=Severity.INFO,
@@ -42,12 +39,12 @@ def colloquial_expression(doc: Document, ctx):
     phrases = tuple((p["text"], p.get("suggest", "")) for p in lex.get("phrases", []))
     patterns = tuple((p["pattern"], p.get("suggest", "")) for p in lex.get("patterns", []))
     text = doc.text
-    titles = _book_titles(text)
+    titles = book_title_spans(text)
     taken = bytearray(len(text) + 1)      # characters already covered by a finding
     for rx, sugg in _compiled(phrases, patterns):
         for m in rx.finditer(text):
             a, b = m.start(), m.end()
-            if any(taken[a:b]) or any(s <= a and b <= e for s, e in titles):
+            if any(taken[a:b]) or inside(titles, a, b):
                 continue
             taken[a:b] = b"\x01" * (b - a)
             yield ctx.flag(a, b, f"口语化表达“{m.group(0)}”不宜用于正式报告",

@@ -12,7 +12,6 @@ linear for ordinary reports.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 

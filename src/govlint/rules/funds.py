@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from govlint.document import Document
 from govlint.finding import Severity
 from govlint.quantities import Quantity, find_money, find_rates, fmt, money_wan
 from govlint.registry import Option, rule
-from govlint.rules._util import alternation, lazy_re
+from govlint.rules._util import grouped_alternations, alternation, lazy_re
 
 OVERVIEW_TITLE = lazy_re(r"概况|基本情况|项目简介|项目背景|立项|项目内容|绩效目标情况")
 
@@ -51,11 +50,6 @@ def detect_purposes(doc: Document, lex: dict) -> dict[str, tuple[int, int, str]]
                 found[key] = (m.start(), m.end(), m.group(0))
                 break
     return found
-
-
-@lru_cache(maxsize=8)
-def _use_patterns(items: tuple) -> list[tuple[str, re.Pattern]]:
-    return [(key, re.compile("|".join(f"(?:{p})" for p in pats))) for key, pats in items]
 
 
 _CLAUSE_END = lazy_re(r"[。；;！？!?\n]")
@@ -115,7 +109,7 @@ def spending_mismatch(doc: Document, ctx):
     if not purposes:
         return
     incompatible = {k: set(v) for k, v in lex["incompatible"].items()}
-    patterns = _use_patterns(tuple((k, tuple(u["patterns"])) for k, u in lex["uses"].items()))
+    patterns = grouped_alternations(tuple((k, tuple(u["patterns"])) for k, u in lex["uses"].items()))
     seen: set[tuple[int, int]] = set()
     for s, a, b, _m in use_statements(doc, lex):
         clause = doc.text[a:b]

@@ -8,6 +8,7 @@ from functools import lru_cache
 from govlint.document import HAN, Document
 from govlint.finding import Severity
 from govlint.registry import Option, rule
+from govlint.rules._util import book_title_spans, inside
 
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _H = f"[{HAN}]"
@@ -89,13 +90,14 @@ def leftovers(doc: Document, ctx):
     items = tuple((p["pattern"], p["kind"], p["message"], p.get("suggestion")) for p in lex["patterns"])
     title_items = tuple((p["pattern"], p["kind"], p["message"], p.get("suggestion")) for p in lex["title_patterns"])
     text = doc.text
+    titles = book_title_spans(text)
     spans = []
     for rx, kind, msg, sugg in _leftover_patterns(items):
         for m in rx.finditer(text):
             if any(a <= m.start() < b for a, b in spans):
                 continue
             # Placeholders inside 《》 titles of other documents are quoted, not ours.
-            if kind == "placeholder" and _inside_book_title(text, m.start()):
+            if kind == "placeholder" and inside(titles, m.start(), m.end()):
                 continue
             spans.append((m.start(), m.end()))
             yield ctx.flag(m.start(), m.end(), msg.format(text=m.group(0)), suggestion=sugg)
@@ -105,14 +107,6 @@ def leftovers(doc: Document, ctx):
             m = rx.search(t.text)
             if m and not any(a <= t.start + m.start() < b for a, b in spans):
                 yield ctx.flag(t.start, t.end, msg.format(text=m.group(0)), suggestion=sugg)
-
-
-def _inside_book_title(text: str, pos: int) -> bool:
-    left = text.rfind("《", max(0, pos - 60), pos)
-    if left < 0:
-        return False
-    close = text.find("》", left, pos)
-    return close < 0 and "》" in text[pos:pos + 60]
 
 
 SPACE_BEFORE_PUNCT = re.compile(r"(?<=\S)([ \t\u3000]+)(?=[、，。；：！？）》”])")

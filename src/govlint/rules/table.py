@@ -110,6 +110,7 @@ def table_score_arithmetic(doc: Document, ctx):
             elif exp[0] == "band" and not (exp[1] - tol <= ind.score <= exp[2] + tol):
                 yield ctx.flag(a, b, f"{_where(sc, 'score')}：“{_name(ind)}”完成情况为“{exp[3]}”，"
                                      f"按定性指标分档应得{fmt(exp[1])}～{fmt(exp[2])}分，表中为{fmt(ind.score)}分",
+                               suggestion=f"按完成档次在{fmt(exp[1])}～{fmt(exp[2])}分之间给分，并说明扣分理由",
                                data={"band": [exp[1], exp[2]]})
         yield from _check_total(t, ctx, ttol)
         if ctx.options["check_weights"]:
@@ -138,7 +139,7 @@ def _check_total(t: EvalTable, ctx, ttol: float):
                        suggestion=fmt(total), severity=Severity.ERROR, data={"sum": round(total, 4)})
     elif t.total.number > 100 + 1e-9:
         yield ctx.flag(a, b, f"{t.total.cell.ref}（总分）：总分{fmt(t.total.number)}超过满分100分",
-                       severity=Severity.ERROR)
+                       suggestion="核对各项得分，总分不应超过100分", severity=Severity.ERROR)
 
 
 def _category(ind: Indicator) -> str | None:
@@ -177,6 +178,7 @@ def _check_weights(doc: Document, t: EvalTable, ctx):
         a, b = _span(t, cell, first["产出"].cell("points"))
         yield ctx.flag(a, b, f"{cell.ref + '：' if cell else ''}各项分值合计{fmt(total)}分，不是100分"
                              f"（{'、'.join(f'{k}{fmt(v)}' for k, v in weights.items())}）",
+                       suggestion="调整各一级指标分值，使合计为100分（产出50、效益30、满意度10、预算执行率10）",
                        severity=Severity.WARNING, data={"weights": weights})
         return
     expected = dict(DEFAULT_WEIGHTS)
@@ -194,6 +196,7 @@ def _check_weights(doc: Document, t: EvalTable, ctx):
     desc = "、".join(f"{n}{fmt(weights[n])}分" for n in ("产出", "效益", "满意度", "执行率") if n in weights)
     yield ctx.flag(a, b, f"{cell.ref + '：' if cell else ''}一级指标权重为{desc}，与产出50、效益30、满意度10、"
                          f"预算执行率10的统一权重不同，且报告未说明调整理由",
+                   suggestion="按统一权重设置分值，或在报告中说明调整权重的理由",
                    severity=Severity.INFO, data={"weights": weights})
 
 
@@ -392,6 +395,7 @@ def table_inflated_total(doc: Document, ctx):
         a, b = _span(t, t.total.cell)
         yield ctx.flag(a, b, f"{t.total.cell.ref}（总分）：自评总分{fmt(t.total.number)}分，但自评表显示"
                              f"{'，'.join(reasons)}，得分可能偏高",
+                       suggestion="按未完成指标的实际完成比例扣分，使总分与完成情况相符",
                        related=[ctx.related(i.cell("actual").start, i.cell("actual").end, note=_name(i))
                                 for i in unmet[:4] if i.cell("actual") is not None and i.cell("actual").has_span])
 
@@ -470,4 +474,5 @@ def table_vs_narrative_figures(doc: Document, ctx):
                 rel = [ctx.related(c.start, c.end, note=f"自评表{FIG_ZH[key]}")] if c.has_span else []
                 yield ctx.flag(p.start + m.start(1), p.start + m.end(0),
                                f"报告所述{FIG_ZH[key]}{m.group(0)[m.start(1) - m.start():]}与自评表{c.ref}的"
-                               f"{FIG_ZH[key]}{table_text}不一致", related=rel, severity=Severity.WARNING)
+                               f"{FIG_ZH[key]}{table_text}不一致", related=rel, severity=Severity.WARNING,
+                               suggestion=f"核对后使报告与自评表一致（自评表为{table_text}）")
