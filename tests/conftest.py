@@ -9,6 +9,18 @@ sys.path.insert(0, str(Path(__file__).parent))
 SHARED = ROOT.parent / "shared"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _pattern_cache_in_tmp(tmp_path_factory):
+    """govlint processes started by tests keep their compiled-pattern cache out of ~/.cache."""
+    old = os.environ.get("GOVLINT_CACHE_DIR")
+    os.environ["GOVLINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("govlint-cache"))
+    yield
+    if old is None:
+        os.environ.pop("GOVLINT_CACHE_DIR", None)
+    else:
+        os.environ["GOVLINT_CACHE_DIR"] = old
+
+
 @pytest.fixture
 def shared_dir():
     if not SHARED.is_dir():

@@ -36,6 +36,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from govlint.patterns import alternation_source
+
 # --- units -------------------------------------------------------------------------------
 
 MONEY_UNITS = {"亿元": 1e8, "万元": 1e4, "千元": 1e3, "元": 1.0}
@@ -197,7 +199,7 @@ def count_units() -> tuple[str, ...]:
 
 
 def _alt(units) -> str:
-    return "|".join(re.escape(u) for u in sorted(set(units), key=len, reverse=True))
+    return alternation_source(units)
 
 
 @lru_cache(maxsize=1)

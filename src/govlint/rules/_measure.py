@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from govlint.patterns import alternation_source
+
 CN_NUM = "零〇一二两三四五六七八九十百千万亿"
 _NUMBER = rf"(?:\d+(?:[.,，]\d{{3}})*(?:\.\d+)?|[{CN_NUM}]+(?:点[{CN_NUM}]+)?)"
 _APPROX = r"(?:余|多|万|亿|千)?"
@@ -20,7 +22,7 @@ QUAL_VERDICTS = re.compile(r"合格|达标|验收通过|通过验收|零事故|�
 
 @lru_cache(maxsize=8)
 def _figure_re(units: tuple[str, ...]) -> re.Pattern:
-    alt = "|".join(re.escape(u) for u in sorted(set(units), key=len, reverse=True))
+    alt = alternation_source(units)
     return re.compile(
         rf"(?P<pct>(?:\d+(?:\.\d+)?\s*[%％‰])|百分之[{CN_NUM}点]+)"
         rf"|(?P<date>(?:\d{{4}}\s*年\s*)?\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*日|底|末|初|中旬|上旬|下旬|前)?)"

@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from govlint.document import HAN
+from govlint.patterns import alternation_source
 
 HAN_RE = re.compile(f"[{HAN}]")
 
@@ -38,7 +39,7 @@ def lazy_re(pattern: str, flags: int = 0) -> LazyPattern:
 @lru_cache(maxsize=256)
 def alternation(words: tuple[str, ...]) -> re.Pattern:
     """One regex matching any of ``words`` (longest first)."""
-    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+    return re.compile(alternation_source(words))
 
 
 @lru_cache(maxsize=16)

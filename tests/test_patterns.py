@@ -1,0 +1,206 @@
+"""The compiled-pattern cache (govlint.patterns): same behaviour as ``re``, robust to bad files."""
+
+from __future__ import annotations
+
+import marshal
+import os
+import re
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from govlint import patterns
+from helpers import REPORT, run_cli
+
+pytestmark = pytest.mark.skipif(sys.implementation.name != "cpython", reason="CPython's re only")
+
+# the kinds of pattern govlint's rules use, each with text it should and should not match
+PATTERNS = [
+    (r"(?<=[\u3400-\u4dbf\u4e00-\u9fff])([,;:?!])(?=[ ]?[\u4e00-\u9fff“‘《（])", 0,
+     "项目已完成,资金已拨付;群众满意. ok, fine"),
+    (r"(?P<key>[\u4e00-\u9fff]{2})(?:率|比例|满意度)(?:为|达到)?\s*(?P<val>\d+(?:\.\d+)?)%", 0,
+     "预算执行率为98.5%，群众满意度达到95%，合格率 100%"),
+    (r"^（[一二三四五六七八九十]+）|^\([0-9]+\)", re.MULTILINE,
+     "（一）项目概况\n（2）资金情况\n(3) 其他"),
+    (r"保障性住房|安置房|棚户区改造|安置", 0, "安置房建设与棚户区改造、安置补助"),
+    (r"fund(?:s|ing)?", re.IGNORECASE, "FUNDS and Funding, fund"),
+    (r"""(?x) (?P<num> \d{1,3} (?:,\d{3})+ | \d+ ) \s* 万元  # amounts""", 0,
+     "年初预算1,860万元，实际支出1860 万元"),
+]
+
+
+def _unique(pattern: str) -> str:
+    """The same pattern with a comment that keeps it out of ``re``'s in-process cache."""
+    return f"{pattern}(?#{uuid.uuid4().hex})"
+
+
+def _behaviour(rx: re.Pattern, text: str):
+    return (rx.groups, dict(rx.groupindex), rx.flags,
+            [(m.span(), m.groups(), m.groupdict()) for m in rx.finditer(text)],
+            rx.sub("□", text), rx.split(text))
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOVLINT_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("GOVLINT_NO_CACHE", raising=False)
+    patterns.uninstall()
+    yield tmp_path
+    patterns.uninstall()
+
+
+def _cache_file(d):
+    files = [p for p in d.iterdir() if p.name.startswith("re-") and p.suffix == ".marshal"]
+    assert len(files) == 1, list(d.iterdir())
+    return files[0]
+
+
+def _stamp(path):
+    """Changes whenever the file is written (a rewrite replaces it: new inode, new mtime)."""
+    st = path.stat()
+    return st.st_ino, st.st_mtime_ns, path.read_bytes()
+
+
+def test_cached_patterns_behave_exactly_like_re(cache_dir):
+    tagged = [(_unique(p), f, text) for p, f, text in PATTERNS]
+    expected = [_behaviour(re.compile(p, f), text) for p, f, text in tagged]
+    re.purge()
+
+    first = patterns.install()
+    assert first is not None
+    got = [_behaviour(re.compile(p, f), text) for p, f, text in tagged]
+    assert got == expected
+    assert first.misses >= len(tagged) and first.hits == 0
+    patterns.uninstall()                       # writes the file
+    re.purge()
+
+    second = patterns.install()
+    got = [_behaviour(re.compile(p, f), text) for p, f, text in tagged]
+    assert got == expected
+    assert second.hits == len(tagged) and second.misses == 0
+
+
+def test_a_corrupt_cache_file_is_ignored_and_rewritten(cache_dir):
+    pattern = _unique(r"[\u4e00-\u9fff]+")
+    cache = patterns.install()
+    re.compile(pattern)
+    patterns.uninstall()
+    path = _cache_file(cache_dir)
+    path.write_bytes(b"\x00not marshal data")
+    re.purge()
+
+    cache = patterns.install()
+    assert re.compile(pattern).findall("资金ab拨付") == ["资金", "拨付"]
+    assert cache.hits == 0 and cache.misses == 1
+    patterns.uninstall()
+    fmt, table = marshal.loads(path.read_bytes())
+    assert fmt == 1 and (pattern, 0) in table
+
+
+def test_an_entry_sre_rejects_is_dropped_and_compiled_afresh(cache_dir):
+    pattern = _unique(r"(?P<amount>\d+)万元")
+    patterns.install()
+    re.compile(pattern)
+    patterns.uninstall()
+    path = _cache_file(cache_dir)
+    fmt, table = marshal.loads(path.read_bytes())
+    flags, code, groups, gi, ig = table[(pattern, 0)]
+    table[(pattern, 0)] = (flags, b"\xff\xff\xff\x7f" * 3, groups, gi, ig)   # not SRE code
+    path.write_bytes(marshal.dumps((fmt, table)))
+    re.purge()
+
+    cache = patterns.install()
+    m = re.compile(pattern).search("支出320万元")
+    assert m is not None and m.group("amount") == "320"
+    assert cache.hits == 0 and cache.misses == 1
+
+
+@pytest.mark.parametrize("env", [{"GOVLINT_NO_CACHE": "1"}, {"GOVLINT_CACHE_DIR": ""}])
+def test_the_cache_can_be_turned_off(cache_dir, monkeypatch, env):
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    assert patterns.cache_dir() is None
+    assert patterns.install() is None
+    re.compile(_unique("资金"))
+    assert list(cache_dir.iterdir()) == []
+
+
+def test_an_unwritable_cache_location_is_not_an_error(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    monkeypatch.setenv("GOVLINT_CACHE_DIR", str(blocker / "cache"))
+    patterns.uninstall()
+    try:
+        cache = patterns.install()
+        assert re.compile(_unique("执行率")).search("预算执行率") is not None
+        assert cache.new
+        patterns.save()                         # must not raise
+    finally:
+        patterns.uninstall()
+    assert blocker.read_text(encoding="utf-8") == "not a directory"
+
+
+def test_alternations_are_the_same_text_in_every_process():
+    code = ("from govlint.patterns import alternation_source as a\n"
+            "print(a({'安置', '安置房', '公租房', '廉租房', '棚改', '回迁房', '保障性住房'}))")
+    outs = set()
+    for seed in ("1", "2", "3", "12345"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        outs.add(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                                text=True, check=True).stdout.strip())
+    assert len(outs) == 1
+    alts = outs.pop().split("|")
+    assert alts[0] == "保障性住房" and alts[-1] == "棚改"    # longest first, then by text
+    assert alts.index("安置房") < alts.index("安置")
+
+
+def test_importing_govlint_as_a_library_leaves_re_alone():
+    code = ("import re\nfrom re import _compiler as c\nbefore = c.compile\n"
+            "from govlint.document import Document\nfrom govlint.engine import lint\n"
+            "lint(Document.from_text('一、项目概况\\n资金已拨付。\\n', 'x.txt'))\n"
+            "print(c.compile is before)")
+    if sys.version_info < (3, 11):
+        code = code.replace("from re import _compiler as c", "import sre_compile as c")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "True"
+
+
+def test_command_line_results_are_the_same_with_a_cold_and_a_warm_cache(tmp_path):
+    report = tmp_path / "report.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    cache = tmp_path / "cache"
+    env = {"GOVLINT_CACHE_DIR": str(cache)}
+    args = ("check", "--no-progress", "--no-color", "-f", "json", str(report))
+    off = run_cli(*args, env={"GOVLINT_NO_CACHE": "1"})
+    cold = run_cli(*args, env=env)
+    path = _cache_file(cache)
+    written = _stamp(path)
+    warm = run_cli(*args, env=env)
+    assert off.returncode == cold.returncode == warm.returncode == 1
+    assert off.stdout_text == cold.stdout_text == warm.stdout_text
+    assert '"STRUCT' in warm.stdout_text
+    # the warm run found every pattern it needed, so it wrote nothing
+    assert _stamp(path) == written
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="workers are forked on Linux/macOS only")
+def test_parallel_workers_add_what_they_compiled(tmp_path):
+    import multiprocessing
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("workers do not inherit the cache under the spawn start method")
+    for i in range(2):
+        (tmp_path / f"r{i}.txt").write_text(REPORT, encoding="utf-8")
+    cache = tmp_path / "cache"
+    env = {"GOVLINT_CACHE_DIR": str(cache)}
+    files = [str(tmp_path / "r0.txt"), str(tmp_path / "r1.txt")]
+    both = run_cli("check", "--no-progress", "-j", "2", *files, env=env)
+    assert both.returncode == 1, both.stderr_text
+    path = _cache_file(cache)
+    written = _stamp(path)
+    # a single-process run of one report needs nothing the parallel run did not store
+    one = run_cli("check", "--no-progress", files[0], env=env)
+    assert one.returncode == 1, one.stderr_text
+    assert _stamp(path) == written
