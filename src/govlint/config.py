@@ -8,17 +8,11 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import sys
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from govlint.finding import Severity
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 PROFILES = ("auto", "self-eval", "generic")
 
@@ -253,12 +247,19 @@ def parse(data: dict, source: str = "<config>", root: str | None = None) -> Conf
 def load_file(path: Path) -> Config | None:
     """Config from one file, or None when a pyproject.toml has no [tool.govlint]."""
     try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: 不是合法的 TOML：{exc}") from None
+        raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{path}: 无法读取配置文件（系统错误 {exc.errno}）") from None
+    if path.name == "pyproject.toml" and b"govlint" not in raw:
+        return None   # another tool's project file: not ours to parse (or to reject)
+    from govlint.lexicon import _toml
+    tomllib = _toml()
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: 不是 UTF-8 编码的 TOML 文件") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: 不是合法的 TOML：{exc}") from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("govlint")
         if table is None:

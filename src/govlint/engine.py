@@ -309,7 +309,7 @@ def _lint_file_star(args):
     r = lint_file(path, overrides, codes)
     r.document = None if r.document is None else _light(r.document)
     # a worker ends without atexit: what it compiled first goes to the pattern cache now
-    from govlint.patterns import save
+    from govlint.cache import save
     save()
     return r
 

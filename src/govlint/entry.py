@@ -15,7 +15,7 @@ def _internal_error(exc: BaseException) -> None:
 
 def main() -> None:
     # the console script's own process: compiled regexes come from (and go to) the cache
-    from govlint.patterns import install
+    from govlint.cache import install
     install()
     if sys.argv[1:2] == ["check"]:
         try:

@@ -11,10 +11,15 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+
+def _toml():
+    """tomllib, imported when a file is parsed (the command line usually finds the parsed
+    lexicons in its cache and never needs it)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    return tomllib
 
 
 class LexiconError(Exception):
@@ -39,6 +44,7 @@ def userdict_path() -> Path | None:
 
 
 def _read(path: Path) -> dict:
+    tomllib = _toml()
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
@@ -62,13 +68,25 @@ def _merge(base: dict, extra: dict) -> dict:
     return out
 
 
+def _shipped() -> dict[str, dict]:
+    """The shipped lexicons by file stem; from the command line's cache when unchanged."""
+    from govlint import cache
+    paths = sorted(lexicon_dir().glob("*.toml"))
+    stats = [p.stat() for p in paths]
+    key = (str(lexicon_dir()), tuple((p.name, st.st_size, st.st_mtime_ns) for p, st in zip(paths, stats)))
+    data = cache.get_data("lexicons", key)
+    if isinstance(data, dict):
+        return data
+    data = {path.stem: _read(path) for path in paths}
+    cache.put_data("lexicons", key, data)
+    return data
+
+
 class Lexicons:
     """All lexicons by file stem: ``lex["vague"]["degree"]``."""
 
     def __init__(self, extra_paths: tuple[str, ...] = ()):
-        self._data: dict[str, dict] = {}
-        for path in sorted(lexicon_dir().glob("*.toml")):
-            self._data[path.stem] = _read(path)
+        self._data: dict[str, dict] = _shipped()
         for extra in extra_paths:
             path = Path(extra)
             data = _read(path)

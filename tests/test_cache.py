@@ -1,4 +1,4 @@
-"""The compiled-pattern cache (govlint.patterns): same behaviour as ``re``, robust to bad files."""
+"""The command line's cache (govlint.cache): same behaviour as ``re``, robust to bad files."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from govlint import patterns
+from govlint import cache as gcache
 from helpers import REPORT, run_cli
 
 pytestmark = pytest.mark.skipif(sys.implementation.name != "cpython", reason="CPython's re only")
@@ -46,9 +46,9 @@ def _behaviour(rx: re.Pattern, text: str):
 def cache_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("GOVLINT_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv("GOVLINT_NO_CACHE", raising=False)
-    patterns.uninstall()
+    gcache.uninstall()
     yield tmp_path
-    patterns.uninstall()
+    gcache.uninstall()
 
 
 def _cache_file(d):
@@ -68,15 +68,15 @@ def test_cached_patterns_behave_exactly_like_re(cache_dir):
     expected = [_behaviour(re.compile(p, f), text) for p, f, text in tagged]
     re.purge()
 
-    first = patterns.install()
+    first = gcache.install()
     assert first is not None
     got = [_behaviour(re.compile(p, f), text) for p, f, text in tagged]
     assert got == expected
     assert first.misses >= len(tagged) and first.hits == 0
-    patterns.uninstall()                       # writes the file
+    gcache.uninstall()                       # writes the file
     re.purge()
 
-    second = patterns.install()
+    second = gcache.install()
     got = [_behaviour(re.compile(p, f), text) for p, f, text in tagged]
     assert got == expected
     assert second.hits == len(tagged) and second.misses == 0
@@ -84,26 +84,26 @@ def test_cached_patterns_behave_exactly_like_re(cache_dir):
 
 def test_a_corrupt_cache_file_is_ignored_and_rewritten(cache_dir):
     pattern = _unique(r"[\u4e00-\u9fff]+")
-    cache = patterns.install()
+    cache = gcache.install()
     re.compile(pattern)
-    patterns.uninstall()
+    gcache.uninstall()
     path = _cache_file(cache_dir)
     path.write_bytes(b"\x00not marshal data")
     re.purge()
 
-    cache = patterns.install()
+    cache = gcache.install()
     assert re.compile(pattern).findall("资金ab拨付") == ["资金", "拨付"]
     assert cache.hits == 0 and cache.misses == 1
-    patterns.uninstall()
+    gcache.uninstall()
     fmt, table = marshal.loads(path.read_bytes())
     assert fmt == 1 and (pattern, 0) in table
 
 
 def test_an_entry_sre_rejects_is_dropped_and_compiled_afresh(cache_dir):
     pattern = _unique(r"(?P<amount>\d+)万元")
-    patterns.install()
+    gcache.install()
     re.compile(pattern)
-    patterns.uninstall()
+    gcache.uninstall()
     path = _cache_file(cache_dir)
     fmt, table = marshal.loads(path.read_bytes())
     flags, code, groups, gi, ig = table[(pattern, 0)]
@@ -111,7 +111,7 @@ def test_an_entry_sre_rejects_is_dropped_and_compiled_afresh(cache_dir):
     path.write_bytes(marshal.dumps((fmt, table)))
     re.purge()
 
-    cache = patterns.install()
+    cache = gcache.install()
     m = re.compile(pattern).search("支出320万元")
     assert m is not None and m.group("amount") == "320"
     assert cache.hits == 0 and cache.misses == 1
@@ -121,8 +121,8 @@ def test_an_entry_sre_rejects_is_dropped_and_compiled_afresh(cache_dir):
 def test_the_cache_can_be_turned_off(cache_dir, monkeypatch, env):
     for k, v in env.items():
         monkeypatch.setenv(k, v)
-    assert patterns.cache_dir() is None
-    assert patterns.install() is None
+    assert gcache.cache_dir() is None
+    assert gcache.install() is None
     re.compile(_unique("资金"))
     assert list(cache_dir.iterdir()) == []
 
@@ -131,14 +131,14 @@ def test_an_unwritable_cache_location_is_not_an_error(tmp_path, monkeypatch):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory", encoding="utf-8")
     monkeypatch.setenv("GOVLINT_CACHE_DIR", str(blocker / "cache"))
-    patterns.uninstall()
+    gcache.uninstall()
     try:
-        cache = patterns.install()
+        cache = gcache.install()
         assert re.compile(_unique("执行率")).search("预算执行率") is not None
         assert cache.new
-        patterns.save()                         # must not raise
+        gcache.save()                         # must not raise
     finally:
-        patterns.uninstall()
+        gcache.uninstall()
     assert blocker.read_text(encoding="utf-8") == "not a directory"
 
 
@@ -204,3 +204,51 @@ def test_parallel_workers_add_what_they_compiled(tmp_path):
     one = run_cli("check", "--no-progress", files[0], env=env)
     assert one.returncode == 1, one.stderr_text
     assert _stamp(path) == written
+
+
+def test_parsed_lexicons_come_from_the_cache_until_a_file_changes(cache_dir, tmp_path, monkeypatch):
+    from govlint import lexicon
+    shipped = lexicon.lexicon_dir()
+    copy = tmp_path / "lexicons"
+    copy.mkdir()
+    for p in shipped.glob("*.toml"):
+        (copy / p.name).write_bytes(p.read_bytes())
+    monkeypatch.setattr(lexicon, "lexicon_dir", lambda: copy)
+    parsed = []
+    real_read = lexicon._read
+    monkeypatch.setattr(lexicon, "_read", lambda path: parsed.append(path.name) or real_read(path))
+
+    gcache.install()
+    first = lexicon.Lexicons()
+    assert len(parsed) == len(list(copy.glob("*.toml")))
+    parsed.clear()
+    second = lexicon.Lexicons()
+    assert parsed == []                                  # all from the cache
+    assert {n: second[n] for n in second.names()} == {n: first[n] for n in first.names()}
+
+    vague = copy / "vague.toml"
+    vague.write_text(vague.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    third = lexicon.Lexicons()
+    assert len(parsed) == len(list(copy.glob("*.toml")))   # a changed file: parsed afresh
+    assert third.names() == first.names()
+
+
+def test_without_the_command_line_cache_lexicons_are_parsed_and_nothing_is_written(cache_dir, monkeypatch):
+    from govlint import lexicon
+    parsed = []
+    real_read = lexicon._read
+    monkeypatch.setattr(lexicon, "_read", lambda path: parsed.append(path.name) or real_read(path))
+    lexicon.Lexicons()
+    lexicon.Lexicons()
+    assert len(parsed) == 2 * len(list(lexicon.lexicon_dir().glob("*.toml")))
+    assert list(cache_dir.iterdir()) == []
+
+
+def test_a_pyproject_of_another_tool_is_not_parsed(tmp_path):
+    from govlint import config
+    (tmp_path / "pyproject.toml").write_text('[tool.black]\nline-length = "unterminated\n',
+                                             encoding="utf-8")
+    assert config.load_file(tmp_path / "pyproject.toml") is None
+    (tmp_path / "pyproject.toml").write_text('[tool.govlint]\nselect = ["STRUCT"\n', encoding="utf-8")
+    with pytest.raises(config.ConfigError, match="不是合法的 TOML"):
+        config.load_file(tmp_path / "pyproject.toml")
