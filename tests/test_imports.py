@@ -91,3 +91,24 @@ def test_probe_can_see_a_segmenter_when_tokens_are_used(tmp_path):
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'jieba', 'jieba_fast_dat'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120).stdout
     assert "jieba" in out
+
+
+CLAIM = REPORT.replace("三、存在的问题", "二、绩效指标完成情况（续）\n\n项目建成后群众饮水条件明显改善。\n\n三、存在的问题")
+
+
+def test_a_report_without_candidate_claims_loads_no_segmenter(report, tmp_path):
+    """IND002 segments only paragraphs holding a claim phrase; this report has none."""
+    mods = modules_after("check", "--no-progress", str(report), tmp_path=tmp_path)
+    assert not mods & SEGMENTERS, f"no paragraph needed tokens, yet {sorted(mods & SEGMENTERS)} was imported"
+
+
+def test_a_report_with_a_candidate_claim_loads_the_segmenter(tmp_path):
+    path = tmp_path / "claim.txt"
+    path.write_text(CLAIM, encoding="utf-8")
+    mods = modules_after("check", "--no-progress", str(path), tmp_path=tmp_path)
+    assert mods & SEGMENTERS
+    out = subprocess.run([sys.executable, "-m", "govlint", "check", "--no-progress", "--select", "IND002",
+                          "-f", "json", str(path)], capture_output=True, text=True, encoding="utf-8",
+                         cwd=str(tmp_path), timeout=120)
+    found = json.loads(out.stdout)
+    assert [f["code"] for f in found["findings"]] == ["IND002"], out.stdout
