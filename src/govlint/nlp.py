@@ -189,18 +189,22 @@ def _join_numbers(toks: list[tuple[str, int, int]]) -> list[tuple[str, int, int]
     return out
 
 
-def tokens_with(seg, name: str, text: str) -> list[tuple[str, int, int]]:
+def tokens_with(seg, name: str, text: str, hmm: bool = True) -> list[tuple[str, int, int]]:
     """``tokenize`` with a given segmenter from ``load_segmenter``."""
-    toks = [(w, a, b) for w, a, b in seg.tokenize(text)]
+    toks = [(w, a, b) for w, a, b in seg.tokenize(text, HMM=hmm)]
     if name == "jieba_fast_dat":
         toks = _join_numbers(toks)
     return toks
 
 
-def tokenize(text: str) -> list[tuple[str, int, int]]:
-    """(word, start, end) for every token of ``text``; offsets are character offsets."""
+def tokenize(text: str, hmm: bool = True) -> list[tuple[str, int, int]]:
+    """(word, start, end) for every token of ``text``; offsets are character offsets.
+
+    ``hmm=False`` segments by the dictionaries alone: jieba's HMM only regroups runs of
+    single characters that no dictionary knows (new names), and jieba_fast_dat loads its HMM
+    model (~10 ms) on the first call that asks for it."""
     seg = _load()
-    return tokens_with(seg, _name, text)
+    return tokens_with(seg, _name, text, hmm)
 
 
 def cut(text: str) -> list[str]:
