@@ -308,3 +308,28 @@ def test_readme_configuration_example_is_valid(tmp_path):
     cfg = config.load_file(tmp_path / "pyproject.toml")
     assert cfg.select and cfg.ignore == ("STYLE004",) and cfg.jobs == 2
     assert cfg.options_for("DUP001") == {"threshold": 0.9}
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "text"])
+def test_a_large_findings_file_govlint_wrote_is_recognised_as_its_own(tmp_path, fmt):
+    """Over 1 MB of findings (a bureau's archive): still govlint's own output, so the next run
+    may replace it; the same bytes with the end cut off are not."""
+    from govlint.document import Document
+    from govlint.engine import lint
+    from govlint.guard import govlint_made
+    from govlint.output import render
+    from govlint.readers import read_path
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    one = read_path(str(path))
+    findings = lint(one)
+    assert findings
+    from govlint.engine import FileResult
+    results = [FileResult(f"reports/{i:05d}.txt", findings, document=one) for i in range(2000)]
+    out = tmp_path / f"findings.{fmt}"
+    out.write_text(render(fmt, results, show_source=True), encoding="utf-8")
+    assert out.stat().st_size > 1 << 20
+    assert govlint_made(out)
+    cut = tmp_path / f"cut.{fmt}"
+    cut.write_bytes(out.read_bytes()[: out.stat().st_size - 200])
+    assert not govlint_made(cut)

@@ -31,6 +31,7 @@ from pathlib import Path
 
 _FORMAT = 1
 _MAX_ENTRIES = 5000
+_DEBUG = int(re.DEBUG)   # an int: ``flags & re.DEBUG`` would go through enum's __and__ per call
 
 
 def cache_dir() -> Path | None:
@@ -120,7 +121,7 @@ class _PatternCache:
 
     def compile(self, p, flags=0):
         """Stands in for ``re``'s ``compile(p, flags)``."""
-        if not isinstance(p, str) or flags & re.DEBUG:
+        if not isinstance(p, str) or int(flags) & _DEBUG:
             return self._compile(p, flags)
         from array import array
         key = (p, int(flags))

@@ -14,6 +14,8 @@ import zipfile
 from pathlib import Path
 
 _TEXT_SUMMARY = re.compile(r"共检查 \d+ 个文件")
+_HEAD = 1 << 20
+_JSON_MAX = 256 << 20   # findings of a very large batch are parsed whole to be recognised
 
 
 def govlint_made(path: Path) -> bool:
@@ -31,13 +33,18 @@ def govlint_made(path: Path) -> bool:
                 comments = z.read("word/comments.xml").decode("utf-8", "replace") \
                     if "word/comments.xml" in names else ""
                 return 'w:author="govlint"' in comments      # an annotated copy (--annotate)
-        data = path.read_bytes()[:1 << 20]
+        with open(path, "rb") as fh:
+            data = fh.read(_HEAD)
         text = data.decode("utf-8", "replace")
         if suffix == ".html":
             return 'name="generator" content="govlint"' in text[:4096]
         if suffix == ".md" and text.startswith("# 审核意见表"):
             return True
         if suffix in (".json", ".sarif"):
+            if len(data) == _HEAD:   # the findings of a large batch: their summary is at the end
+                if path.stat().st_size > _JSON_MAX:
+                    return False
+                text = path.read_bytes().decode("utf-8", "replace")
             try:
                 d = json.loads(text)
             except ValueError:
@@ -46,7 +53,13 @@ def govlint_made(path: Path) -> bool:
                 return True
             runs = d.get("runs") if isinstance(d, dict) else None
             return bool(runs) and runs[0].get("tool", {}).get("driver", {}).get("name") == "govlint"
-        tail = text.rstrip().rsplit("\n", 1)[-1]
+        if len(data) == _HEAD:   # a long text report: its summary line is the last one
+            with open(path, "rb") as fh:
+                fh.seek(max(0, path.stat().st_size - 4096))
+                text_end = fh.read().decode("utf-8", "replace")
+        else:
+            text_end = text
+        tail = text_end.rstrip().rsplit("\n", 1)[-1]
         return bool(_TEXT_SUMMARY.match(tail)) or (text.startswith("::") and "title=" in text[:400])
     except (OSError, KeyError, zipfile.BadZipFile, UnicodeError):
         return False
