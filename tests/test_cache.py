@@ -252,3 +252,24 @@ def test_a_pyproject_of_another_tool_is_not_parsed(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.govlint]\nselect = ["STRUCT"\n', encoding="utf-8")
     with pytest.raises(config.ConfigError, match="不是合法的 TOML"):
         config.load_file(tmp_path / "pyproject.toml")
+
+
+def test_the_collector_is_held_during_start_up_and_released_after_the_first_report(tmp_path):
+    import gc
+    from govlint.engine import check_files
+    report = tmp_path / "report.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    assert gc.isenabled()
+    frozen_before = gc.get_freeze_count()
+    try:
+        check_files([str(report)])                    # a library call: the collector is left alone
+        assert gc.isenabled() and gc.get_freeze_count() == frozen_before
+        gcache.hold_collector()
+        assert not gc.isenabled()
+        check_files([str(report), str(report)])
+        assert gc.isenabled(), "released after the first report"
+        assert gc.get_freeze_count() > frozen_before, "start-up objects moved to the permanent generation"
+    finally:
+        gcache.release_collector()
+        gc.enable()
+        gc.unfreeze()

@@ -55,6 +55,8 @@ def int_to_cn(n: int) -> str:
 # 一、 / （一） / 1. / （1） / ①.
 @dataclass(frozen=True)
 class HeadingStyle:
+    """A way of numbering headings (一、 （一） 1. （1） …) and the level it stands for."""
+
     key: str
     level: int
     canonical: bool  # the form GB/T 9704 / 15834 prescribe for that level
@@ -114,6 +116,8 @@ _TRAILING_PUNCT = "。：:；;，,"
 
 @dataclass
 class Heading:
+    """A numbered heading: its marker, title and structural level."""
+
     paragraph: "Paragraph"
     style: HeadingStyle
     number: int
@@ -145,6 +149,8 @@ class Heading:
 
 @dataclass
 class Sentence:
+    """One sentence of a paragraph, with document offsets."""
+
     start: int
     end: int
     text: str
@@ -153,6 +159,8 @@ class Sentence:
 
 @dataclass
 class Paragraph:
+    """One paragraph (a line of text, a Word paragraph or table cell), with document offsets."""
+
     doc: "Document"
     index: int          # 0-based order among paragraphs
     start: int          # trimmed span
@@ -195,6 +203,8 @@ class Paragraph:
 
 @dataclass
 class Section:
+    """A heading and everything under it up to the next heading at its level or above."""
+
     heading: Heading | None     # None for the root
     level: int                  # 0 for the root
     start: int                  # heading paragraph start (0 for the root)

@@ -219,6 +219,8 @@ def lint(doc: Document, config: Config | None = None, codes: set[str] | None = N
 
 @dataclass
 class FileResult:
+    """What checking one file gave: its findings, or the one-line error that stopped it."""
+
     path: str
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
@@ -360,14 +362,18 @@ def check_files(files: list[str], overrides: dict | None = None, jobs: int = 1,
             # (jieba: 0.6 s CPU each; measured in docs/performance.md)
             from govlint import nlp
             nlp._load()
+        from govlint.cache import release_collector
+        release_collector()   # frozen before the fork: workers never rescan what they inherit
         with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
             for r in pool.map(_lint_file_star, [(f, overrides, codes) for f in files], chunksize=1):
                 results.append(_rebuild(r))
                 if progress:
                     progress(r)
     else:
+        from govlint.cache import release_collector
         for f in files:
             r = lint_file(f, overrides, codes)
+            release_collector()   # after the first file, which loaded the rules and lexicons
             if r.document is not None and len(files) > 1:
                 r.document._tokens = None   # kept for a batch, the token lists cost ~80 bytes a character
             results.append(r)

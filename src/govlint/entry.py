@@ -15,7 +15,8 @@ def _internal_error(exc: BaseException) -> None:
 
 def main() -> None:
     # the console script's own process: compiled regexes come from (and go to) the cache
-    from govlint.cache import install
+    from govlint.cache import hold_collector, install
+    hold_collector()
     install()
     if sys.argv[1:2] == ["check"]:
         try:

@@ -45,6 +45,8 @@ FAMILY_NAMES = {
 
 @dataclass(frozen=True)
 class Option:
+    """A rule option: default, type, help text and allowed range."""
+
     default: Any
     type: type | tuple
     help: str
@@ -54,6 +56,8 @@ class Option:
 
 @dataclass
 class RuleSpec:
+    """A registered rule: code, name, checkers, documentation and examples."""
+
     code: str
     name: str
     severity: Severity

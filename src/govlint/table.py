@@ -35,6 +35,8 @@ from govlint.document import Document
 
 @dataclass(eq=False)
 class Cell:
+    """One cell of a table grid, with its document span and a reference a reviewer can find."""
+
     text: str
     start: int | None
     end: int | None
@@ -52,6 +54,8 @@ class Cell:
 
 @dataclass
 class Grid:
+    """The cells of one table as rows, from a Word table, a worksheet or text columns."""
+
     source: str                 # docx, xlsx, text
     label: str                  # 第1张表, Sheet1, 第3行起的表格
     rows: list[list[Cell]]
@@ -272,6 +276,8 @@ NOTE_EMPTY = {"", "无", "暂无", "无无", "/", "\\", "-", "--", "—", "—�
 
 @dataclass
 class Value:
+    """A cell's value read as a number, date, grade or text, with its comparator and unit."""
+
     text: str
     kind: str = "empty"          # number, date, grade, text, empty
     comparator: str | None = None
@@ -435,6 +441,8 @@ def percent_of(text: str) -> tuple[float, int] | None:
 
 @dataclass
 class Field:
+    """A header field of the table (budget, spending, execution rate …) and its number."""
+
     cell: Cell
     number: float | None = None
 
@@ -446,6 +454,8 @@ class Field:
 
 @dataclass
 class Indicator:
+    """One indicator row: levels, target, actual value, points, score and deviation note."""
+
     row: int
     row_label: str
     level1: str
@@ -478,6 +488,8 @@ class Indicator:
 
 @dataclass
 class EvalTable:
+    """One 项目支出绩效自评表: header fields, indicator rows and the total."""
+
     index: int
     source: str
     label: str

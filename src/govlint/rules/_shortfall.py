@@ -14,6 +14,8 @@ KIND_ZH = {"unmet": "目标未完成", "unquantified": "指标未细化量化", 
 
 @dataclass(frozen=True)
 class Admission:
+    """A sentence in which the report admits a shortfall."""
+
     kind: str        # unmet, unquantified, unfinished
     start: int       # the sentence that says it
     end: int

@@ -29,6 +29,8 @@ _COMMON_GRAM = 60     # grams shared by more paragraphs than this do not vote
 
 @dataclass
 class Clause:
+    """A clause of a passage, normalised for comparison."""
+
     start: int
     end: int
     norm: str
@@ -37,6 +39,8 @@ class Clause:
 
 @dataclass
 class Unit:
+    """A passage (paragraph) split into clauses, with its character n-grams."""
+
     index: int
     start: int
     end: int
@@ -112,6 +116,8 @@ def _units(doc: Document, lex) -> list[Unit]:
 
 @dataclass
 class Run:
+    """Consecutive clauses of a later passage matching an earlier one."""
+
     start: int
     end: int
     src_start: int
