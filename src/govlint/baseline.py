@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
 FORMAT_KEY = "govlint_baseline"
@@ -117,5 +116,5 @@ def filter_results(results, path):
                 known[key] -= 1
                 continue
             kept.append(f)
-        out.append(replace(r, findings=kept))
+        out.append(r.with_findings(kept))
     return out

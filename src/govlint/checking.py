@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import List, NamedTuple, Optional
 
 
 class Format(str, Enum):
@@ -36,8 +35,7 @@ class Profile(str, Enum):
     generic = "generic"
 
 
-@dataclass(frozen=True)
-class Opt:
+class Opt(NamedTuple):
     """One option of ``govlint check``: the single definition typer and argparse are built from."""
 
     name: str

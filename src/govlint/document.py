@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
+from govlint._record import Record
 from govlint.finding import Position
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -53,8 +54,7 @@ def int_to_cn(n: int) -> str:
 
 # Heading styles. ``level`` is the nominal level a style belongs to in GB/T 9704:
 # 一、 / （一） / 1. / （1） / ①.
-@dataclass(frozen=True)
-class HeadingStyle:
+class HeadingStyle(NamedTuple):
     """A way of numbering headings (一、 （一） 1. （1） …) and the level it stands for."""
 
     key: str
@@ -114,19 +114,25 @@ _SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』）)]*")
 _TRAILING_PUNCT = "。：:；;，,"
 
 
-@dataclass
-class Heading:
+class Heading(Record):
     """A numbered heading: its marker, title and structural level."""
 
-    paragraph: "Paragraph"
-    style: HeadingStyle
-    number: int
-    marker_start: int          # absolute offset of the number marker
-    marker_end: int            # absolute offset just after the marker (and its punctuation)
-    title_end: int             # absolute end of the heading title (first 。 or end of paragraph)
-    level: int = 0             # structural level, after inference
-    misstyled: bool = False    # written in another level's style (（2） where （二） belongs)
-    trailing_mark: str = ""    # 、 or ． written after a bracketed marker: （一）、
+    __slots__ = ("paragraph", "style", "number", "marker_start", "marker_end", "title_end", "level",
+                 "misstyled", "trailing_mark")
+    _repr_fields = ("style", "number", "marker_start", "title_end", "level", "misstyled")
+
+    def __init__(self, paragraph: "Paragraph", style: HeadingStyle, number: int, marker_start: int,
+                 marker_end: int, title_end: int, level: int = 0, misstyled: bool = False,
+                 trailing_mark: str = ""):
+        self.paragraph = paragraph
+        self.style = style
+        self.number = number
+        self.marker_start = marker_start    # absolute offset of the number marker
+        self.marker_end = marker_end        # just after the marker (and its punctuation)
+        self.title_end = title_end          # end of the heading title (first 。 or end of paragraph)
+        self.level = level                  # structural level, after inference
+        self.misstyled = misstyled          # in another level's style (（2） where （二） belongs)
+        self.trailing_mark = trailing_mark  # 、 or ． written after a bracketed marker: （一）、
 
     @property
     def marker(self) -> str:
@@ -147,28 +153,34 @@ class Heading:
         return bool(rest.strip())
 
 
-@dataclass
-class Sentence:
+class Sentence(Record):
     """One sentence of a paragraph, with document offsets."""
 
-    start: int
-    end: int
-    text: str
-    paragraph: "Paragraph"
+    __slots__ = ("start", "end", "text", "paragraph")
+    _repr_fields = ("start", "end", "text")
+
+    def __init__(self, start: int, end: int, text: str, paragraph: "Paragraph"):
+        self.start = start
+        self.end = end
+        self.text = text
+        self.paragraph = paragraph
 
 
-@dataclass
-class Paragraph:
+class Paragraph(Record):
     """One paragraph (a line of text, a Word paragraph or table cell), with document offsets."""
 
-    doc: "Document"
-    index: int          # 0-based order among paragraphs
-    start: int          # trimmed span
-    end: int
-    line: int           # 1-based line (paragraph index for .docx)
-    heading: Heading | None = None
-    section: "Section | None" = None
-    is_title: bool = False
+    _repr_fields = ("index", "start", "end", "line", "is_title")
+
+    def __init__(self, doc: "Document", index: int, start: int, end: int, line: int,
+                 heading: Heading | None = None, section: "Section | None" = None, is_title: bool = False):
+        self.doc = doc
+        self.index = index      # 0-based order among paragraphs
+        self.start = start      # trimmed span
+        self.end = end
+        self.line = line        # 1-based line (paragraph index for .docx)
+        self.heading = heading
+        self.section = section
+        self.is_title = is_title
 
     @property
     def text(self) -> str:
@@ -201,17 +213,22 @@ class Paragraph:
         return Sentence(self.start + a, self.start + b, text[a:b], self)
 
 
-@dataclass
-class Section:
+class Section(Record):
     """A heading and everything under it up to the next heading at its level or above."""
 
-    heading: Heading | None     # None for the root
-    level: int                  # 0 for the root
-    start: int                  # heading paragraph start (0 for the root)
-    end: int                    # start of the next heading at this level or above, or text end
-    parent: "Section | None" = None
-    children: list["Section"] = field(default_factory=list)
-    paragraphs: list[Paragraph] = field(default_factory=list)  # direct body paragraphs
+    __slots__ = ("heading", "level", "start", "end", "parent", "children", "paragraphs")
+    _repr_fields = ("level", "start", "end", "title")
+
+    def __init__(self, heading: Heading | None, level: int, start: int, end: int,
+                 parent: "Section | None" = None, children: list["Section"] | None = None,
+                 paragraphs: list[Paragraph] | None = None):
+        self.heading = heading      # None for the root
+        self.level = level          # 0 for the root
+        self.start = start          # heading paragraph start (0 for the root)
+        self.end = end              # start of the next heading at this level or above, or text end
+        self.parent = parent
+        self.children: list[Section] = [] if children is None else children
+        self.paragraphs: list[Paragraph] = [] if paragraphs is None else paragraphs   # direct body
 
     @property
     def title(self) -> str:
@@ -252,13 +269,16 @@ class Section:
         return not (self.heading and self.heading.has_inline_body)
 
 
-@dataclass
-class Block:
+class Block(Record):
     """Where a stretch of text came from in a structured source (a .docx paragraph or cell)."""
 
-    start: int
-    end: int
-    locator: dict
+    __slots__ = ("start", "end", "locator")
+    _repr_fields = ("start", "end", "locator")
+
+    def __init__(self, start: int, end: int, locator: dict):
+        self.start = start
+        self.end = end
+        self.locator = locator
 
 
 class Document:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from govlint import registry
+from govlint._record import Record
 from govlint.config import Config, ConfigError
 from govlint.document import Document
 from govlint.finding import Finding, Related, Severity
@@ -217,15 +217,23 @@ def lint(doc: Document, config: Config | None = None, codes: set[str] | None = N
 
 # ----- files ------------------------------------------------------------------------------
 
-@dataclass
-class FileResult:
+class FileResult(Record):
     """What checking one file gave: its findings, or the one-line error that stopped it."""
 
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    error: str | None = None
-    document: Document | None = None
-    extra: dict = field(default_factory=dict)   # copy ratio, table records, ...
+    __slots__ = ("path", "findings", "error", "document", "extra")
+    _repr_fields = ("path", "findings", "error")
+
+    def __init__(self, path: str, findings: list[Finding] | None = None, error: str | None = None,
+                 document: Document | None = None, extra: dict | None = None):
+        self.path = path
+        self.findings: list[Finding] = [] if findings is None else findings
+        self.error = error
+        self.document = document
+        self.extra: dict = {} if extra is None else extra   # copy ratio, table records, ...
+
+    def with_findings(self, findings: list[Finding]) -> "FileResult":
+        """The same result with other findings (what a baseline leaves)."""
+        return FileResult(self.path, findings, self.error, self.document, self.extra)
 
     @property
     def title(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 
 class Severity(enum.IntEnum):
@@ -33,8 +34,7 @@ class Severity(enum.IntEnum):
         return {1: "note", 2: "warning", 3: "error"}[int(self)]
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
     """1-based line/column range, columns in Unicode code points."""
 
     line: int
@@ -43,8 +43,7 @@ class Position:
     end_column: int
 
 
-@dataclass(frozen=True)
-class Related:
+class Related(NamedTuple):
     """Another place a finding points at: the copied paragraph, the figure it contradicts.
 
     ``start``/``end`` are character offsets in ``path`` (``None`` = the checked document).

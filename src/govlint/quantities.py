@@ -33,7 +33,7 @@ and a one-character numeral before a count unit ("一个") is kept but marked
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 
 from govlint.patterns import alternation_source
@@ -162,8 +162,7 @@ def parse_number(s: str) -> float | None:
     return None
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):
     """One quantity found in text. ``value`` is in the base unit of ``kind``."""
 
     kind: str          # money, rate, points, count, area, length

@@ -11,9 +11,9 @@ from __future__ import annotations
 import importlib
 import inspect
 import re
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
+from govlint._record import Record
 from govlint.finding import Severity
 
 RULE_MODULES = [
@@ -43,8 +43,7 @@ FAMILY_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     """A rule option: default, type, help text and allowed range."""
 
     default: Any
@@ -54,24 +53,32 @@ class Option:
     max: float | None = None
 
 
-@dataclass
-class RuleSpec:
+class RuleSpec(Record):
     """A registered rule: code, name, checkers, documentation and examples."""
 
-    code: str
-    name: str
-    severity: Severity
-    scope: str                      # "document" or "paragraph"
-    func: Callable
-    summary: str
-    doc: str
-    bad: list[str] = field(default_factory=list)
-    good: list[str] = field(default_factory=list)
-    options: dict[str, Option] = field(default_factory=dict)
-    needs: tuple[str, ...] = ()     # "tokens", "corpus", ...
-    profiles: tuple[str, ...] = ()  # empty: every profile
-    enabled_by_default: bool = True
-    extra_checks: list = field(default_factory=list)   # (scope, func) added with @also
+    __slots__ = ("code", "name", "severity", "scope", "func", "summary", "doc", "bad", "good", "options",
+                 "needs", "profiles", "enabled_by_default", "extra_checks")
+    _repr_fields = ("code", "name", "severity", "scope")
+
+    def __init__(self, code: str, name: str, severity: Severity, scope: str, func: Callable, summary: str,
+                 doc: str, bad: list[str] | None = None, good: list[str] | None = None,
+                 options: dict[str, Option] | None = None, needs: tuple[str, ...] = (),
+                 profiles: tuple[str, ...] = (), enabled_by_default: bool = True,
+                 extra_checks: list | None = None):
+        self.code = code
+        self.name = name
+        self.severity = severity
+        self.scope = scope                  # "document" or "paragraph"
+        self.func = func
+        self.summary = summary
+        self.doc = doc
+        self.bad: list[str] = [] if bad is None else bad
+        self.good: list[str] = [] if good is None else good
+        self.options: dict[str, Option] = {} if options is None else options
+        self.needs = needs                  # "tokens", "corpus", ...
+        self.profiles = profiles            # empty: every profile
+        self.enabled_by_default = enabled_by_default
+        self.extra_checks: list = [] if extra_checks is None else extra_checks   # (scope, func) from @also
 
     @property
     def family(self) -> str:

@@ -22,27 +22,29 @@ no text) and a human reference (``第1张表第5行第7列``, ``Sheet1!G7``, ``�
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from govlint.rules._util import lazy_re
+from govlint._record import Record
 from govlint.document import Document
+from govlint.rules._util import lazy_re
 
 # ----- cells and grids -------------------------------------------------------------------
 
 
-@dataclass(eq=False)
-class Cell:
+class Cell(Record):
     """One cell of a table grid, with its document span and a reference a reviewer can find."""
 
-    text: str
-    start: int | None
-    end: int | None
-    ref: str
-    row: int = 0          # 0-based grid row
-    col: int = 0          # 0-based grid column
+    __slots__ = ("text", "start", "end", "ref", "row", "col")
+    _repr_fields = __slots__
+
+    def __init__(self, text: str, start: int | None, end: int | None, ref: str, row: int = 0, col: int = 0):
+        self.text = text
+        self.start = start
+        self.end = end
+        self.ref = ref
+        self.row = row      # 0-based grid row
+        self.col = col      # 0-based grid column
 
     @property
     def has_span(self) -> bool:
@@ -52,14 +54,17 @@ class Cell:
         return {"text": self.text, "ref": self.ref, "start": self.start, "end": self.end}
 
 
-@dataclass
-class Grid:
+class Grid(Record):
     """The cells of one table as rows, from a Word table, a worksheet or text columns."""
 
-    source: str                 # docx, xlsx, text
-    label: str                  # 第1张表, Sheet1, 第3行起的表格
-    rows: list[list[Cell]]
-    row_labels: list[str]
+    __slots__ = ("source", "label", "rows", "row_labels")
+    _repr_fields = ("source", "label")
+
+    def __init__(self, source: str, label: str, rows: list[list[Cell]], row_labels: list[str]):
+        self.source = source            # docx, xlsx, text
+        self.label = label              # 第1张表, Sheet1, 第3行起的表格
+        self.rows = rows
+        self.row_labels = row_labels
 
 
 def _norm(s: str) -> str:
@@ -274,19 +279,24 @@ VAGUE = lazy_re(r"明显|显著|有效|有所|进一步|逐步|稳步|不断|持
 NOTE_EMPTY = {"", "无", "暂无", "无无", "/", "\\", "-", "--", "—", "——", "无偏差", "没有", "不适用", "未", "空", "na", "n/a"}
 
 
-@dataclass
-class Value:
+class Value(Record):
     """A cell's value read as a number, date, grade or text, with its comparator and unit."""
 
-    text: str
-    kind: str = "empty"          # number, date, grade, text, empty
-    comparator: str | None = None
-    number: float | None = None  # as written
-    value: float | None = None   # in the base unit of ``qkind``
-    unit: str = ""
-    qkind: str = ""              # money, rate, count, area, length, number
-    date: tuple | None = None    # (year or None, month, day or None)
-    grade: tuple | None = None   # (scale, rank, word)
+    __slots__ = ("text", "kind", "comparator", "number", "value", "unit", "qkind", "date", "grade")
+    _repr_fields = __slots__
+
+    def __init__(self, text: str, kind: str = "empty", comparator: str | None = None,
+                 number: float | None = None, value: float | None = None, unit: str = "",
+                 qkind: str = "", date: tuple | None = None, grade: tuple | None = None):
+        self.text = text
+        self.kind = kind              # number, date, grade, text, empty
+        self.comparator = comparator
+        self.number = number          # as written
+        self.value = value            # in the base unit of ``qkind``
+        self.unit = unit
+        self.qkind = qkind            # money, rate, count, area, length, number
+        self.date = date              # (year or None, month, day or None)
+        self.grade = grade            # (scale, rank, word)
 
     def to_dict(self) -> dict:
         d = {"kind": self.kind, "comparator": self.comparator, "number": self.number, "unit": self.unit}
@@ -439,12 +449,15 @@ def percent_of(text: str) -> tuple[float, int] | None:
 # ----- records -------------------------------------------------------------------------------
 
 
-@dataclass
-class Field:
+class Field(Record):
     """A header field of the table (budget, spending, execution rate …) and its number."""
 
-    cell: Cell
-    number: float | None = None
+    __slots__ = ("cell", "number")
+    _repr_fields = __slots__
+
+    def __init__(self, cell: Cell, number: float | None = None):
+        self.cell = cell
+        self.number = number
 
     def to_dict(self) -> dict:
         d = self.cell.to_dict()
@@ -452,21 +465,27 @@ class Field:
         return d
 
 
-@dataclass
-class Indicator:
+class Indicator(Record):
     """One indicator row: levels, target, actual value, points, score and deviation note."""
 
-    row: int
-    row_label: str
-    level1: str
-    level2: str
-    level3: str
-    cells: dict[str, Cell]                  # level1 … note → the cell in that column
-    target: Value
-    actual: Value
-    points: float | None
-    score: float | None
-    note: str
+    __slots__ = ("row", "row_label", "level1", "level2", "level3", "cells", "target", "actual", "points",
+                 "score", "note")
+    _repr_fields = ("row_label", "level1", "level2", "level3", "points", "score")
+
+    def __init__(self, row: int, row_label: str, level1: str, level2: str, level3: str,
+                 cells: dict[str, Cell], target: Value, actual: Value, points: float | None,
+                 score: float | None, note: str):
+        self.row = row
+        self.row_label = row_label
+        self.level1 = level1
+        self.level2 = level2
+        self.level3 = level3
+        self.cells = cells          # level1 … note → the cell in that column
+        self.target = target
+        self.actual = actual
+        self.points = points
+        self.score = score
+        self.note = note
 
     @property
     def span(self) -> tuple[int, int] | None:
@@ -486,24 +505,33 @@ class Indicator:
                 "cells": {k: c.to_dict() for k, c in self.cells.items()}}
 
 
-@dataclass
-class EvalTable:
+class EvalTable(Record):
     """One 项目支出绩效自评表: header fields, indicator rows and the total."""
 
-    index: int
-    source: str
-    label: str
-    project: Cell | None = None
-    header: dict[str, Field] = field(default_factory=dict)   # budget_initial … exec_score
-    money_unit: str = "万元"
-    goal_expected: Cell | None = None
-    goal_actual: Cell | None = None
-    columns: dict[str, int] = field(default_factory=dict)
-    header_cells: dict[str, Cell] = field(default_factory=dict)
-    indicators: list[Indicator] = field(default_factory=list)
-    total: Field | None = None
-    total_points: Field | None = None
-    rows_span: tuple[int, int] | None = None
+    __slots__ = ("index", "source", "label", "project", "header", "money_unit", "goal_expected",
+                 "goal_actual", "columns", "header_cells", "indicators", "total", "total_points", "rows_span")
+    _repr_fields = ("index", "source", "label", "project")
+
+    def __init__(self, index: int, source: str, label: str, project: Cell | None = None,
+                 header: dict[str, Field] | None = None, money_unit: str = "万元",
+                 goal_expected: Cell | None = None, goal_actual: Cell | None = None,
+                 columns: dict[str, int] | None = None, header_cells: dict[str, Cell] | None = None,
+                 indicators: list[Indicator] | None = None, total: Field | None = None,
+                 total_points: Field | None = None, rows_span: tuple[int, int] | None = None):
+        self.index = index
+        self.source = source
+        self.label = label
+        self.project = project
+        self.header: dict[str, Field] = {} if header is None else header   # budget_initial … exec_score
+        self.money_unit = money_unit
+        self.goal_expected = goal_expected
+        self.goal_actual = goal_actual
+        self.columns: dict[str, int] = {} if columns is None else columns
+        self.header_cells: dict[str, Cell] = {} if header_cells is None else header_cells
+        self.indicators: list[Indicator] = [] if indicators is None else indicators
+        self.total = total
+        self.total_points = total_points
+        self.rows_span = rows_span
 
     def to_dict(self) -> dict:
         return {
@@ -779,4 +807,5 @@ def fmt(x: float | None) -> str:
 
 
 def today_year() -> int:
-    return _dt.date.today().year
+    import datetime
+    return datetime.date.today().year

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from govlint.rules._util import alternation, grouped_alternations, lazy_re
 from govlint.document import Document
@@ -12,8 +12,7 @@ from govlint.quantities import find_quantities
 KIND_ZH = {"unmet": "目标未完成", "unquantified": "指标未细化量化", "unfinished": "工作尚未完成"}
 
 
-@dataclass(frozen=True)
-class Admission:
+class Admission(NamedTuple):
     """A sentence in which the report admits a shortfall."""
 
     kind: str        # unmet, unquantified, unfinished

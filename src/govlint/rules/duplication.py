@@ -13,8 +13,8 @@ linear for ordinary reports.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 
+from govlint._record import Record
 from govlint.rules._util import lazy_re
 from govlint.document import HAN, Document
 from govlint.finding import Severity
@@ -27,26 +27,32 @@ _GRAM = 4
 _COMMON_GRAM = 60     # grams shared by more paragraphs than this do not vote
 
 
-@dataclass
-class Clause:
+class Clause(Record):
     """A clause of a passage, normalised for comparison."""
 
-    start: int
-    end: int
-    norm: str
-    has_figure: bool
+    __slots__ = ("start", "end", "norm", "has_figure")
+    _repr_fields = __slots__
+
+    def __init__(self, start: int, end: int, norm: str, has_figure: bool):
+        self.start = start
+        self.end = end
+        self.norm = norm
+        self.has_figure = has_figure
 
 
-@dataclass
-class Unit:
+class Unit(Record):
     """A passage (paragraph) split into clauses, with its character n-grams."""
 
-    index: int
-    start: int
-    end: int
-    clauses: list[Clause]
-    norm: str
-    grams: set
+    __slots__ = ("index", "start", "end", "clauses", "norm", "grams")
+    _repr_fields = ("index", "start", "end", "norm")
+
+    def __init__(self, index: int, start: int, end: int, clauses: list[Clause], norm: str, grams: set):
+        self.index = index
+        self.start = start
+        self.end = end
+        self.clauses = clauses
+        self.norm = norm
+        self.grams = grams
 
 
 def _normalise(s: str) -> str:
@@ -114,18 +120,22 @@ def _units(doc: Document, lex) -> list[Unit]:
     return units
 
 
-@dataclass
-class Run:
+class Run(Record):
     """Consecutive clauses of a later passage matching an earlier one."""
 
-    start: int
-    end: int
-    src_start: int
-    src_end: int
-    chars: int
-    score: float
-    whole: bool
-    src_unit: Unit
+    __slots__ = ("start", "end", "src_start", "src_end", "chars", "score", "whole", "src_unit")
+    _repr_fields = ("start", "end", "src_start", "src_end", "chars", "score", "whole")
+
+    def __init__(self, start: int, end: int, src_start: int, src_end: int, chars: int, score: float,
+                 whole: bool, src_unit: Unit):
+        self.start = start
+        self.end = end
+        self.src_start = src_start
+        self.src_end = src_end
+        self.chars = chars
+        self.score = score
+        self.whole = whole
+        self.src_unit = src_unit
 
 
 def _match_runs(later: Unit, earlier: Unit, cutoff: float, min_chars: int) -> list[Run]:
