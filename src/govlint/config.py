@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, replace
+
 from functools import lru_cache
 from pathlib import Path
 
+from govlint._record import Frozen
 from govlint.finding import Severity
 
 PROFILES = ("auto", "self-eval", "generic")
@@ -26,26 +27,26 @@ class ConfigError(Exception):
     """A configuration problem; the message names the file and the key."""
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(Frozen):
     """Settings from the configuration file and the command line (immutable; ``override`` makes a new one)."""
 
-    select: tuple[str, ...] | None = None
-    ignore: tuple[str, ...] = ()
-    extend_select: tuple[str, ...] = ()
-    severity: tuple[tuple[str, Severity], ...] = ()
-    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    options: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
-    lexicons: tuple[str, ...] = ()
-    profile: str = "auto"
-    fail_on: Severity | None = Severity.WARNING     # None: never fail on findings
-    exclude: tuple[str, ...] = ()
-    corpus: str | None = None
-    baseline: str | None = None
-    boilerplate: tuple[str, ...] = ()
-    jobs: int | None = None
-    source: str | None = None   # the file this came from
-    root: str | None = None     # its directory; globs are relative to it
+    _fields = ("select", "ignore", "extend_select", "severity", "per_file_ignores", "options", "lexicons",
+               "profile", "fail_on", "exclude", "corpus", "baseline", "boilerplate", "jobs", "source", "root")
+    __slots__ = _fields
+    _compare_fields = _fields
+    _repr_fields = _fields
+
+    def __init__(self, select: tuple[str, ...] | None = None, ignore: tuple[str, ...] = (),
+                 extend_select: tuple[str, ...] = (), severity: tuple[tuple[str, Severity], ...] = (),
+                 per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = (),
+                 options: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = (),
+                 lexicons: tuple[str, ...] = (), profile: str = "auto",
+                 fail_on: Severity | None = Severity.WARNING,     # None: never fail on findings
+                 exclude: tuple[str, ...] = (), corpus: str | None = None, baseline: str | None = None,
+                 boilerplate: tuple[str, ...] = (), jobs: int | None = None,
+                 source: str | None = None,     # the file this came from
+                 root: str | None = None):      # its directory; globs are relative to it
+        self._fill(locals())
 
     # ----- views ---------------------------------------------------------------------
     def severity_for(self, code: str) -> Severity | None:
@@ -85,7 +86,7 @@ class Config:
         clean = {k: v for k, v in kw.items() if v is not None and k != "exclude"}
         if "ignore" in clean:
             clean["ignore"] = tuple(dict.fromkeys(self.ignore + tuple(clean["ignore"])))
-        return replace(self, **clean)
+        return self._replace(**clean)
 
     def excludes(self, path: Path) -> bool:
         """Whether ``exclude`` globs (relative to the config's directory) match the path."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, replace
 from typing import NamedTuple
+
+from govlint._record import Frozen
 
 
 class Severity(enum.IntEnum):
@@ -59,25 +60,28 @@ class Related(NamedTuple):
     excerpt: str | None = None
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One problem at one place. Offsets are half-open character offsets into Document.text."""
+class Finding(Frozen):
+    """One problem at one place. Offsets are half-open character offsets into Document.text.
 
-    code: str
-    severity: Severity
-    start: int
-    end: int
-    message: str
-    suggestion: str | None = None
-    related: tuple[Related, ...] = ()
-    path: str | None = None
-    position: Position | None = None
-    excerpt: str | None = None
-    fingerprint: str | None = None
-    data: dict = field(default_factory=dict, compare=False, hash=False)
+    Immutable; equal and hashed by everything but ``data``; ``with_`` makes a changed copy.
+    """
+
+    _fields = ("code", "severity", "start", "end", "message", "suggestion", "related", "path", "position",
+               "excerpt", "fingerprint", "data")
+    __slots__ = _fields
+    _compare_fields = _fields[:-1]
+    _repr_fields = ("code", "severity", "start", "end", "message", "path", "position")
+
+    def __init__(self, code: str, severity: Severity, start: int, end: int, message: str,
+                 suggestion: str | None = None, related: tuple[Related, ...] = (), path: str | None = None,
+                 position: Position | None = None, excerpt: str | None = None,
+                 fingerprint: str | None = None, data: dict | None = None):
+        if data is None:
+            data = {}
+        self._fill(locals())
 
     def with_(self, **changes) -> "Finding":
-        return replace(self, **changes)
+        return self._replace(**changes)
 
     @property
     def family(self) -> str:

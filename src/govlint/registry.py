@@ -9,7 +9,6 @@ what it does; a paragraph starting "Why:" says why it matters).
 from __future__ import annotations
 
 import importlib
-import inspect
 import re
 from typing import Any, Callable, NamedTuple
 
@@ -56,8 +55,8 @@ class Option(NamedTuple):
 class RuleSpec(Record):
     """A registered rule: code, name, checkers, documentation and examples."""
 
-    __slots__ = ("code", "name", "severity", "scope", "func", "summary", "doc", "bad", "good", "options",
-                 "needs", "profiles", "enabled_by_default", "extra_checks")
+    __slots__ = ("code", "name", "severity", "scope", "func", "summary", "_doc_source", "_doc", "bad", "good",
+                 "options", "needs", "profiles", "enabled_by_default", "extra_checks")
     _repr_fields = ("code", "name", "severity", "scope")
 
     def __init__(self, code: str, name: str, severity: Severity, scope: str, func: Callable, summary: str,
@@ -71,7 +70,8 @@ class RuleSpec(Record):
         self.scope = scope                  # "document" or "paragraph"
         self.func = func
         self.summary = summary
-        self.doc = doc
+        self._doc_source = doc      # the docstring as written; ``doc`` is it cleaned, on first use
+        self._doc: str | None = None
         self.bad: list[str] = [] if bad is None else bad
         self.good: list[str] = [] if good is None else good
         self.options: dict[str, Option] = {} if options is None else options
@@ -79,6 +79,14 @@ class RuleSpec(Record):
         self.profiles = profiles            # empty: every profile
         self.enabled_by_default = enabled_by_default
         self.extra_checks: list = [] if extra_checks is None else extra_checks   # (scope, func) from @also
+
+    @property
+    def doc(self) -> str:
+        """The rule's documentation (its checker's docstring, indentation removed)."""
+        if self._doc is None:
+            import inspect   # ~4 ms to import; a check never reads the documentation
+            self._doc = inspect.cleandoc(self._doc_source)
+        return self._doc
 
     @property
     def family(self) -> str:
@@ -104,10 +112,10 @@ def rule(*, code: str, name: str, severity: Severity = Severity.WARNING, scope: 
         raise ValueError(f"bad scope {scope!r}")
 
     def deco(func):
-        doc = inspect.cleandoc(func.__doc__ or "")
+        doc = func.__doc__ or ""
         if code in _REGISTRY and _REGISTRY[code].func is not func:
             raise ValueError(f"rule code {code} registered twice")
-        summary = doc.splitlines()[0].strip() if doc else ""
+        summary = doc.strip().splitlines()[0].strip() if doc.strip() else ""
         _REGISTRY[code] = RuleSpec(code, name, severity, scope, func, summary, doc, list(bad), list(good),
                                    dict(options or {}), tuple(needs), tuple(profiles), enabled_by_default)
         return func
