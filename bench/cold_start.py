@@ -15,7 +15,7 @@ Side by side in the same run (runs interleaved round-robin, median of N):
 
 govlint's modules are byte-compiled first, as ``pip install`` leaves them (jieba's are too).
 
-Usage: python bench/cold_start.py [--runs 7] [--file REPORT] [--json out.json]
+Usage: python bench/cold_start.py [--runs 7] [--file REPORT] [--json out.json] [--instructions]
 Targets (issue 7): govlint ≤ 1.2× the jieba floor; with jieba_fast_dat ≤ 4× AutoCorrect.
 """
 
@@ -55,6 +55,19 @@ def segmenter_loaded(cmd: list[str], env: dict) -> str:
     return "+".join(found) or "none"
 
 
+def instructions(cmd: list[str], env: dict) -> int | None:
+    """Instructions the command executes, counted by callgrind (None without valgrind)."""
+    import re
+    import shutil
+    if not shutil.which("valgrind"):
+        return None
+    full = dict(os.environ, **env)
+    err = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd], env=full,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True).stderr
+    m = re.search(r"Collected\s*:\s*(\d+)", err)
+    return int(m.group(1)) if m else None
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=7)
@@ -63,6 +76,9 @@ def main() -> int:
     ap.add_argument("--variant", action="append", default=[], metavar="NAME=SRC",
                     help="also time govlint from another source tree (PYTHONPATH=SRC), e.g. a checkout "
                          "with a proposed change: proposals=/tmp/wt/src")
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count each command's instructions once under valgrind's callgrind "
+                         "(deterministic, unlike times on a shared machine; ~50x slower)")
     args = ap.parse_args()
     path = (args.file or default_file()).resolve()
     text = path.read_text(encoding="utf-8")
@@ -133,6 +149,7 @@ def main() -> int:
     med_cpu = {k: median(v) for k, v in cpus.items()}
 
     loaded = {k: segmenter_loaded(cmd, env) for k, (cmd, env) in cases.items() if "govlint" in k}
+    instr = {k: instructions(cmd, env) for k, (cmd, env) in cases.items()} if args.instructions else {}
 
     info = machine()
     print(f"# cold start: {path.name} ({len(text)} chars), median of {args.runs} fresh processes")
@@ -194,10 +211,21 @@ def main() -> int:
                   f"govlint check (console script) [jieba_fast_dat] ({vname})", "autocorrect-py lint_for", 4.0)
     if not any("jieba" in v for v in loaded.values()):
         print("\nnote: no selected rule asked for tokens, so govlint did not load a segmenter")
+    if instr:
+        print("\ninstructions (callgrind, one run each; the same count on a busy or an idle machine)")
+        for k in cases:
+            print(f"  {k:<60} {instr[k] / 1e6:8.1f} M")
+        for label, num, den in (("govlint -m [jieba] / jieba floor", jieba_gl, "jieba floor"),
+                                ("govlint -m [jieba_fast_dat] / autocorrect",
+                                 "python -m govlint check [jieba_fast_dat]", "autocorrect-py lint_for")):
+            if instr.get(num) and instr.get(den):
+                ratios.setdefault(label, {})["instructions"] = instr[num] / instr[den]
+                print(f"  {label:<60} {instr[num] / instr[den]:5.2f}×")
     if args.json:
         args.json.write_text(json.dumps({"machine": info, "file": str(path), "chars": len(text),
                                          "runs": args.runs, "median_s": med,
-                                         "median_cpu_s": med_cpu, "all_s": times, "all_cpu_s": cpus, "modules": loaded, "ratios": ratios},
+                                         "median_cpu_s": med_cpu, "all_s": times, "all_cpu_s": cpus, "modules": loaded, "ratios": ratios,
+                                         "instructions": instr},
                                         ensure_ascii=False, indent=2), encoding="utf-8")
     return 0
 

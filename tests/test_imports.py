@@ -112,3 +112,16 @@ def test_a_report_with_a_candidate_claim_loads_the_segmenter(tmp_path):
                          cwd=str(tmp_path), timeout=120)
     found = json.loads(out.stdout)
     assert [f["code"] for f in found["findings"]] == ["IND002"], out.stdout
+
+
+def test_a_plain_check_imports_neither_dataclasses_nor_inspect(report, tmp_path):
+    """The check path uses plain classes: importing dataclasses (and with it inspect) and creating
+    25 dataclasses cost ~13 ms of a ~100 ms cold check (docs/performance.md)."""
+    probe = PROBE.replace("from govlint.cli import main", "from govlint.entry import main")
+    p = subprocess.run([sys.executable, "-c", probe, json.dumps(["check", "--no-progress", str(report)])],
+                       capture_output=True, text=True, encoding="utf-8", cwd=str(tmp_path), timeout=120)
+    line = [x for x in p.stderr.splitlines() if x.startswith("MODULES=")]
+    assert line, p.stderr[-3000:]
+    mods = set(json.loads(line[-1][len("MODULES="):]))
+    assert "govlint" in mods and "typer" not in mods
+    assert not mods & {"dataclasses", "inspect"}, f"a check imported {sorted(mods & {'dataclasses', 'inspect'})}"
