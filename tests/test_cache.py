@@ -273,3 +273,19 @@ def test_the_collector_is_held_during_start_up_and_released_after_the_first_repo
         gcache.release_collector()
         gc.enable()
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("args, enabled", [(["rules"], True), (["check", "--no-progress", "REPORT"], True)])
+def test_the_command_line_leaves_the_collector_on_after_start_up(tmp_path, args, enabled):
+    """Only `check` holds the collector, and releases it after the first report; a long-running
+    command (the language server) never runs with it held."""
+    report = tmp_path / "report.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    argv = [str(report) if a == "REPORT" else a for a in args]
+    code = ("import gc, sys, io, contextlib\nsys.argv = ['govlint', *sys.argv[1:]]\n"
+            "from govlint.entry import main\n"
+            "try:\n    with contextlib.redirect_stdout(io.StringIO()):\n        main()\n"
+            "except SystemExit:\n    pass\nprint('ENABLED', gc.isenabled())\n")
+    out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True,
+                         encoding="utf-8", cwd=str(tmp_path), timeout=120)
+    assert f"ENABLED {enabled}" in out.stdout, out.stdout + out.stderr

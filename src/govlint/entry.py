@@ -16,9 +16,10 @@ def _internal_error(exc: BaseException) -> None:
 def main() -> None:
     # the console script's own process: compiled regexes come from (and go to) the cache
     from govlint.cache import hold_collector, install
-    hold_collector()
     install()
     if sys.argv[1:2] == ["check"]:
+        # released after the first report (engine.check_files); not for long-running commands
+        hold_collector()
         try:
             from govlint.checking import check_command, parse_check_args
             kwargs = parse_check_args(sys.argv[2:])
