@@ -78,3 +78,35 @@ def test_segmenter_can_be_forced_to_jieba():
         env["GOVLINT_SEGMENTER"] = "auto"
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
         assert out.stdout.strip() == "jieba_fast_dat", out.stderr
+
+
+def test_merged_dictionaries_of_two_environments_do_not_remove_each_other(tmp_path, monkeypatch):
+    """A pre-commit hook's venv and the user's own install share the temp dir: each keeps its
+    merged dictionary; only the same environment's outdated one (and its compiled cache) goes."""
+    import tempfile
+    from pathlib import Path
+    from govlint import nlp
+    CacheManager = pytest.importorskip("jieba_fast_dat.utils").CacheManager
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    monkeypatch.setattr(CacheManager, "TMP_DIR", Path(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    envs = []
+    for name in ("venv-a", "venv-b"):
+        d = tmp_path / name
+        d.mkdir()
+        (d / "dict.txt").write_text("项目 100 n\n资金 100 n\n", encoding="utf-8")
+        envs.append(str(d / "dict.txt"))
+    words = [("绩效自评", 50, "n")]
+    a1 = nlp._merged_dictionary(envs[0], words)
+    b1 = nlp._merged_dictionary(envs[1], words)
+    assert a1 and b1 and a1 != b1
+    assert nlp._merged_dictionary(envs[0], words) == a1          # unchanged contents: same file
+    assert os.path.exists(a1) and os.path.exists(b1)
+    assert open(a1, encoding="utf-8").read().endswith("绩效自评 50 n\n")
+
+    compiled = CacheManager.get_cache_path(a1, prefix="jieba_fast_dat.u")
+    compiled.write_bytes(b"compiled")                              # what jieba_fast_dat would build
+    a2 = nlp._merged_dictionary(envs[0], words + [("预算执行率", 50, "n")])
+    assert a2 != a1 and os.path.exists(a2)
+    assert not os.path.exists(a1) and not compiled.exists()        # A's outdated files are gone
+    assert os.path.exists(b1)                                      # B's are not

@@ -10,7 +10,7 @@ Findings must not depend on the extra, so jieba_fast_dat is made to segment like
 
 * it ships a bigger dictionary (584k entries against jieba's 349k) that merges more
   (职业/年/金 → 年金, 万元/以上 → 万元以上); it gets jieba's own ``dict.txt`` with the user
-  dictionary appended (``govlint-dict.<hash>.txt`` in the temp dir) through
+  dictionary appended (``govlint-dict.<environment>-<content>.txt`` in the temp dir) through
   ``jieba_fast_dat.Tokenizer(path)``, which caches the compiled form there too (first use ~1 s,
   then ~15 ms: faster than its default dictionary; ``set_dictionary`` always rebuilds);
 * its C++ cut splits decimals and percentages that jieba keeps whole (30/% , 0/./00);
@@ -99,15 +99,25 @@ def load_segmenter(name: str):
 
 
 def _merged_dictionary(dict_path: str, entries) -> str | None:
-    """A dictionary file = jieba's + the user entries, in the temp dir, named by content."""
+    """A dictionary file = jieba's + the user entries, in the temp dir.
+
+    Named ``govlint-dict.<environment>-<content>.txt``: the first key hashes the path of
+    jieba_fast_dat's own dictionary (so another Python environment on the machine, say a
+    pre-commit hook's, keeps its own file), the second the contents. When the contents change
+    (a govlint upgrade), the same environment's older files are removed with the compiled
+    cache jieba_fast_dat built for them; other environments' files are left alone — removing
+    them made two environments rebuild each other's dictionary (~1 s) on every run.
+    """
     import hashlib
     import tempfile
     try:
         st = os.stat(dict_path)
         lines = "".join(f"{w} {f}{' ' + t if t else ''}\n" for w, f, t in entries if f is not None)
-        key = hashlib.md5(f"{dict_path}|{st.st_size}|{st.st_mtime_ns}|{lines}".encode("utf-8")).hexdigest()[:16]
+        env_key = hashlib.md5(dict_path.encode("utf-8")).hexdigest()[:8]
+        content_key = hashlib.md5(f"{st.st_size}|{st.st_mtime_ns}|{lines}".encode("utf-8")).hexdigest()[:16]
         tmp = tempfile.gettempdir()
-        target = os.path.join(tmp, f"govlint-dict.{key}.txt")
+        stem = f"govlint-dict.{env_key}-"
+        target = os.path.join(tmp, f"{stem}{content_key}.txt")
         if not os.path.exists(target):
             with open(dict_path, "rb") as fh:
                 base = fh.read()
@@ -115,15 +125,38 @@ def _merged_dictionary(dict_path: str, entries) -> str | None:
             with open(part, "wb") as fh:
                 fh.write(base.rstrip(b"\n") + b"\n" + lines.encode("utf-8"))
             os.replace(part, target)
-            for old in os.listdir(tmp):   # the previous versions of the user dictionary
-                if old.startswith("govlint-dict.") and old.endswith(".txt") and key not in old:
-                    try:
-                        os.unlink(os.path.join(tmp, old))
-                    except OSError:
-                        pass
+            _remove_stale_dictionaries(tmp, stem, target)
         return target
     except OSError:
         return None
+
+
+def _remove_stale_dictionaries(tmp: str, stem: str, keep: str) -> None:
+    """This environment's earlier merged dictionaries, their compiled caches, and parts
+    left by an interrupted write more than an hour ago."""
+    import time
+    try:
+        from jieba_fast_dat.utils import CacheManager  # type: ignore
+    except Exception:  # pragma: no cover - another jieba_fast_dat layout
+        CacheManager = None
+    for name in os.listdir(tmp):
+        path = os.path.join(tmp, name)
+        if not name.startswith(stem) or path == keep:
+            continue
+        try:
+            if name.endswith(".part"):
+                if time.time() - os.stat(path).st_mtime > 3600:
+                    os.unlink(path)
+                continue
+            if not name.endswith(".txt"):
+                continue
+            os.unlink(path)
+            if CacheManager is not None:
+                compiled = CacheManager.get_cache_path(path, prefix="jieba_fast_dat.u")
+                if os.path.exists(compiled):
+                    os.unlink(compiled)
+        except (OSError, TypeError, AttributeError):
+            pass
 
 
 def userdict_entries(path) -> list[tuple[str, int | None, str | None]]:
