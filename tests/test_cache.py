@@ -289,3 +289,29 @@ def test_the_command_line_leaves_the_collector_on_after_start_up(tmp_path, args,
     out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True,
                          encoding="utf-8", cwd=str(tmp_path), timeout=120)
     assert f"ENABLED {enabled}" in out.stdout, out.stdout + out.stderr
+
+
+def test_two_installations_keep_their_own_parsed_lexicons(cache_dir, tmp_path, monkeypatch):
+    """A pre-commit hook's environment and the user's own install share ~/.cache/govlint."""
+    from govlint import lexicon
+    shipped = lexicon.lexicon_dir()
+    copies = []
+    for name in ("env-a", "env-b"):
+        d = tmp_path / name / "lexicons"
+        d.mkdir(parents=True)
+        for p in shipped.glob("*.toml"):
+            (d / p.name).write_bytes(p.read_bytes())
+        copies.append(d)
+    parsed = []
+    real_read = lexicon._read
+    monkeypatch.setattr(lexicon, "_read", lambda path: parsed.append(path) or real_read(path))
+    gcache.install()
+    for d in copies:                                   # each parses once ...
+        monkeypatch.setattr(lexicon, "lexicon_dir", lambda d=d: d)
+        lexicon.Lexicons()
+    n = len(parsed)
+    assert n == 2 * len(list(shipped.glob("*.toml")))
+    for d in copies:                                   # ... and then both come from the cache
+        monkeypatch.setattr(lexicon, "lexicon_dir", lambda d=d: d)
+        lexicon.Lexicons()
+    assert len(parsed) == n

@@ -70,15 +70,19 @@ def _merge(base: dict, extra: dict) -> dict:
 
 def _shipped() -> dict[str, dict]:
     """The shipped lexicons by file stem; from the command line's cache when unchanged."""
+    import zlib
     from govlint import cache
+    where = str(lexicon_dir())
     paths = sorted(lexicon_dir().glob("*.toml"))
     stats = [p.stat() for p in paths]
-    key = (str(lexicon_dir()), tuple((p.name, st.st_size, st.st_mtime_ns) for p, st in zip(paths, stats)))
-    data = cache.get_data("lexicons", key)
+    key = (where, tuple((p.name, st.st_size, st.st_mtime_ns) for p, st in zip(paths, stats)))
+    # one file per installation: two environments sharing the cache must not overwrite each other
+    name = f"lexicons-{zlib.crc32(where.encode('utf-8')):08x}"
+    data = cache.get_data(name, key)
     if isinstance(data, dict):
         return data
     data = {path.stem: _read(path) for path in paths}
-    cache.put_data("lexicons", key, data)
+    cache.put_data(name, key, data)
     return data
 
 
