@@ -13,7 +13,7 @@ jieba's HMM. That is sound if
 This script checks both on every document of ``../shared/corpus/``, ``corpora/`` and
 ``tests/fixtures/`` with the chosen segmenter, and exits 1 on any difference.
 
-Usage: python bench/check_token_edges.py [--segmenter jieba|jieba_fast_dat] [--limit N]
+Usage: python bench/check_token_edges.py [--corpus DIR] [--segmenter jieba|jieba_fast_dat] [--limit N]
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ def edges(toks, base=0):
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--segmenter", default=None, help="jieba or jieba_fast_dat (default: govlint's choice)")
-    ap.add_argument("--limit", type=int, default=None, help="at most N documents of the shared corpus")
+    ap.add_argument("--corpus", type=Path, default=SHARED_CORPUS, help="default: ../shared/corpus/")
+    ap.add_argument("--limit", type=int, default=None, help="at most N documents of the corpus")
     args = ap.parse_args()
     if args.segmenter:
         os.environ["GOVLINT_SEGMENTER"] = args.segmenter
@@ -45,7 +46,7 @@ def main() -> int:
     from govlint.rules._util import alternation
 
     claims = alternation(tuple(lexicon.load()["vague"]["claims"]))
-    shared = sorted(p for p in SHARED_CORPUS.rglob("*") if p.suffix in SUFFIXES) if SHARED_CORPUS.is_dir() else []
+    shared = sorted(p for p in args.corpus.rglob("*") if p.suffix in SUFFIXES) if args.corpus.is_dir() else []
     own = sorted(p for d in ("corpora", "tests/fixtures") for p in (REPO / d).rglob("*") if p.suffix in SUFFIXES)
     docs = paragraphs = split_differently = matches = decided_differently = 0
     for f in shared[:args.limit] + own:
