@@ -57,6 +57,15 @@ def _cache_file(d):
     return files[0]
 
 
+# patterns compiled from a module named govlint.* are cached; others (libraries) are not
+_AS_GOVLINT = {"__name__": "govlint._test_probe", "re": re}
+exec("def compile_(pattern, flags=0):\n    return re.compile(pattern, flags)\n", _AS_GOVLINT)
+gov_compile = _AS_GOVLINT["compile_"]
+_AS_LIBRARY = {"__name__": "somelibrary.patterns", "re": re}
+exec("def compile_(pattern, flags=0):\n    return re.compile(pattern, flags)\n", _AS_LIBRARY)
+library_compile = _AS_LIBRARY["compile_"]
+
+
 def _stamp(path):
     """Changes whenever the file is written (a rewrite replaces it: new inode, new mtime)."""
     st = path.stat()
@@ -70,14 +79,14 @@ def test_cached_patterns_behave_exactly_like_re(cache_dir):
 
     first = gcache.install()
     assert first is not None
-    got = [_behaviour(re.compile(p, f), text) for p, f, text in tagged]
+    got = [_behaviour(gov_compile(p, f), text) for p, f, text in tagged]
     assert got == expected
     assert first.misses >= len(tagged) and first.hits == 0
     gcache.uninstall()                       # writes the file
     re.purge()
 
     second = gcache.install()
-    got = [_behaviour(re.compile(p, f), text) for p, f, text in tagged]
+    got = [_behaviour(gov_compile(p, f), text) for p, f, text in tagged]
     assert got == expected
     assert second.hits == len(tagged) and second.misses == 0
 
@@ -85,34 +94,34 @@ def test_cached_patterns_behave_exactly_like_re(cache_dir):
 def test_a_corrupt_cache_file_is_ignored_and_rewritten(cache_dir):
     pattern = _unique(r"[\u4e00-\u9fff]+")
     cache = gcache.install()
-    re.compile(pattern)
+    gov_compile(pattern)
     gcache.uninstall()
     path = _cache_file(cache_dir)
     path.write_bytes(b"\x00not marshal data")
     re.purge()
 
     cache = gcache.install()
-    assert re.compile(pattern).findall("资金ab拨付") == ["资金", "拨付"]
+    assert gov_compile(pattern).findall("资金ab拨付") == ["资金", "拨付"]
     assert cache.hits == 0 and cache.misses == 1
     gcache.uninstall()
-    fmt, table = marshal.loads(path.read_bytes())
-    assert fmt == 1 and (pattern, 0) in table
+    fmt, generation, table = marshal.loads(path.read_bytes())
+    assert fmt == 2 and (pattern, 0) in table
 
 
 def test_an_entry_sre_rejects_is_dropped_and_compiled_afresh(cache_dir):
     pattern = _unique(r"(?P<amount>\d+)万元")
     gcache.install()
-    re.compile(pattern)
+    gov_compile(pattern)
     gcache.uninstall()
     path = _cache_file(cache_dir)
-    fmt, table = marshal.loads(path.read_bytes())
-    flags, code, groups, gi, ig = table[(pattern, 0)]
-    table[(pattern, 0)] = (flags, b"\xff\xff\xff\x7f" * 3, groups, gi, ig)   # not SRE code
-    path.write_bytes(marshal.dumps((fmt, table)))
+    fmt, generation, table = marshal.loads(path.read_bytes())
+    used, (flags, code, groups, gi, ig) = table[(pattern, 0)]
+    table[(pattern, 0)] = (used, (flags, b"\xff\xff\xff\x7f" * 3, groups, gi, ig))   # not SRE code
+    path.write_bytes(marshal.dumps((fmt, generation, table)))
     re.purge()
 
     cache = gcache.install()
-    m = re.compile(pattern).search("支出320万元")
+    m = gov_compile(pattern).search("支出320万元")
     assert m is not None and m.group("amount") == "320"
     assert cache.hits == 0 and cache.misses == 1
 
@@ -134,7 +143,7 @@ def test_an_unwritable_cache_location_is_not_an_error(tmp_path, monkeypatch):
     gcache.uninstall()
     try:
         cache = gcache.install()
-        assert re.compile(_unique("执行率")).search("预算执行率") is not None
+        assert gov_compile(_unique("执行率")).search("预算执行率") is not None
         assert cache.new
         gcache.save()                         # must not raise
     finally:
@@ -215,8 +224,8 @@ def test_parsed_lexicons_come_from_the_cache_until_a_file_changes(cache_dir, tmp
         (copy / p.name).write_bytes(p.read_bytes())
     monkeypatch.setattr(lexicon, "lexicon_dir", lambda: copy)
     parsed = []
-    real_read = lexicon._read
-    monkeypatch.setattr(lexicon, "_read", lambda path: parsed.append(path.name) or real_read(path))
+    real_parse = lexicon._parse
+    monkeypatch.setattr(lexicon, "_parse", lambda path, raw: parsed.append(path.name) or real_parse(path, raw))
 
     gcache.install()
     first = lexicon.Lexicons()
@@ -226,18 +235,24 @@ def test_parsed_lexicons_come_from_the_cache_until_a_file_changes(cache_dir, tmp
     assert parsed == []                                  # all from the cache
     assert {n: second[n] for n in second.names()} == {n: first[n] for n in first.names()}
 
+    # an edit that keeps the size and the modification time (a wheel stamps every file alike)
     vague = copy / "vague.toml"
-    vague.write_text(vague.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    before = vague.stat()
+    text = vague.read_text(encoding="utf-8")
+    assert "效果较好" in text
+    vague.write_text(text.replace("效果较好", "效果尚可", 1), encoding="utf-8")
+    os.utime(vague, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert vague.stat().st_size == before.st_size
     third = lexicon.Lexicons()
     assert len(parsed) == len(list(copy.glob("*.toml")))   # a changed file: parsed afresh
-    assert third.names() == first.names()
+    assert "效果尚可" in str(third["vague"]) and "效果较好" in str(first["vague"])
 
 
 def test_without_the_command_line_cache_lexicons_are_parsed_and_nothing_is_written(cache_dir, monkeypatch):
     from govlint import lexicon
     parsed = []
-    real_read = lexicon._read
-    monkeypatch.setattr(lexicon, "_read", lambda path: parsed.append(path.name) or real_read(path))
+    real_parse = lexicon._parse
+    monkeypatch.setattr(lexicon, "_parse", lambda path, raw: parsed.append(path.name) or real_parse(path, raw))
     lexicon.Lexicons()
     lexicon.Lexicons()
     assert len(parsed) == 2 * len(list(lexicon.lexicon_dir().glob("*.toml")))
@@ -303,8 +318,8 @@ def test_two_installations_keep_their_own_parsed_lexicons(cache_dir, tmp_path, m
             (d / p.name).write_bytes(p.read_bytes())
         copies.append(d)
     parsed = []
-    real_read = lexicon._read
-    monkeypatch.setattr(lexicon, "_read", lambda path: parsed.append(path) or real_read(path))
+    real_parse = lexicon._parse
+    monkeypatch.setattr(lexicon, "_parse", lambda path, raw: parsed.append(path) or real_parse(path, raw))
     gcache.install()
     for d in copies:                                   # each parses once ...
         monkeypatch.setattr(lexicon, "lexicon_dir", lambda d=d: d)
@@ -315,3 +330,63 @@ def test_two_installations_keep_their_own_parsed_lexicons(cache_dir, tmp_path, m
         monkeypatch.setattr(lexicon, "lexicon_dir", lambda d=d: d)
         lexicon.Lexicons()
     assert len(parsed) == n
+
+
+def test_patterns_a_library_compiles_are_not_kept(cache_dir):
+    """A library may build a different pattern in every process (cn2an's dependency proces
+    does: 108 KB each); keeping those would grow the file on every run."""
+    mine, theirs = _unique("预算执行率"), _unique("行政区划")
+    cache = gcache.install()
+    assert library_compile(theirs).search("行政区划") and gov_compile(mine).search("预算执行率")
+    assert (mine, 0) in cache.new and (theirs, 0) not in cache.new
+
+
+def test_a_pattern_no_run_uses_is_dropped_after_50_saves(cache_dir):
+    old, kept = _unique("旧词库"), _unique("新词库")
+    gcache.install()
+    gov_compile(old)
+    gov_compile(kept)
+    gcache.uninstall()
+    path = _cache_file(cache_dir)
+    for i in range(51):                      # later runs that use `kept` and add something new
+        re.purge()
+        gcache.install()
+        gov_compile(kept)
+        gov_compile(_unique(f"新增{i}"))
+        gcache.uninstall()
+    fmt, generation, table = marshal.loads(path.read_bytes())
+    assert (kept, 0) in table and (old, 0) not in table
+    assert generation >= 52 and len(table) <= 51
+
+
+def test_past_the_size_cap_only_what_the_run_used_is_kept(cache_dir, monkeypatch):
+    first, second = _unique("第一"), _unique("第二")
+    gcache.install()
+    gov_compile(first)
+    gcache.uninstall()
+    re.purge()
+    monkeypatch.setattr(gcache, "_MAX_BYTES", 10)
+    gcache.install()
+    gov_compile(second)
+    gcache.uninstall()
+    fmt, generation, table = marshal.loads(_cache_file(cache_dir).read_bytes())
+    assert (second, 0) in table and (first, 0) not in table
+
+
+def test_a_str_subclass_pattern_is_compiled_but_not_kept(cache_dir):
+    class S(str):
+        pass
+    cache = gcache.install()
+    assert gov_compile(S(_unique("ab+c"))).search("abbbc")
+    assert not cache.new
+    gcache.save()                            # nothing marshal cannot write
+
+
+def test_without_a_home_directory_there_is_no_cache(monkeypatch, tmp_path):
+    monkeypatch.delenv("GOVLINT_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(os.path, "expanduser", lambda p: p)     # what it returns with no HOME
+    monkeypatch.chdir(tmp_path)
+    assert gcache.cache_dir() is None
+    assert gcache.install() is None
+    assert list(tmp_path.iterdir()) == []

@@ -10,8 +10,11 @@ its dictionary cache:
 * compiled patterns: the SRE code ``re`` hands to ``_sre.compile``, keyed by the pattern text
   and flags, in a file named after the Python build, ``_sre.MAGIC`` and ``_sre.CODESIZE``; a
   pattern that changes (a lexicon edit) is simply a new entry, and ``_sre.compile`` checks the
-  code it is given (an entry it rejects is dropped and compiled afresh);
-* parsed lexicons: keyed by the name, size and modification time of every shipped lexicon file;
+  code it is given (an entry it rejects is dropped and compiled afresh). Only patterns compiled
+  by govlint's own code are kept (a library may build a pattern that differs in every process:
+  cn2an's dependency ``proces`` does, 108 KB each), and a pattern no run has used in the last
+  50 saves is dropped;
+* parsed lexicons: keyed by the contents of every shipped lexicon file and govlint's version;
 * loaded once per process (~2 ms), written back only when a run compiled or parsed something
   new, atomically (a temporary file, then ``os.replace``), and never an error: an unreadable,
   corrupt or unwritable cache means working as usual;
@@ -37,8 +40,9 @@ import sys
 import threading
 from pathlib import Path
 
-_FORMAT = 1
-_MAX_ENTRIES = 5000
+_FORMAT = 2
+_KEEP_SAVES = 50          # a pattern no run used in the last 50 saves is dropped
+_MAX_BYTES = 8 << 20      # past this, only what the saving run used is kept
 _DEBUG = int(re.DEBUG)   # an int: ``flags & re.DEBUG`` would go through enum's __and__ per call
 
 
@@ -52,6 +56,8 @@ def cache_dir() -> Path | None:
     if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
         return Path(os.environ["LOCALAPPDATA"]) / "govlint"
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if not os.path.isabs(base):   # no HOME: "~" would become a directory named ~ right here
+        return None
     return Path(base) / "govlint"
 
 
@@ -93,19 +99,20 @@ class _PatternCache:
         self._sre = sre
         self._compile = compiler.compile
         self._local = threading.local()
-        self.table: dict = self._load()
+        self.generation, self.table = self._load()
         self.new: dict = {}
         self.used: set = set()
         self.hits = 0
         self.misses = 0
 
     # -- the file -------------------------------------------------------------------------
-    def _load(self) -> dict:
+    def _load(self) -> tuple[int, dict]:
+        """(generation, {key: (generation last used, entry)}) from the file, or (0, {})."""
         data = _read_marshal(self.path)
-        if not (isinstance(data, tuple) and len(data) == 2 and data[0] == _FORMAT
-                and isinstance(data[1], dict)):
-            return {}
-        return data[1]
+        if not (isinstance(data, tuple) and len(data) == 3 and data[0] == _FORMAT
+                and isinstance(data[1], int) and isinstance(data[2], dict)):
+            return 0, {}
+        return data[1], data[2]
 
     def save(self) -> None:
         """Write the table back if this process compiled something new; never raises."""
@@ -113,13 +120,23 @@ class _PatternCache:
             return
         import marshal
         # what other processes (--jobs workers, a parallel run) wrote since this one started
-        table = {**self._load(), **self.table}
-        if len(table) + len(self.new) > _MAX_ENTRIES:   # patterns of lexicons long edited away
-            table = {k: self.table[k] for k in self.used if k in self.table}
-        table.update(self.new)
-        self.table.update(self.new)
-        self.new = {}
-        _write_atomic(self.path, marshal.dumps((_FORMAT, table)))
+        disk_generation, disk = self._load()
+        generation = max(disk_generation, self.generation) + 1
+        table = {**disk, **self.table}
+        for key in self.used:
+            if key in table:
+                table[key] = (generation, table[key][1])
+        for key, entry in self.new.items():
+            table[key] = (generation, entry)
+        table = {k: v for k, v in table.items() if v[0] > generation - _KEEP_SAVES}
+        self.table, self.generation, self.new = table, generation, {}
+        try:
+            blob = marshal.dumps((_FORMAT, generation, table))
+            if len(blob) > _MAX_BYTES:
+                blob = marshal.dumps((_FORMAT, generation, {k: v for k, v in table.items() if v[0] == generation}))
+        except (ValueError, TypeError):   # an entry marshal cannot write: keep the old file
+            return
+        _write_atomic(self.path, blob)
 
     # -- the hooks ------------------------------------------------------------------------
     def sre_compile(self, *args):
@@ -129,14 +146,14 @@ class _PatternCache:
 
     def compile(self, p, flags=0):
         """Stands in for ``re``'s ``compile(p, flags)``."""
-        if not isinstance(p, str) or int(flags) & _DEBUG:
+        if type(p) is not str or int(flags) & _DEBUG:
             return self._compile(p, flags)
         from array import array
         key = (p, int(flags))
         hit = self.table.get(key)
         if hit is not None:
             try:
-                out_flags, code, groups, groupindex, indexgroup = hit
+                out_flags, code, groups, groupindex, indexgroup = hit[1]
                 pattern = self._sre.compile(p, out_flags, array("I", code).tolist(), groups,
                                             dict(groupindex), indexgroup)
                 self.hits += 1
@@ -149,7 +166,7 @@ class _PatternCache:
         compiled = self._compile(p, flags)
         args = self._local.args
         self._local.args = None
-        if args is not None and len(args) == 6 and args[0] is p:
+        if args is not None and len(args) == 6 and args[0] is p and _compiled_by_govlint():
             try:
                 self.new[key] = (int(args[1]), array("I", args[2]).tobytes(), int(args[3]),
                                  {str(k): int(v) for k, v in args[4].items()},
@@ -157,6 +174,18 @@ class _PatternCache:
             except (TypeError, ValueError, OverflowError):
                 pass
         return compiled
+
+
+def _compiled_by_govlint() -> bool:
+    """Whether the code that asked ``re`` for this pattern is govlint's (its module)."""
+    f = sys._getframe(2)
+    while f is not None:
+        name = f.f_globals.get("__name__", "")
+        if name == "re" or name.startswith("re.") or name == "sre_compile":
+            f = f.f_back
+            continue
+        return name == "govlint" or name.startswith("govlint.")
+    return False
 
 
 class _SreProxy:

@@ -44,12 +44,21 @@ def userdict_path() -> Path | None:
 
 
 def _read(path: Path) -> dict:
-    tomllib = _toml()
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise LexiconError(f"{path}: 词库文件不存在") from None
+    except OSError as exc:
+        raise LexiconError(f"{path}: 无法读取词库文件（系统错误 {exc.errno}）") from None
+    return _parse(path, raw)
+
+
+def _parse(path: Path, raw: bytes) -> dict:
+    tomllib = _toml()
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise LexiconError(f"{path}: 词库文件不是 UTF-8 编码") from None
     except tomllib.TOMLDecodeError as exc:
         raise LexiconError(f"{path}: 词库文件不是合法的 TOML：{exc}") from None
 
@@ -71,17 +80,19 @@ def _merge(base: dict, extra: dict) -> dict:
 def _shipped() -> dict[str, dict]:
     """The shipped lexicons by file stem; from the command line's cache when unchanged."""
     import zlib
-    from govlint import cache
+    from govlint import __version__, cache
     where = str(lexicon_dir())
     paths = sorted(lexicon_dir().glob("*.toml"))
-    stats = [p.stat() for p in paths]
-    key = (where, tuple((p.name, st.st_size, st.st_mtime_ns) for p, st in zip(paths, stats)))
+    raw = [p.read_bytes() for p in paths]
+    # keyed by contents, not size and mtime: wheels stamp every file with one date, so an
+    # upgrade that swaps a word for one of the same length would keep both
+    key = (__version__, where, tuple((p.name, zlib.crc32(b)) for p, b in zip(paths, raw)))
     # one file per installation: two environments sharing the cache must not overwrite each other
     name = f"lexicons-{zlib.crc32(where.encode('utf-8')):08x}"
     data = cache.get_data(name, key)
     if isinstance(data, dict):
         return data
-    data = {path.stem: _read(path) for path in paths}
+    data = {path.stem: _parse(path, b) for path, b in zip(paths, raw)}
     cache.put_data(name, key, data)
     return data
 
