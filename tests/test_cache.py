@@ -390,3 +390,28 @@ def test_without_a_home_directory_there_is_no_cache(monkeypatch, tmp_path):
     assert gcache.cache_dir() is None
     assert gcache.install() is None
     assert list(tmp_path.iterdir()) == []
+
+
+def test_indexing_a_corpus_directory_and_reading_stdin_release_the_collector(tmp_path):
+    """Long or unbounded work before the first report is done must not run with it held."""
+    import gc
+    from govlint.corpus import open_for_check
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "past.txt").write_text(REPORT, encoding="utf-8")
+    try:
+        gcache.hold_collector()
+        assert not gc.isenabled()
+        open_for_check(str(corpus))
+        assert gc.isenabled()
+    finally:
+        gcache.release_collector()
+        gc.enable()
+        gc.unfreeze()
+    code = ("import gc, sys, io, contextlib\nsys.argv = ['govlint', 'check', '--no-progress', '-']\n"
+            "from govlint.entry import main\n"
+            "try:\n    with contextlib.redirect_stdout(io.StringIO()):\n        main()\n"
+            "except SystemExit:\n    pass\nprint('ENABLED', gc.isenabled())\n")
+    out = subprocess.run([sys.executable, "-c", code], input=REPORT, capture_output=True, text=True,
+                         encoding="utf-8", cwd=str(tmp_path), timeout=120)
+    assert "ENABLED True" in out.stdout, out.stdout + out.stderr

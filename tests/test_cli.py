@@ -333,3 +333,11 @@ def test_a_large_findings_file_govlint_wrote_is_recognised_as_its_own(tmp_path, 
     cut = tmp_path / f"cut.{fmt}"
     cut.write_bytes(out.read_bytes()[: out.stat().st_size - 200])
     assert not govlint_made(cut)
+
+
+@pytest.mark.parametrize("content", ['{"runs": [1]}', '{"runs": [{"tool": "x"}]}', '{"runs": "x"}', "[1, 2]"])
+def test_a_json_file_of_another_shape_is_not_mistaken_for_findings(tmp_path, content):
+    from govlint.guard import govlint_made
+    path = tmp_path / "other.sarif"
+    path.write_text(content, encoding="utf-8")
+    assert govlint_made(path) is False

@@ -110,3 +110,33 @@ def test_merged_dictionaries_of_two_environments_do_not_remove_each_other(tmp_pa
     assert a2 != a1 and os.path.exists(a2)
     assert not os.path.exists(a1) and not compiled.exists()        # A's outdated files are gone
     assert os.path.exists(b1)                                      # B's are not
+
+
+def test_files_of_the_old_naming_and_old_parts_are_removed(tmp_path, monkeypatch):
+    import tempfile
+    import time
+    from pathlib import Path
+    from govlint import nlp
+    CacheManager = pytest.importorskip("jieba_fast_dat.utils").CacheManager
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    monkeypatch.setattr(CacheManager, "TMP_DIR", Path(tmp))
+    legacy = tmp / "govlint-dict.0123456789abcdef.txt"
+    legacy.write_text("旧 1\n", encoding="utf-8")
+    legacy_compiled = CacheManager.get_cache_path(str(legacy), prefix="jieba_fast_dat.u")
+    legacy_compiled.write_bytes(b"compiled")
+    old_part = tmp / "govlint-dict.0123456789abcdef.txt.4242.part"
+    old_part.write_text("半", encoding="utf-8")
+    hour_ago = time.time() - 7200
+    os.utime(old_part, (hour_ago, hour_ago))
+    fresh_part = tmp / "govlint-dict.fedcba9876543210.txt.4343.part"   # maybe being written now
+    fresh_part.write_text("半", encoding="utf-8")
+    other = tmp / "unrelated.txt"
+    other.write_text("x", encoding="utf-8")
+    d = tmp_path / "dict.txt"
+    d.write_text("项目 100 n\n", encoding="utf-8")
+    made = nlp._merged_dictionary(str(d), [("绩效自评", 50, "n")])
+    assert made and os.path.exists(made)
+    assert not legacy.exists() and not legacy_compiled.exists() and not old_part.exists()
+    assert fresh_part.exists() and other.exists()

@@ -195,7 +195,10 @@ def run_check(paths: List[str], overrides: dict, stdin_filename: Optional[str], 
             doc = read_bytes(sys.stdin.buffer.read(), name)
         except InputError as exc:
             return [engine.FileResult(name, error=str(exc))]
-        return [engine.lint_document_result(doc, cfg)]
+        result = engine.lint_document_result(doc, cfg)
+        from govlint.cache import release_collector
+        release_collector()
+        return [result]
     # validate configuration up front so a bad file is a usage error, not a per-file one
     try:
         for p in paths:

@@ -52,7 +52,11 @@ def govlint_made(path: Path) -> bool:
             if isinstance(d, dict) and {"findings", "summary"} <= set(d):
                 return True
             runs = d.get("runs") if isinstance(d, dict) else None
-            return bool(runs) and runs[0].get("tool", {}).get("driver", {}).get("name") == "govlint"
+            if not (isinstance(runs, list) and runs and isinstance(runs[0], dict)):
+                return False
+            driver = runs[0].get("tool", {})
+            driver = driver.get("driver", {}) if isinstance(driver, dict) else {}
+            return isinstance(driver, dict) and driver.get("name") == "govlint"
         if len(data) == _HEAD:   # a long text report: its summary line is the last one
             with open(path, "rb") as fh:
                 fh.seek(max(0, path.stat().st_size - 4096))

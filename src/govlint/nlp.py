@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 import threading
 
 _lock = threading.Lock()
@@ -101,9 +102,9 @@ def load_segmenter(name: str):
 def _merged_dictionary(dict_path: str, entries) -> str | None:
     """A dictionary file = jieba's + the user entries, in the temp dir.
 
-    Named ``govlint-dict.<environment>-<content>.txt``: the first key hashes the path of
-    jieba_fast_dat's own dictionary (so another Python environment on the machine, say a
-    pre-commit hook's, keeps its own file), the second the contents. When the contents change
+    Named ``govlint-dict.<environment>-<content>.txt``: the first key hashes the Python
+    environment (``sys.prefix``) and the path of jieba's dictionary, so another environment on
+    the machine (say a pre-commit hook's venv) keeps its own file; the second the contents. When the contents change
     (a govlint upgrade), the same environment's older files are removed with the compiled
     cache jieba_fast_dat built for them; other environments' files are left alone — removing
     them made two environments rebuild each other's dictionary (~1 s) on every run.
@@ -113,7 +114,7 @@ def _merged_dictionary(dict_path: str, entries) -> str | None:
     try:
         st = os.stat(dict_path)
         lines = "".join(f"{w} {f}{' ' + t if t else ''}\n" for w, f, t in entries if f is not None)
-        env_key = hashlib.md5(dict_path.encode("utf-8")).hexdigest()[:8]
+        env_key = hashlib.md5(f"{sys.prefix}|{dict_path}".encode("utf-8")).hexdigest()[:8]
         content_key = hashlib.md5(f"{st.st_size}|{st.st_mtime_ns}|{lines}".encode("utf-8")).hexdigest()[:16]
         tmp = tempfile.gettempdir()
         stem = f"govlint-dict.{env_key}-"
@@ -131,9 +132,13 @@ def _merged_dictionary(dict_path: str, entries) -> str | None:
         return None
 
 
+_LEGACY_DICT = re.compile(r"govlint-dict\.[0-9a-f]{16}\.txt(?:\.\d+\.part)?$")
+
+
 def _remove_stale_dictionaries(tmp: str, stem: str, keep: str) -> None:
     """This environment's earlier merged dictionaries, their compiled caches, and parts
-    left by an interrupted write more than an hour ago."""
+    left by an interrupted write more than an hour ago; also the files of govlint versions
+    before 2026-11-27, whose names said nothing of the environment (``govlint-dict.<16 hex>``)."""
     import time
     try:
         from jieba_fast_dat.utils import CacheManager  # type: ignore
@@ -141,7 +146,8 @@ def _remove_stale_dictionaries(tmp: str, stem: str, keep: str) -> None:
         CacheManager = None
     for name in os.listdir(tmp):
         path = os.path.join(tmp, name)
-        if not name.startswith(stem) or path == keep:
+        legacy = _LEGACY_DICT.match(name) is not None
+        if not (name.startswith(stem) or legacy) or path == keep:
             continue
         try:
             if name.endswith(".part"):

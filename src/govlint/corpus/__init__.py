@@ -45,6 +45,8 @@ def open_for_check(spec: str):
         if not is_redis(spec) and Path(spec).is_dir():
             from govlint.corpus.sqlite import SqliteIndex
             index = SqliteIndex(":memory:", create=True)
+            from govlint.cache import release_collector
+            release_collector()   # indexing a directory is long work: not with the collector held
             index.add_paths([spec], skip_errors=True)
             if index.n_docs() == 0:
                 raise CorpusError(f"对照语料为空：目录 {spec} 中没有可读取的报告")
