@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from helpers import CLEAN, REPORT, make_docx, run_cli
+from helpers import CLEAN, REPORT, make_docx, run_cli, unavailable
 
 
 @pytest.fixture
@@ -206,7 +206,7 @@ def test_progress_bar_on_a_terminal_only(reports, tmp_path):
     piped = run_cli("check", str(reports), "--select", "STRUCT001")
     assert "检查中" not in piped.stderr_text
     if shutil.which("script") is None:
-        pytest.skip("util-linux script(1) is needed to give govlint a terminal")
+        unavailable("util-linux script(1) is needed to give govlint a terminal")
     log = tmp_path / "tty.log"
     cmd = f"{sys.executable} -m govlint check {reports} --select STRUCT001 --jobs 1"
     subprocess.run(["script", "-qec", cmd, str(log)], capture_output=True, timeout=300)
@@ -314,7 +314,6 @@ def test_readme_configuration_example_is_valid(tmp_path):
 def test_a_large_findings_file_govlint_wrote_is_recognised_as_its_own(tmp_path, fmt):
     """Over 1 MB of findings (a bureau's archive): still govlint's own output, so the next run
     may replace it; the same bytes with the end cut off are not."""
-    from govlint.document import Document
     from govlint.engine import lint
     from govlint.guard import govlint_made
     from govlint.output import render

@@ -13,6 +13,8 @@ import pytest
 
 from govlint.finding import Finding, Related, Severity
 
+from helpers import unavailable
+
 SELECT = "STRUCT001,STYLE001,STYLE002"
 
 # Written for these tests: a short self-evaluation report with three known problems
@@ -240,7 +242,7 @@ def _chromium():
 def test_html_in_headless_browser(report, tmp_path):
     browser = _chromium()
     if browser is None:
-        pytest.skip("chromium is not installed (apt-get install chromium; see .ci/setup.d/20-chromium.sh)")
+        unavailable("chromium is not installed (apt-get install chromium; see .ci/setup.d/20-chromium.sh)")
     out = tmp_path / "意见.html"
     assert run("review", str(report), "--select", SELECT, "-o", str(out)).returncode == 0
     p = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
