@@ -53,6 +53,15 @@ def _check_signature():
 _check_signature()
 app.command("check")(_typer_check)
 
+_CHECK_OPTIONS = {o.name: o for o in CHECK_OPTIONS}
+
+
+def check_option(name: str, help: str | None = None):
+    """A ``check`` option for another command that runs the same check (``review``,
+    ``baseline``): the flags, default and help of ``CHECK_OPTIONS``, the help reworded if given."""
+    o = _CHECK_OPTIONS[name]
+    return typer.Option(o.default, *o.decls, help=help or o.help)
+
 
 @app.command("rules")
 def rules_cmd(format: Format = typer.Option(Format.text, "--format", "-f", help="text 或 json")):

@@ -14,14 +14,14 @@ def register(app: typer.Typer) -> None:
         paths: List[str] = typer.Argument(..., help="报告文件或目录（.txt .md .docx .pdf）"),
         output: Path = typer.Option(Path("govlint-baseline.json"), "--output", "-o",
                                     help="基线文件（默认 govlint-baseline.json）"),
-        select: Optional[List[str]] = typer.Option(None, "--select", help="只记录这些规则（代码或前缀，逗号分隔）"),
-        ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="不记录这些规则"),
-        extend_select: Optional[List[str]] = typer.Option(None, "--extend-select", help="在配置之外再启用这些规则"),
-        profile: cli.Profile = typer.Option(None, "--profile", help="报告类型：auto、self-eval、generic"),
-        config: Optional[str] = typer.Option(None, "--config", help="使用此配置文件（不再向上查找）"),
-        corpus: Optional[str] = typer.Option(None, "--corpus", help="对照语料：索引文件、redis:// URL 或报告目录"),
-        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="并行进程数（默认：CPU 核数，最多 4）"),
-        no_progress: bool = typer.Option(False, "--no-progress", help="不显示进度条"),
+        select: Optional[List[str]] = cli.check_option("select", "只记录这些规则（代码或前缀，逗号分隔）"),
+        ignore: Optional[List[str]] = cli.check_option("ignore", "不记录这些规则"),
+        extend_select: Optional[List[str]] = cli.check_option("extend_select"),
+        profile: cli.Profile = cli.check_option("profile"),
+        config: Optional[str] = cli.check_option("config"),
+        corpus: Optional[str] = cli.check_option("corpus"),
+        jobs: Optional[int] = cli.check_option("jobs"),
+        no_progress: bool = cli.check_option("no_progress"),
     ):
         """记录当前的全部问题为基线；之后 govlint check --baseline FILE 只报告新问题。"""
         from govlint import baseline as bl

@@ -56,14 +56,14 @@ def register(app: typer.Typer) -> None:
             None, "--output", "-o", help="审核意见表文件，扩展名决定格式：.md .xlsx .docx .html（可重复）"),
         annotate: Optional[Path] = typer.Option(
             None, "--annotate", help="把问题作为批注写入 Word 报告的副本（只适用于单个 .docx 输入）"),
-        select: Optional[List[str]] = typer.Option(None, "--select", help="只检查这些规则（代码或前缀，逗号分隔）"),
-        ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="不检查这些规则"),
-        extend_select: Optional[List[str]] = typer.Option(None, "--extend-select", help="在配置之外再启用这些规则"),
-        profile: cli.Profile = typer.Option(None, "--profile", help="报告类型：auto（按标题识别）、self-eval、generic"),
-        config: Optional[str] = typer.Option(None, "--config", help="使用此配置文件（不再向上查找）"),
-        corpus: Optional[str] = typer.Option(None, "--corpus", help="对照语料：索引文件、redis:// URL 或报告目录"),
-        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="并行进程数（默认：CPU 核数，最多 4）"),
-        no_progress: bool = typer.Option(False, "--no-progress", help="不显示进度条"),
+        select: Optional[List[str]] = cli.check_option("select"),
+        ignore: Optional[List[str]] = cli.check_option("ignore"),
+        extend_select: Optional[List[str]] = cli.check_option("extend_select"),
+        profile: cli.Profile = cli.check_option("profile"),
+        config: Optional[str] = cli.check_option("config"),
+        corpus: Optional[str] = cli.check_option("corpus"),
+        jobs: Optional[int] = cli.check_option("jobs"),
+        no_progress: bool = cli.check_option("no_progress"),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="不报告写出的文件"),
     ):
         """生成审核意见表（Markdown、Excel、Word、HTML），或在 Word 报告副本中添加批注。"""
