@@ -7,7 +7,6 @@ table and the comment table (序号, 位置, 原文 with the span bold and highl
 
 from __future__ import annotations
 
-import io
 
 from govlint.output import review_model as rm
 
@@ -159,9 +158,7 @@ def build_document(review: rm.Review):
 
 
 def render_bytes(review: rm.Review) -> bytes:
-    buf = io.BytesIO()
-    build_document(review).save(buf)
-    return rm.stable_zip(buf.getvalue())
+    return rm.saved_bytes(build_document(review))
 
 
 def render(results, **kw) -> bytes:

@@ -268,6 +268,14 @@ def overview_rows(review: Review) -> list[list]:
     return rows
 
 
+def saved_bytes(book) -> bytes:
+    """A python-docx Document or openpyxl Workbook as reproducible bytes (see ``stable_zip``)."""
+    import io
+    buf = io.BytesIO()
+    book.save(buf)
+    return stable_zip(buf.getvalue())
+
+
 def stable_zip(data: bytes, scrub_core: bool = True) -> bytes:
     """Re-pack an OOXML zip with fixed member dates (and fixed core.xml dates) for reproducible bytes."""
     import io

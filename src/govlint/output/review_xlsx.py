@@ -7,7 +7,6 @@ column widths). ``render_bytes`` returns reproducible bytes (fixed zip and core 
 
 from __future__ import annotations
 
-import io
 import re
 
 from govlint.output import review_model as rm
@@ -119,9 +118,7 @@ def build_workbook(review: rm.Review):
 
 
 def render_bytes(review: rm.Review) -> bytes:
-    buf = io.BytesIO()
-    build_workbook(review).save(buf)
-    return rm.stable_zip(buf.getvalue())
+    return rm.saved_bytes(build_workbook(review))
 
 
 def render(results, **kw) -> bytes:
