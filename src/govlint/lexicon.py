@@ -81,8 +81,9 @@ def _shipped() -> dict[str, dict]:
     """The shipped lexicons by file stem; from the command line's cache when unchanged."""
     import zlib
     from govlint import __version__, cache
-    where = str(lexicon_dir())
-    paths = sorted(lexicon_dir().glob("*.toml"))
+    directory = lexicon_dir()
+    where = str(directory)
+    paths = sorted(directory.glob("*.toml"))
     raw = [p.read_bytes() for p in paths]
     # keyed by contents, not size and mtime: wheels stamp every file with one date, so an
     # upgrade that swaps a word for one of the same length would keep both
