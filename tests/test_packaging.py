@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import site
 import subprocess
 import sys
 import venv
@@ -22,9 +23,17 @@ def test_wheel_installs_and_lints(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "govlint/lexicons/outline.toml" in names, "lexicons must ship inside the wheel"
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True, system_site_packages=True).create(env_dir)
+    venv.EnvBuilder(with_pip=True).create(env_dir)
     py = env_dir / "bin" / "python"
-    # dependencies come from the surrounding environment; the package itself from the wheel
+    # Dependencies come from the surrounding environment (a venv or the machine's Python alike:
+    # system_site_packages would only see the base interpreter's); the package from the wheel.
+    # Directories named in a .pth file are appended to sys.path without processing their own
+    # .pth files, so an editable govlint there cannot shadow the wheel.
+    inner = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                           check=True, capture_output=True, text=True).stdout.strip()
+    outer = [path for path in dict.fromkeys(site.getsitepackages() + [site.getusersitepackages()])
+             if Path(path).is_dir()]
+    Path(inner, "outer-environment.pth").write_text("\n".join(outer) + "\n", encoding="utf-8")
     subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)], check=True,
                    capture_output=True, timeout=600)
     sample = tmp_path / "r.txt"
