@@ -183,3 +183,25 @@ def test_bad_config_is_shown_not_fatal(client, tmp_path):
     d = by_code(client.diagnostics(uri))
     assert "config" in d and "selekt" in d["config"]["message"] and "STYLE001" in d
     assert client.stop() == 0
+
+
+def test_quick_fixes_and_fix_all(client, tmp_path):
+    client.start(tmp_path)
+    uri = (tmp_path / "报告.md").as_uri()
+    text = "# 说明\n\n" + LINE + "\n"
+    client.open(uri, text)
+    diags = client.diagnostics(uri)
+    d = by_code(diags)
+    assert d["STYLE001"]["data"]["fix"]["edits"][0]["newText"] == "，"
+    result = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": d["STYLE001"]["range"],
+        "context": {"diagnostics": diags}})["result"]
+    quick = [a for a in result if a["kind"] == "quickfix"]
+    assert {a["diagnostics"][0]["code"] for a in quick} == {"STYLE001", "STYLE004"}
+    comma = next(a for a in quick if a["diagnostics"][0]["code"] == "STYLE001")
+    assert comma["edit"]["changes"][uri] == [{"range": d["STYLE001"]["range"], "newText": "，"}]
+    fix_all = next(a for a in result if a["kind"] == "source.fixAll")
+    (edit,) = fix_all["edit"]["changes"][uri]
+    assert edit["range"]["start"] == {"line": 0, "character": 0}
+    assert edit["newText"] == text.replace(" ，", "，").replace(",", "，")
+    assert client.stop() == 0

@@ -120,3 +120,21 @@ def test_hook_in_a_real_commit(reports_repo):
     r = run(["git", "commit", "-q", "-m", "fixed report"], repo, env)
     assert r.returncode == 0, r.stdout + r.stderr
     assert git(repo, "log", "--oneline").stdout.count("\n") == 2
+
+
+def test_fix_hook_applies_safe_fixes_and_fails_as_fixing_hooks_do(reports_repo):
+    repo, env = reports_repo
+    pc = _pre_commit()
+    config = repo / ".pre-commit-config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("- id: govlint\n", "- id: govlint-fix\n"),
+                      encoding="utf-8")
+    git(repo, "add", ".pre-commit-config.yaml", "reports/bad.txt")
+    r = run([*pc, "run", "--files", "reports/bad.txt"], repo, env)
+    out = r.stdout + r.stderr
+    assert r.returncode == 1, out
+    assert "files were modified by this hook" in out
+    fixed = (repo / "reports" / "bad.txt").read_text(encoding="utf-8")
+    assert "提供助餐服务，全年服务12000人次。" in fixed
+    assert fixed.startswith("20XX年度")            # wording is never changed by a safe fix
+    r = run([*pc, "run", "--files", "reports/bad.txt"], repo, env)
+    assert r.returncode == 0, r.stdout + r.stderr   # nothing left to fix: the hook passes

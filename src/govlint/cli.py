@@ -23,6 +23,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 # Subcommand modules; each defines ``register(app)``. Missing ones are skipped.
 CLI_MODULES = [
     "govlint.commands.review",
+    "govlint.commands.fix",
     "govlint.commands.corpus",
     "govlint.commands.baseline",
     "govlint.commands.evaluate",

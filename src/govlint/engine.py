@@ -15,7 +15,7 @@ from govlint import registry
 from govlint._record import Record
 from govlint.config import Config, ConfigError
 from govlint.document import Document
-from govlint.finding import Finding, Related, Severity
+from govlint.finding import Edit, Finding, Fix, Related, Severity
 
 SELF_EVAL_TITLE = re.compile(r"绩效自评|自评报告|绩效评价报告|评价报告|绩效报告")
 SUPPRESS = re.compile(r"<!--\s*govlint:\s*(disable|enable|disable-next-line|disable-file)"
@@ -46,9 +46,19 @@ class Context:
         return self.doc.tokens()
 
     def flag(self, start: int, end: int, message: str, suggestion: str | None = None,
-             related=(), severity: Severity | None = None, data: dict | None = None) -> Finding:
+             related=(), severity: Severity | None = None, data: dict | None = None,
+             fix: Fix | str | None = None) -> Finding:
+        """A finding at [start, end). ``fix``: a Fix made with :meth:`fix`, or ``"safe"`` /
+        ``"unsafe"`` when the suggestion is the exact replacement of the flagged span."""
+        if isinstance(fix, str):
+            fix = self.fix([(start, end, suggestion or "")], fix)
         return Finding(self.spec.code, severity or self.spec.severity, self.base + start, self.base + end,
-                       message, suggestion, tuple(related), self.doc.path, data=data or {})
+                       message, suggestion, tuple(related), self.doc.path, fix=fix, data=data or {})
+
+    def fix(self, edits, safety: str = "safe") -> Fix:
+        """A Fix from (start, end, replacement) triples, offsets as for :meth:`flag`."""
+        b = self.base
+        return Fix(tuple(Edit(b + a, b + e, t) for a, e, t in sorted(edits)), safety)
 
     def related(self, start: int, end: int, note: str | None = None, base: int | None = None) -> Related:
         b = self.base if base is None else base

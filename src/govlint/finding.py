@@ -60,14 +60,42 @@ class Related(NamedTuple):
     excerpt: str | None = None
 
 
+class Edit(NamedTuple):
+    """Replace the half-open character range [start, end) of Document.text with ``text``."""
+
+    start: int
+    end: int
+    text: str
+
+
+class Fix(NamedTuple):
+    """The edits that resolve a finding, applied together or not at all.
+
+    ``safety`` is ``"safe"`` when the meaning cannot change (punctuation width, stray spaces,
+    the form of a heading number or of a document number's brackets) and ``"unsafe"`` when
+    wording or numbering changes (confusable words, renumbering a heading sequence).
+    """
+
+    edits: tuple[Edit, ...]
+    safety: str = "safe"
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return min(e.start for e in self.edits), max(e.end for e in self.edits)
+
+
+SAFETY = ("safe", "unsafe")
+
+
 class Finding(Frozen):
     """One problem at one place. Offsets are half-open character offsets into Document.text.
 
     Immutable; equal and hashed by everything but ``data``; ``with_`` makes a changed copy.
+    ``fix`` (a Fix or None) holds the exact edits that resolve it, when they are known.
     """
 
     _fields = ("code", "severity", "start", "end", "message", "suggestion", "related", "path", "position",
-               "excerpt", "fingerprint", "data")
+               "excerpt", "fingerprint", "fix", "data")
     __slots__ = _fields
     _compare_fields = _fields[:-1]
     _repr_fields = ("code", "severity", "start", "end", "message", "path", "position")
@@ -75,7 +103,7 @@ class Finding(Frozen):
     def __init__(self, code: str, severity: Severity, start: int, end: int, message: str,
                  suggestion: str | None = None, related: tuple[Related, ...] = (), path: str | None = None,
                  position: Position | None = None, excerpt: str | None = None,
-                 fingerprint: str | None = None, data: dict | None = None):
+                 fingerprint: str | None = None, fix: Fix | None = None, data: dict | None = None):
         if data is None:
             data = {}
         self._fill(locals())

@@ -105,8 +105,65 @@ def diagnostics(uri: str, source: str, encoding: str = "utf-16") -> list:
         out.append(t.Diagnostic(range=lsp_range(doc, f.position, encoding), message=msg,
                                 severity=_severity(f.severity), code=f.code, source="govlint",
                                 related_information=related or None,
-                                data={"fingerprint": f.fingerprint, "suggestion": f.suggestion}))
+                                data={"fingerprint": f.fingerprint, "suggestion": f.suggestion,
+                                      "fix": _fix_data(doc, f.fix, encoding)}))
     return out
+
+
+def _fix_data(doc, fix, encoding: str) -> dict | None:
+    """A finding's fix as LSP text edits (ranges in the negotiated encoding), kept in the diagnostic."""
+    if fix is None:
+        return None
+    edits = [{"range": _range_dict(lsp_range(doc, doc.position(e.start, e.end), encoding)), "newText": e.text}
+             for e in fix.edits]
+    return {"safety": fix.safety, "edits": edits}
+
+
+def _range_dict(r) -> dict:
+    return {"start": {"line": r.start.line, "character": r.start.character},
+            "end": {"line": r.end.line, "character": r.end.character}}
+
+
+def code_actions(uri: str, source: str, diagnostics_in_range, encoding: str = "utf-16") -> list:
+    """Quick fixes for the govlint diagnostics the editor asks about, and "fix all safe" for the document."""
+    from lsprotocol import types as t
+    from govlint import config as cfgmod
+    from govlint import engine, fixing
+    from govlint.config import Config, ConfigError
+    from govlint.document import Document
+
+    def text_edit(e) -> t.TextEdit:
+        r = e["range"]
+        return t.TextEdit(range=t.Range(start=t.Position(**r["start"]), end=t.Position(**r["end"])),
+                          new_text=e["newText"])
+
+    actions = []
+    for d in diagnostics_in_range:
+        data = d.data if isinstance(d.data, dict) else None
+        fix = data.get("fix") if data else None
+        if d.source != "govlint" or not fix or not fix.get("edits"):
+            continue
+        unsafe = fix.get("safety") != "safe"
+        title = f"govlint 修复：{data.get('suggestion') or d.code}" + ("（请核对）" if unsafe else "")
+        actions.append(t.CodeAction(title=title, kind=t.CodeActionKind.QuickFix, diagnostics=[d],
+                                    is_preferred=not unsafe,
+                                    edit=t.WorkspaceEdit(changes={uri: [text_edit(e) for e in fix["edits"]]})))
+    path = _path_of(uri)
+    kind = "md" if (path or uri).lower().endswith((".md", ".markdown")) else "txt"
+    try:
+        cfg = cfgmod.for_path(path) if path else Config()
+    except ConfigError:
+        return actions
+    doc = Document.from_text(source, path or uri, kind)
+    fixed, applied, _ = fixing.fix_text(doc, lambda text: engine.lint(Document.from_text(text, doc.path, kind), cfg))
+    if applied:
+        end = doc.position(len(source), len(source))
+        whole = t.Range(start=t.Position(line=0, character=0), end=lsp_position(doc, end.end_line, end.end_column,
+                                                                                   encoding))
+        actions.append(t.CodeAction(title=f"govlint：修复全部可安全修复的问题（{applied} 处）",
+                                    kind=t.CodeActionKind.SourceFixAll,
+                                    edit=t.WorkspaceEdit(changes={uri: [t.TextEdit(range=whole, new_text=fixed)]})))
+    return actions
 
 
 def _warm_up():
@@ -177,6 +234,19 @@ def build_server():
                     publish(ls, other)
         elif is_report(uri):
             publish(ls, uri)
+
+    @server.feature(t.TEXT_DOCUMENT_CODE_ACTION, t.CodeActionOptions(
+        code_action_kinds=[t.CodeActionKind.QuickFix, t.CodeActionKind.SourceFixAll]))
+    def code_action(ls, params: t.CodeActionParams):
+        uri = params.text_document.uri
+        if not is_report(uri):
+            return None
+        doc = ls.workspace.get_text_document(uri)
+        try:
+            return code_actions(uri, doc.source, params.context.diagnostics, encoding(ls)) or None
+        except Exception:  # never take the server down for one request
+            log.exception("code actions for %s failed", uri)
+            return None
 
     @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls, params: t.DidCloseTextDocumentParams):

@@ -3,7 +3,8 @@
 The finding schema is a public contract: path, code, name, severity, line, column,
 end_line, end_column (1-based, columns in code points), start, end (character offsets),
 message, suggestion, related[{path, line, column, end_line, end_column, note, excerpt}],
-section, excerpt, fingerprint, data.
+section, excerpt, fingerprint, data, fix (null, or {safety: "safe"|"unsafe", edits: [{start, end,
+line, column, end_line, end_column, text}]}: replace each [start, end) with text).
 """
 
 from __future__ import annotations
@@ -20,6 +21,18 @@ def related_dict(r) -> dict:
             "start": r.start, "end": r.end, "note": r.note, "excerpt": r.excerpt}
 
 
+def fix_dict(fix, document=None) -> dict | None:
+    if fix is None:
+        return None
+    edits = []
+    for e in fix.edits:
+        pos = document.position(e.start, e.end) if document is not None else None
+        edits.append({"start": e.start, "end": e.end, "line": pos.line if pos else None,
+                      "column": pos.column if pos else None, "end_line": pos.end_line if pos else None,
+                      "end_column": pos.end_column if pos else None, "text": e.text})
+    return {"safety": fix.safety, "edits": edits}
+
+
 def finding_dict(f, document=None) -> dict:
     from govlint import registry
     spec = registry.get(f.code)
@@ -32,7 +45,7 @@ def finding_dict(f, document=None) -> dict:
         "line": pos.line, "column": pos.column, "end_line": pos.end_line, "end_column": pos.end_column,
         "start": f.start, "end": f.end, "message": f.message, "suggestion": f.suggestion,
         "related": [related_dict(r) for r in f.related], "section": section, "excerpt": f.excerpt,
-        "fingerprint": f.fingerprint, "data": f.data,
+        "fingerprint": f.fingerprint, "data": f.data, "fix": fix_dict(f.fix, document),
     }
 
 

@@ -46,6 +46,19 @@ def rule_descriptor(spec) -> dict:
     }
 
 
+def _fix(f, document) -> dict:
+    """A SARIF fix: the replacements of the finding's edits (regions in the same column kind)."""
+    return {
+        "description": {"text": ("自动修复" if f.fix.safety == "safe" else "自动修复（可能改变措辞或编号，请核对）")
+                        + (f"：{f.suggestion}" if f.suggestion else "")},
+        "artifactChanges": [{
+            "artifactLocation": {"uri": _uri(f.path)},
+            "replacements": [{"deletedRegion": _region(document.position(e.start, e.end)),
+                              "insertedContent": {"text": e.text}} for e in f.fix.edits],
+        }],
+    }
+
+
 def render(results, **kw) -> str:
     rules = registry.all_rules()
     codes = sorted(rules)
@@ -77,6 +90,8 @@ def render(results, **kw) -> str:
                     for i, rel in enumerate(f.related)]
             if f.suggestion:
                 res["properties"] = {"suggestion": f.suggestion}
+            if f.fix is not None and r.document is not None:
+                res["fixes"] = [_fix(f, r.document)]
             out_results.append(res)
     run = {
         "tool": {"driver": {"name": "govlint", "version": __version__, "semanticVersion": __version__,

@@ -33,7 +33,7 @@ def heading_numbering(doc: Document, ctx):
     for parent in doc.root.walk():
         prev_eff: dict[int, int] = {}
         prev_sec: dict = {}
-        for sec in parent.children:
+        for i, sec in enumerate(parent.children):
             h = sec.heading
             level = h.level
             if h.style.key == "word":     # Word numbers it; nothing written to check
@@ -46,7 +46,7 @@ def heading_numbering(doc: Document, ctx):
                 right = canonical.render(expected)
                 yield ctx.flag(a, b, f"{LEVEL_NAMES[level]}标题序号“{written}”用了{LEVEL_NAMES[h.style.level]}标题的写法，"
                                      f"此处应为“{right}”",
-                               suggestion=right)
+                               suggestion=right, fix="safe" if canonical.render(h.number) == right else "unsafe")
                 prev_eff[level] = expected
                 prev_sec[level] = sec
                 continue
@@ -59,7 +59,9 @@ def heading_numbering(doc: Document, ctx):
                 what = "重复" if h.number == prev_eff.get(level) else "不连续"
                 yield ctx.flag(a, b, f"{LEVEL_NAMES[level]}标题序号{what}：“{written}”前一个同级序号是"
                                      f"{prev_eff.get(level, 0)}，此处应为“{right}”",
-                               suggestion=right)
+                               suggestion=right,
+                               fix=ctx.fix(_renumbered(doc, parent.children, i, expected, canonical)
+                                           if what == "不连续" else [(a, b, right)], "unsafe"))
                 if what == "重复":   # count on as if it had the right number: one slip, one finding
                     prev_eff[level] = expected
                     prev_sec[level] = sec
@@ -68,12 +70,30 @@ def heading_numbering(doc: Document, ctx):
                 right = canonical.render(h.number)
                 yield ctx.flag(a, b, f"序次语“{written}”写法不规范：阿拉伯数字序号后应使用“.”，汉字序号后应使用“、”"
                                      f"（GB/T 15834-2011）",
-                               suggestion=right, severity=Severity.INFO)
+                               suggestion=right, severity=Severity.INFO, fix="safe")
             if h.trailing_mark:
                 yield ctx.flag(a, b, f"带括号的序次语“{written}”后不应再加“{h.trailing_mark}”（GB/T 15834-2011）",
-                               suggestion=written.rstrip("、.．，, "), severity=Severity.INFO)
+                               suggestion=written.rstrip("、.．，, "), severity=Severity.INFO, fix="safe")
             prev_eff[level] = h.number
             prev_sec[level] = sec
+
+
+def _renumbered(doc: Document, siblings, i: int, expected: int, canonical) -> list:
+    """Edits renumbering heading ``i`` to ``expected`` and the run of siblings counting on from it.
+
+    The whole ladder moves together (一、二、四、五 → 一、二、三、四), each heading keeping its
+    own style; the run stops where the written numbers stop counting on.
+    """
+    edits = []
+    first = siblings[i].heading.number
+    for k, sec in enumerate(siblings[i:]):
+        h = sec.heading
+        if h.number != first + k or h.style.key == "word":
+            break
+        a, b = _marker_span(h)
+        right = h.style.render(expected + k) if h.style.canonical else canonical.render(expected + k)
+        edits.append((a, b, right))
+    return edits
 
 
 def _bare(sec) -> bool:

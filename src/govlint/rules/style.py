@@ -56,11 +56,12 @@ def half_width_punctuation(doc: Document, ctx):
             else:
                 what, count, fix = f"“{full}”均写成半角“{key}”", f"共{len(group)}处", f"“{key}”统一替换为“{full}”"
             yield ctx.flag(a, b, f"全文的{what}（{count}），可能是转换或输入法所致",
-                           suggestion=f"将全文中文语句里的{fix}", data={"count": len(group)})
+                           suggestion=f"将全文中文语句里的{fix}", data={"count": len(group)},
+                           fix=ctx.fix([(x, y, FULL_WIDTH[c]) for x, y, c in group]))
             continue
         for a, b, ch in group:
             what = "括号" if ch in "()" else "标点"
-            yield ctx.flag(a, b, f"中文语句中使用了半角{what}“{ch}”", suggestion=FULL_WIDTH[ch])
+            yield ctx.flag(a, b, f"中文语句中使用了半角{what}“{ch}”", suggestion=FULL_WIDTH[ch], fix="safe")
 
 
 PAIRS = {")": "("}
@@ -171,7 +172,8 @@ def stray_whitespace(doc: Document, ctx):
             # the same slip everywhere comes from conversion (joined paragraphs, aligned layout)
             a, b = spans[0]
             yield ctx.flag(a, b, f"{what}（全文共{len(spans)}处，可能是段落合并或排版转换所致）",
-                           suggestion="统一删除中文语句中的多余空白", data={"count": len(spans)})
+                           suggestion="统一删除中文语句中的多余空白", data={"count": len(spans)},
+                           fix=ctx.fix([(x, y, "") for x, y in spans]))
             continue
         for a, b in spans:
-            yield ctx.flag(a, b, what, suggestion="删除空白")
+            yield ctx.flag(a, b, what, suggestion="删除空白", fix=ctx.fix([(a, b, "")]))
