@@ -28,6 +28,7 @@ CLI_MODULES = [
     "govlint.commands.baseline",
     "govlint.commands.evaluate",
     "govlint.commands.server",
+    "govlint.commands.web",
 ]
 
 

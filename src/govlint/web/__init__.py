@@ -1,0 +1,1 @@
+"""``govlint web``: the reviewer's workbench in the browser (Starlette; see ``app.py``)."""
