@@ -67,7 +67,7 @@ class RuleSpec(Record):
         self.code = code
         self.name = name
         self.severity = severity
-        self.scope = scope                  # "document" or "paragraph"
+        self.scope = scope                  # always "document": a checker gets the whole Document
         self.func = func
         self.summary = summary
         self._doc_source = doc      # the docstring as written; ``doc`` is it cleaned, on first use
@@ -78,7 +78,7 @@ class RuleSpec(Record):
         self.needs = needs                  # "tokens", "corpus", ...
         self.profiles = profiles            # empty: every profile
         self.enabled_by_default = enabled_by_default
-        self.extra_checks: list = [] if extra_checks is None else extra_checks   # (scope, func) from @also
+        self.extra_checks: list = [] if extra_checks is None else extra_checks   # checkers from @also
 
     @property
     def doc(self) -> str:
@@ -108,8 +108,8 @@ def rule(*, code: str, name: str, severity: Severity = Severity.WARNING, scope: 
     """Register a rule. ``bad``/``good`` are examples; ``⟦ ⟧`` in bad marks the span."""
     if not CODE_RE.match(code):
         raise ValueError(f"bad rule code {code!r}")
-    if scope not in ("document", "paragraph"):
-        raise ValueError(f"bad scope {scope!r}")
+    if scope != "document":
+        raise ValueError(f"bad scope {scope!r}: a rule checks the whole Document (the paragraph scope was removed)")
 
     def deco(func):
         doc = func.__doc__ or ""
@@ -131,12 +131,15 @@ def also(code: str, scope: str = "document"):
     documentation, several checkers. The rule's module must be imported first.
     """
 
+    if scope != "document":
+        raise ValueError(f"bad scope {scope!r}: a checker gets the whole Document")
+
     def deco(func):
         spec = _REGISTRY.get(code)
         if spec is None:
             raise ValueError(f"@also({code!r}): rule not registered yet (import its module first)")
-        if all(f is not func for _, f in spec.extra_checks):
-            spec.extra_checks.append((scope, func))
+        if all(f is not func for f in spec.extra_checks):
+            spec.extra_checks.append(func)
         return func
 
     return deco
