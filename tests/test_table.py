@@ -13,7 +13,7 @@ from govlint.config import Config
 from govlint.document import Document
 from govlint.engine import Context, lint
 from govlint.readers import read_path
-from govlint.table import parse_value, shortfall, tables
+from govlint.evaltable import parse_value, shortfall, tables
 
 SAMPLES = Path(__file__).resolve().parent.parent / "corpora" / "tables"
 OWN = ("SCORE003", "SCORE004")

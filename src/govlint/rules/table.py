@@ -6,14 +6,15 @@ Every finding names the cell it is about (第1张表第5行第7列, Sheet1!G7, �
 
 from __future__ import annotations
 
-import importlib
 import re
 
-from govlint import registry
 from govlint.document import Document
 from govlint.finding import Severity
-from govlint.registry import Option, rule
-from govlint.table import (NOTE_EMPTY, TIER_BANDS, Cell, EvalTable, Indicator, _norm, comparable, fmt,
+from govlint.registry import Option, also, rule
+# the rules this module attaches table checks to (``@also``) are registered first
+from govlint.rules import funds, indicators, numbers  # noqa: F401
+from govlint.rules.scoring import band_of, bands, score_statements
+from govlint.evaltable import (NOTE_EMPTY, TIER_BANDS, Cell, EvalTable, Indicator, _norm, comparable, fmt,
                            is_vague, narrative_paragraphs, percent_of, shortfall, tables)
 
 FIELD_ZH = {"level1": "一级指标", "level2": "二级指标", "level3": "三级指标", "target": "年度指标值",
@@ -267,25 +268,7 @@ def shortfall_without_reason(doc: Document, ctx):
 
 # ----- checks attached to rules of other modules --------------------------------------------
 
-def _also(code: str, module: str):
-    """``registry.also(code)`` after importing the owning module; skipped if the rule is absent."""
-
-    def deco(func):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-        try:
-            registry.also(code)(func)
-        except ValueError:
-            pass        # the owning rule is not written (yet): nothing to attach to
-        return func
-
-    return deco
-
-
-@_also("IND001", "govlint.rules.indicators")
+@also("IND001")
 def table_unmeasurable_indicator(doc: Document, ctx):
     """IND001 on 自评表 rows: a 年度指标值 or 实际完成值 without a measurable figure."""
     for t in tables(doc, ctx.shared):
@@ -302,7 +285,7 @@ def table_unmeasurable_indicator(doc: Document, ctx):
                                suggestion="写明数值和单位（如“≥95%”“20公里”），定性指标按“达成/部分达成/未达成”分档")
 
 
-@_also("FUND002", "govlint.rules.funds")
+@also("FUND002")
 def table_execution_rate(doc: Document, ctx):
     """FUND002 on the 自评表 header: 执行率 ≠ 全年执行数/全年预算数, or 执行率得分 ≠ 执行率 × 分值."""
     for t in tables(doc, ctx.shared):
@@ -333,19 +316,24 @@ def table_execution_rate(doc: Document, ctx):
 
 
 # narrative statements of the total score and grade
-SCORE_RX = re.compile(r"(?:自评|评价|综合|最终|绩效评价|绩效自评)(?:总)?(?:得分|分数|总分)[^0-9。；;\n]{0,6}?"
-                      r"(\d{1,3}(?:\.\d{1,2})?)\s*分")
 GRADE_RX = re.compile(r"(?:自评|评价|绩效)(?:等级|结果|结论|级别)[^。；;\n]{0,6}?[“\"「]?(优秀|良好|优|良|中等|中|合格|"
                       r"不合格|较差|一般|差)[”\"」]?(?![\u4e00-\u9fff])")
-GRADE_BAND = {"优": 4, "优秀": 4, "良": 3, "良好": 3, "中": 2, "中等": 2, "合格": 2, "一般": 2, "差": 1, "较差": 1,
-              "不合格": 1}
 
 
-def band_of(score: float) -> int:
-    return 4 if score >= 90 else 3 if score >= 80 else 2 if score >= 60 else 1
+def _band(score: float, lex) -> dict:
+    """The grade band (``lexicons/scoring.toml``) a table total falls in; out of range → the nearest."""
+    b = band_of(score, lex)
+    if b is None:
+        ordered = sorted(bands(lex), key=lambda x: x["low"])
+        b = ordered[-1] if score >= ordered[-1]["low"] else ordered[0]
+    return b
 
 
-BAND_ZH = {4: "优（90—100分）", 3: "良（80—90分）", 2: "中（60—80分）", 1: "差（60分以下）"}
+def _band_zh(b: dict) -> str:
+    """优（90—100分）, 差（60分以下）."""
+    if b["low"] <= 0:
+        return f"{b['grade']}（{b['high']}分以下）"
+    return f"{b['grade']}（{b['low']}—{b['high']}分）"
 
 
 def _single_total(doc: Document, ctx):
@@ -358,20 +346,12 @@ def _single_total(doc: Document, ctx):
 def _narrative_scores(doc: Document):
     """(start, end, score) of each overall score stated outside the tables."""
     spans = [(p.start, p.end) for p in narrative_paragraphs(doc)]
-    try:
-        from govlint.rules.scoring import score_statements
-        for m, v, a, b, p in score_statements(doc, overall_only=True):
-            if any(x <= a and b <= y for x, y in spans):
-                yield p.start + m.start("num"), p.start + m.end("num"), v
-        return
-    except ImportError:
-        pass
-    for p in narrative_paragraphs(doc):
-        for m in SCORE_RX.finditer(p.text):
-            yield p.start + m.start(1), p.start + m.end(1), float(m.group(1))
+    for m, v, a, b, p in score_statements(doc, overall_only=True):
+        if any(x <= a and b <= y for x, y in spans):
+            yield p.start + m.start("num"), p.start + m.end("num"), v
 
 
-@_also("SCORE002", "govlint.rules.scoring")
+@also("SCORE002")
 def table_inflated_total(doc: Document, ctx):
     """SCORE002 on the table: a 总分 of 90 or more while the table shows 执行率 below 80% or two or more unmet targets."""
     try:
@@ -400,24 +380,24 @@ def table_inflated_total(doc: Document, ctx):
                                 for i in unmet[:4] if i.cell("actual") is not None and i.cell("actual").has_span])
 
 
-@_also("SCORE001", "govlint.rules.scoring")
+@also("SCORE001")
 def table_total_vs_narrative_grade(doc: Document, ctx):
     """SCORE001 with the table: the grade stated in the report is not the band of the table's 总分."""
     t = _single_total(doc, ctx)
     if t is None:
         return
     total = t.total.number
+    right = _band(total, ctx.lex)
     for p in narrative_paragraphs(doc):
         for m in GRADE_RX.finditer(p.text):
-            band = GRADE_BAND[m.group(1)]
-            if band == band_of(total):
+            if m.group(1) in right["words"]:
                 continue
             c = t.total.cell
             rel = [ctx.related(c.start, c.end, note="自评表总分")] if c.has_span else []
             yield ctx.flag(p.start + m.start(1), p.start + m.end(1),
                            f"报告所述评价等级“{m.group(1)}”与自评表{c.ref}的总分{fmt(total)}分"
-                           f"所属等级{BAND_ZH[band_of(total)]}不符",
-                           suggestion=BAND_ZH[band_of(total)][0], related=rel)
+                           f"所属等级{_band_zh(right)}不符",
+                           suggestion=right["grade"], related=rel)
 
 
 NARR_FIGURES = [
@@ -430,7 +410,7 @@ FIG_ZH = {"exec_rate": "执行率", "budget_full": "全年预算数", "budget_in
 TO_YUAN = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
 
 
-@_also("NUM001", "govlint.rules.numbers")
+@also("NUM001")
 def table_vs_narrative_figures(doc: Document, ctx):
     """NUM001 with the table: the score, a budget figure or 执行率 in the text contradicts the 自评表."""
     ts = tables(doc, ctx.shared)
