@@ -24,7 +24,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
                   pretty_exceptions_enable=False,
                   help="govlint：政府报告（绩效自评报告等）质量检查工具。")
 
-# Subcommand modules; each defines ``register(app)``. Missing ones are skipped.
+# Subcommand modules; each defines ``register(app)``.
 CLI_MODULES = [
     "govlint.commands.review",
     "govlint.commands.corpus",
@@ -109,13 +109,7 @@ def _main(version: bool = typer.Option(False, "--version", callback=version_call
 
 def _register_extensions():
     for mod in CLI_MODULES:
-        try:
-            m = importlib.import_module(mod)
-        except ModuleNotFoundError as exc:
-            if exc.name != mod:
-                raise
-            continue
-        m.register(app)
+        importlib.import_module(mod).register(app)
 
 
 _register_extensions()

@@ -113,19 +113,13 @@ def _err(source: str, key: str, msg: str) -> ConfigError:
 
 
 def _codes(source, key, value) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [v for v in value.replace(" ", "").split(",") if v]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    if not isinstance(value, (str, list)) or (isinstance(value, list) and not all(isinstance(v, str) for v in value)):
         raise _err(source, key, "应为规则代码或前缀的列表，例如 [\"STYLE\", \"DUP001\"]")
     from govlint import registry
-    codes = list(registry.all_rules())
-    out = []
-    for v in value:
-        u = v.strip().upper()
-        if u != "ALL" and not any(c.startswith(u) for c in codes):
-            raise _err(source, key, f"未知的规则代码或前缀 {v!r}")
-        out.append(u)
-    return tuple(out)
+    try:
+        return registry.parse_codes(value.replace(" ", "") if isinstance(value, str) else value)
+    except registry.UnknownCode as exc:
+        raise _err(source, key, f"未知的规则代码或前缀 {exc.given!r}") from None
 
 
 def parse(data: dict, source: str = "<config>", root: str | None = None) -> Config:

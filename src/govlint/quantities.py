@@ -18,12 +18,14 @@ kind        base unit  written units
 money       元          元, 万元, 亿元 (and 千元)
 rate        %          98.5%, 百分之九十, ‰ (converted: 5‰ = 0.5%)
 points      百分点       3.2个百分点 (a difference of rates, not a rate)
-count       1          个, 栋, 人, 户 … (``COUNT_UNITS``); 万/亿 multipliers: 1.2万人
+count       1          个, 栋, 人, 户 … (``count_units()``); 万/亿 multipliers: 1.2万人
 area        平方米       平方米, ㎡, m², 万平方米, 亩 (666.67 m²), 万亩, 公顷, 平方公里
 length      米          米, 延米, 公里, 千米, km
 ==========  =========  ==============================================================
 
-Count units are ``COUNT_UNITS`` plus the ``count`` list of ``lexicons/units.toml``.
+Units and their factors are ``[quantities]`` of ``lexicons/units.toml``; count units are
+its ``quantities.count`` plus the lexicon's ``count`` list. User lexicons that extend
+``units`` count too: ``engine.lint`` calls ``use_lexicons`` with the configuration's.
 Time units (年, 月, 天) are not counts and are not returned. Identifiers such as "1#" or
 "G4" are not quantities. Chinese numerals need a unit; a lone "一元" (一元化) is skipped,
 and a one-character numeral before a count unit ("一个") is kept but marked
@@ -43,17 +45,8 @@ from govlint.patterns import alternation_source
 
 # --- units -------------------------------------------------------------------------------
 
-MONEY_UNITS = {"亿元": 1e8, "万元": 1e4, "千元": 1e3, "元": 1.0}
-AREA_UNITS = {"平方公里": 1e6, "km²": 1e6, "km2": 1e6, "万平方米": 1e4, "万㎡": 1e4,
-              "平方米": 1.0, "㎡": 1.0, "m²": 1.0, "m2": 1.0, "万亩": 1e4 * 10000 / 15,
-              "亩": 10000 / 15, "公顷": 1e4, "hm²": 1e4, "hm2": 1e4, "平方千米": 1e6}
-LENGTH_UNITS = {"公里": 1000.0, "千米": 1000.0, "km": 1000.0, "延米": 1.0, "米": 1.0}
-# Count units (RULEBOOK §3.2). Longest first when matching, so 人次 wins over 人.
-COUNT_UNITS = ("个村", "个乡镇", "个工作日", "人次", "户次", "场次", "个", "项", "件", "份", "套",
-               "台", "辆", "座", "栋", "幢", "间", "处", "所", "家", "户", "人", "名", "例", "头",
-               "只", "株", "棵", "本", "册", "种", "批", "场", "次", "篇", "部", "块", "盏", "条",
-               "段", "宗", "张", "起", "支", "床", "所", "公顷次", "亩次")
-KIND_UNITS = {"money": MONEY_UNITS, "area": AREA_UNITS, "length": LENGTH_UNITS}
+# The unit tables live in ``lexicons/units.toml`` ([quantities]: factors to the base unit,
+# and the count units), extended by the user's lexicons (see ``use_lexicons``).
 BASE_UNIT = {"money": "元", "rate": "%", "points": "百分点", "count": "", "area": "平方米", "length": "米"}
 
 # --- numbers: govlint.numerals ---------------------------------------------------------
@@ -72,7 +65,7 @@ class Quantity(NamedTuple):
 
     def to(self, unit: str) -> float:
         """The value in another unit of the same kind: ``q.to("万元")``, ``q.to("亩")``."""
-        table = KIND_UNITS.get(self.kind)
+        table = kind_units().get(self.kind)
         if table is None or unit not in table:
             raise ValueError(f"cannot express {self.kind} in {unit!r}")
         return self.value / table[unit]
@@ -82,32 +75,53 @@ class Quantity(NamedTuple):
         return self.start, self.end
 
 
-def count_units() -> tuple[str, ...]:
-    """COUNT_UNITS plus the ``count`` list of the shipped ``units`` lexicon, when present."""
-    extra: list[str] = []
-    try:
-        from govlint import lexicon
-        extra = list(lexicon.load().get("units", "count", []) or [])
-    except Exception:  # the lexicon is optional here
-        pass
-    return tuple(dict.fromkeys([*COUNT_UNITS, *extra]))
+_LEXICONS: tuple[str, ...] = ()     # the user lexicon extensions in force
+
+
+def use_lexicons(paths: tuple[str, ...]) -> None:
+    """Honour these user lexicon extensions from now on (``engine.lint`` passes the config's)."""
+    global _LEXICONS
+    paths = tuple(paths)
+    if paths != _LEXICONS:
+        _LEXICONS = paths
+        _all_quantities.cache_clear()
+
+
+def _units_table(lexicons: tuple[str, ...] = ()) -> dict:
+    from govlint import lexicon
+    return lexicon.load(lexicons)["units"]
+
+
+@lru_cache(maxsize=8)
+def kind_units(lexicons: tuple[str, ...] = ()) -> dict[str, dict[str, float]]:
+    """Unit → factor to the base unit, for money, area and length."""
+    q = _units_table(lexicons)["quantities"]
+    return {kind: dict(q[kind]) for kind in ("money", "area", "length")}
+
+
+def count_units(lexicons: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The parser's count units plus the ``count`` list of the ``units`` lexicon."""
+    units = _units_table(lexicons)
+    return tuple(dict.fromkeys([*units["quantities"]["count"], *(units.get("count") or [])]))
 
 
 def _alt(units) -> str:
     return alternation_source(units)
 
 
-@lru_cache(maxsize=1)
-def _patterns():
+@lru_cache(maxsize=8)
+def _patterns(lexicons: tuple[str, ...] = ()):
+    units = kind_units(lexicons)
+    units_money, units_area, units_length = units["money"], units["area"], units["length"]
     num = f"(?P<num>{ARABIC})"
     cn = f"(?P<cn>(?<![{_CN_CHARS}第]){CN_NUM})"
     sp = r"[ \u3000]?"
-    money = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>{_alt(MONEY_UNITS)})")
+    money = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>{_alt(units_money)})")
     rate = re.compile(f"{num}{sp}(?P<unit>[%％‰])|百分之(?P<pct>{CN_NUM_GREEDY}|\\d+(?:\\.\\d+)?)")
     points = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>个百分点|百分点)")
-    area = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>{_alt(AREA_UNITS)})(?![A-Za-z\\d])")
-    length = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>{_alt(LENGTH_UNITS)})(?![A-Za-z\\d²])")
-    count = re.compile(f"(?:{num}|{cn}){sp}(?P<mult>[万亿])?(?P<unit>{_alt(count_units())})")
+    area = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>{_alt(units_area)})(?![A-Za-z\\d])")
+    length = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>{_alt(units_length)})(?![A-Za-z\\d²])")
+    count = re.compile(f"(?:{num}|{cn}){sp}(?P<mult>[万亿])?(?P<unit>{_alt(count_units(lexicons))})")
     return {"money": money, "rate": rate, "points": points, "area": area, "length": length,
             "count": count}
 
@@ -146,7 +160,8 @@ def _find_quantities(text: str, kinds=None) -> list[Quantity]:
     area, never a length in 米).
     """
     norm = normalize_digits(text)
-    pats = _patterns()
+    pats = _patterns(_LEXICONS)
+    units = kind_units(_LEXICONS)
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
     for kind in ("money", "points", "rate", "area", "length", "count"):
@@ -168,7 +183,7 @@ def _find_quantities(text: str, kinds=None) -> list[Quantity]:
                 if kind == "money" and unit == "元" and len(cn) == 1:
                     continue
             if kind == "money":
-                value = number * MONEY_UNITS[unit]
+                value = number * units["money"][unit]
             elif kind == "rate":
                 value = number / 10 if unit == "‰" else number
                 unit = "%" if unit == "％" else unit
@@ -180,7 +195,7 @@ def _find_quantities(text: str, kinds=None) -> list[Quantity]:
                 if m.group("mult"):
                     unit = m.group("mult") + unit
             else:
-                value = number * KIND_UNITS[kind][unit]
+                value = number * units[kind][unit]
             found.append(Quantity(kind, value, number, unit, a, b, text[a:b], chinese))
             taken.append((a, b))
     found.sort(key=lambda q: q.start)

@@ -153,11 +153,7 @@ def all_rules() -> dict[str, RuleSpec]:
     global _loaded, _sorted
     if not _loaded:
         for mod in RULE_MODULES:
-            try:
-                importlib.import_module(mod)
-            except ModuleNotFoundError as exc:
-                if exc.name != mod:
-                    raise
+            importlib.import_module(mod)
         _loaded = True
     if _sorted is None or len(_sorted) != len(_REGISTRY):
         _sorted = dict(sorted(_REGISTRY.items()))
@@ -166,6 +162,37 @@ def all_rules() -> dict[str, RuleSpec]:
 
 def get(code: str) -> RuleSpec | None:
     return all_rules().get(code.upper())
+
+
+class UnknownCode(ValueError):
+    """A rule code or prefix that no registered rule has; ``given`` as written, ``code`` upper-cased."""
+
+    def __init__(self, given: str, code: str):
+        super().__init__(code)
+        self.given = given
+        self.code = code
+
+
+def parse_codes(values) -> tuple[str, ...]:
+    """Rule codes or prefixes from a string or a list of strings, each possibly comma-separated.
+
+    Upper-cased, empties dropped, ``ALL`` allowed; the one validation of code lists (command
+    line, configuration, spaCy component). Raises UnknownCode.
+    """
+    if isinstance(values, str):
+        values = [values]
+    known = list(all_rules())
+    out = []
+    for value in values:
+        for given in str(value).split(","):
+            given = given.strip()
+            code = given.upper()
+            if not code:
+                continue
+            if code != "ALL" and not any(k.startswith(code) for k in known):
+                raise UnknownCode(given, code)
+            out.append(code)
+    return tuple(out)
 
 
 def select_codes(select: list[str] | None, ignore: list[str] | None, codes: list[str]) -> set[str]:

@@ -119,17 +119,14 @@ def fail(message: str, code: int = 2):
 def _codes(values: Optional[List[str]]) -> Optional[tuple]:
     if not values:
         return None
-    out = []
-    for v in values:
-        out.extend(x.strip().upper() for x in v.split(",") if x.strip())
+    from govlint import registry
+    try:
+        out = registry.parse_codes(values)
+    except registry.UnknownCode as exc:
+        fail(f"未知的规则代码或前缀 {exc.code!r}（用 govlint rules 查看全部规则）")
     if not out:
         fail("规则列表为空（例如 --select STRUCT,STYLE001）")
-    from govlint import registry
-    known = list(registry.all_rules())
-    for c in out:
-        if c != "ALL" and not any(k.startswith(c) for k in known):
-            fail(f"未知的规则代码或前缀 {c!r}（用 govlint rules 查看全部规则）")
-    return tuple(out)
+    return out
 
 
 def build_overrides(select=None, ignore=None, extend_select=None, profile=None, fail_on=None,

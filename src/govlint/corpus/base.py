@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from govlint.corpus import CorpusError
+from govlint.corpus.common import CorpusError
 from govlint.corpus import text as T
 
 

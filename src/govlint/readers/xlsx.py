@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 from govlint.document import Block, DocMeta, Document
-from govlint.readers import InputError, check_ooxml, reader
+from govlint.readers.base import InputError, check_ooxml, reader
 
 
 

@@ -354,10 +354,7 @@ def _narrative_scores(doc: Document):
 @also("SCORE002")
 def table_inflated_total(doc: Document, ctx):
     """SCORE002 on the table: a 总分 of 90 or more while the table shows 执行率 below 80% or two or more unmet targets."""
-    try:
-        threshold = float(ctx.lex["scoring"].get("inflated_from", 90))
-    except Exception:
-        threshold = 90.0
+    threshold = float(ctx.lex["scoring"].get("inflated_from", 90))
     for t in tables(doc, ctx.shared):
         if t.total is None or t.total.number is None or t.total.number < threshold:
             continue
