@@ -26,6 +26,7 @@ RULE_MODULES = [
     "govlint.rules.scoring",
     "govlint.rules.reasons",
     "govlint.rules.table",
+    "govlint.rules.table_links",
     "govlint.rules.corpus_copy",
 ]
 
