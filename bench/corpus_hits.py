@@ -26,9 +26,9 @@ def corpus_files(corpus: Path) -> list[str]:
 
 
 def lint_all(files: list[str], jobs: int):
-    from govlint import engine, registry
+    from govlint import registry, runner
     codes = set(registry.all_rules())
-    return engine.check_files(files, jobs=jobs, codes=codes)
+    return runner.check_files(files, jobs=jobs, codes=codes)
 
 
 def context(doc, f, width: int = 40) -> str:

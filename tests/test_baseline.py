@@ -5,7 +5,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from govlint import baseline, engine
+from govlint import baseline, runner
 from govlint.cli import app
 
 HEAD = "某区文化馆2024年度免费开放项目支出绩效自评报告\n\n"
@@ -149,7 +149,7 @@ def test_sarif_fingerprints_are_the_baseline_fingerprints(repo):
 def test_api_round_trip(tmp_path):
     report = tmp_path / "r.txt"
     report.write_text(HEAD + OLD, encoding="utf-8")
-    results = engine.check_paths([str(report)])
+    results = runner.check_paths([str(report)])
     assert results[0].findings
     n = baseline.write_baseline(results, tmp_path / "b.json")
     assert n == len(results[0].findings)

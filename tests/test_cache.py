@@ -271,7 +271,7 @@ def test_a_pyproject_of_another_tool_is_not_parsed(tmp_path):
 
 def test_the_collector_is_held_during_start_up_and_released_after_the_first_report(tmp_path):
     import gc
-    from govlint.engine import check_files
+    from govlint.runner import check_files
     report = tmp_path / "report.txt"
     report.write_text(REPORT, encoding="utf-8")
     assert gc.isenabled()

@@ -323,7 +323,7 @@ def test_a_large_findings_file_govlint_wrote_is_recognised_as_its_own(tmp_path, 
     one = read_path(str(path))
     findings = lint(one)
     assert findings
-    from govlint.engine import FileResult
+    from govlint.runner import FileResult
     results = [FileResult(f"reports/{i:05d}.txt", findings, document=one) for i in range(2000)]
     out = tmp_path / f"findings.{fmt}"
     out.write_text(render(fmt, results, show_source=True), encoding="utf-8")

@@ -137,8 +137,11 @@ def _check(path, spec, boilerplate=(), options=OPTS):
     corpus_pkg.clear_cache()
     doc = read_path(path)
     extra: dict = {}
-    found = lint(doc, Config(corpus=spec, boilerplate=tuple(boilerplate), options=options), codes={"DUP002"},
-                 extra=extra)
+    try:
+        found = lint(doc, Config(corpus=spec, boilerplate=tuple(boilerplate), options=options), codes={"DUP002"},
+                     extra=extra)
+    except CorpusError as exc:   # a corpus problem stops lint() (the command exits 2 with it)
+        found, extra = [], {"_corpus_error": str(exc)}
     return doc, found, extra
 
 

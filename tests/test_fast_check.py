@@ -58,7 +58,7 @@ def test_fast_path_imports_neither_typer_nor_click(tmp_path):
 
 def test_typer_check_is_built_from_the_option_table():
     """One definition: every option of the table is a parameter of the typer command, same flags."""
-    from govlint.checking import CHECK_OPTIONS
+    from govlint.commands.check import CHECK_OPTIONS
     cmd = typer.main.get_command(cli.app).commands["check"]
     params = {p.name: p for p in cmd.params}
     assert set(params) == {"paths", *(o.name for o in CHECK_OPTIONS)}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from govlint import engine
+from govlint import registry, runner
 
 REPORT = """{name}2025年度项目绩效自评报告
 
@@ -38,9 +38,9 @@ def _summary(results):
 
 def test_parallel_results_equal_serial_results(tmp_path):
     files = _files(tmp_path)
-    serial = engine.check_files(files, {}, jobs=1)
+    serial = runner.check_files(files, {}, jobs=1)
     seen = []
-    parallel = engine.check_files(files, {}, jobs=2, progress=lambda r: seen.append(r.path))
+    parallel = runner.check_files(files, {}, jobs=2, progress=lambda r: seen.append(r.path))
     assert _summary(parallel) == _summary(serial)
     assert [r.path for r in parallel] == files and seen == files
     assert any(r.findings for r in serial), "the fixture should produce findings"
@@ -48,7 +48,7 @@ def test_parallel_results_equal_serial_results(tmp_path):
 
 def test_parallel_documents_are_full_documents(tmp_path):
     files = _files(tmp_path, 3)
-    for r in engine.check_files(files, {}, jobs=2):
+    for r in runner.check_files(files, {}, jobs=2):
         doc = r.document
         assert doc.title_text.endswith("绩效自评报告")
         assert doc.sections and doc.paragraph_at(doc.paragraphs[-1].start) is doc.paragraphs[-1]
@@ -59,19 +59,19 @@ def test_segmenter_is_loaded_before_forking_only_when_a_selected_rule_needs_toke
     if multiprocessing.get_start_method() != "fork":
         return
     files = _files(tmp_path, 2)
-    needs = [c for c, s in engine.registry.all_rules().items() if "tokens" in s.needs]
-    assert not engine._segmenter_wanted(files, {"select": ("STYLE001",)}, None)
+    needs = [c for c, s in registry.all_rules().items() if "tokens" in s.needs]
+    assert not runner._segmenter_wanted(files, {"select": ("STYLE001",)}, None)
     if needs:
-        assert engine._segmenter_wanted(files, {"select": tuple(needs)}, None)
-        profiles = {p for c in needs for p in engine.registry.all_rules()[c].profiles}
+        assert runner._segmenter_wanted(files, {"select": tuple(needs)}, None)
+        profiles = {p for c in needs for p in registry.all_rules()[c].profiles}
         if profiles and "generic" not in profiles:
-            assert not engine._segmenter_wanted(files, {"select": tuple(needs), "profile": "generic"}, None)
+            assert not runner._segmenter_wanted(files, {"select": tuple(needs), "profile": "generic"}, None)
 
 
 def test_batches_do_not_keep_token_lists(tmp_path):
     """Token lists cost ~80 bytes a character: a batch drops them after each file (jobs 1 and N)."""
     files = _files(tmp_path, 2)
     for jobs in (1, 2):
-        for r in engine.check_files(files, {"profile": "self-eval"}, jobs=jobs):
+        for r in runner.check_files(files, {"profile": "self-eval"}, jobs=jobs):
             assert r.document is not None and r.document._tokens is None
             assert r.document.tokens()    # still available on demand

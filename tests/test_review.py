@@ -63,12 +63,12 @@ def report(tmp_path):
 
 def _review_of(text: str, path="r.txt", extra_findings=(), extra=None):
     """A review built in-process, optionally with a synthetic copied-text finding."""
-    from govlint import engine
+    from govlint import runner
     from govlint.config import Config
     from govlint.document import Document
     from govlint.output import review_model as rm
     doc = Document.from_text(text, path)
-    r = engine.lint_document_result(doc, Config(), set(SELECT.split(",")))
+    r = runner.lint_document_result(doc, Config(), set(SELECT.split(",")))
     for f in extra_findings:
         r.findings.append(f(doc))
     r.extra.update(extra or {})

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from govlint.config import Config
-from govlint.engine import lint_file
+from govlint.runner import lint_file
 
 
 def _expected(notes: str):

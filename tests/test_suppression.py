@@ -2,7 +2,7 @@
 
 import pytest
 
-from govlint import engine
+from govlint import engine, runner
 from govlint.config import Config
 from govlint.document import Document
 
@@ -106,7 +106,7 @@ def test_other_comments_suppress_nothing():
 def test_suppression_survives_through_the_files_api(tmp_path):
     f = tmp_path / "r.txt"
     f.write_text(f"<!-- govlint: disable-next-line=STYLE001 -->\n{L}\n", encoding="utf-8")
-    (r,) = engine.check_paths([str(f)], {"profile": "generic"})
+    (r,) = runner.check_paths([str(f)], {"profile": "generic"})
     assert [(x.code, x.position.line) for x in r.findings] == [("STYLE004", 2)]
 
 
@@ -123,7 +123,7 @@ def tree(tmp_path):
 
 def codes_by_file(root):
     out = {}
-    for r in engine.check_paths([str(root)], {"profile": "generic"}):
+    for r in runner.check_paths([str(root)], {"profile": "generic"}):
         assert r.error is None, r.error
         out[r.path.replace(str(root) + "/", "")] = sorted({f.code for f in r.findings})
     return out
@@ -152,5 +152,5 @@ def test_per_file_ignores_are_relative_to_the_config(tree, monkeypatch):
 
 def test_per_file_ignores_unknown_code_is_a_config_error(tree):
     (tree / "govlint.toml").write_text('[per-file-ignores]\n"*.txt" = ["NOPE999"]\n', encoding="utf-8")
-    r = engine.lint_file(str(tree / "current" / "2024.txt"))
+    r = runner.lint_file(str(tree / "current" / "2024.txt"))
     assert r.error and "per-file-ignores" in r.error and "NOPE999" in r.error

@@ -13,7 +13,7 @@ from govlint.config import Config
 from govlint.document import Document
 from govlint.engine import Context, lint
 from govlint.readers import read_path
-from govlint.table import parse_value, shortfall, tables
+from govlint.evaltable import parse_value, shortfall, tables
 
 SAMPLES = Path(__file__).resolve().parent.parent / "corpora" / "tables"
 OWN = ("SCORE003", "SCORE004")
@@ -25,7 +25,7 @@ ATTACHED = {"IND001": "table_unmeasurable_indicator", "FUND002": "table_executio
 def _table_findings(doc: Document):
     """SCORE003/SCORE004 through the engine, plus the table checkers attached to other codes
     (run on their own, so the owning modules' narrative checks do not interfere)."""
-    import govlint.rules.table as mod
+    import govlint.rules.table_links as mod
     registry.all_rules()
     extra: dict = {}
     found = list(lint(doc, Config(), codes=set(OWN), extra=extra))

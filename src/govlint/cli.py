@@ -1,4 +1,8 @@
-"""The command line: wiring only. Checking lives in engine, printing in output."""
+"""The typer app: wiring only. ``check`` lives in commands/check.py, printing in output.
+
+The console script is ``govlint.entry:main``; it hands every command line that is not a
+plain ``govlint check`` to ``run_app`` here.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +15,16 @@ from typing import List, Optional
 import typer
 
 from govlint import __version__
-from govlint.checking import (  # noqa: F401  (re-exported for subcommand modules)
+from govlint.commands.check import (  # noqa: F401  (re-exported for subcommand modules)
     CHECK_OPTIONS, PATHS_HELP, Format, Level, Profile, apply_post, build_overrides, check_command,
-    configured_jobs, default_jobs, exit_code, fail, guard_output, run_check,
+    configured_jobs, default_jobs, exit_code, fail, guard_output, run_check, settings_for,
 )
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   pretty_exceptions_enable=False,
                   help="govlint：政府报告（绩效自评报告等）质量检查工具。")
 
-# Subcommand modules; each defines ``register(app)``. Missing ones are skipped.
+# Subcommand modules; each defines ``register(app)``.
 CLI_MODULES = [
     "govlint.commands.review",
     "govlint.commands.fix",
@@ -38,7 +42,7 @@ def _typer_check(**kw):
 
 
 def _check_signature():
-    """typer's view of ``check``, generated from the one option table in ``govlint.checking``."""
+    """typer's view of ``check``, generated from the one option table in ``govlint.commands.check``."""
     params = [inspect.Parameter("paths", inspect.Parameter.KEYWORD_ONLY,
                                 default=typer.Argument(..., help=PATHS_HELP), annotation=List[str])]
     annotations = {"paths": List[str]}
@@ -107,22 +111,10 @@ def _main(version: bool = typer.Option(False, "--version", callback=version_call
 
 def _register_extensions():
     for mod in CLI_MODULES:
-        try:
-            m = importlib.import_module(mod)
-        except ModuleNotFoundError as exc:
-            if exc.name != mod:
-                raise
-            continue
-        m.register(app)
+        importlib.import_module(mod).register(app)
 
 
 _register_extensions()
-
-
-def main():
-    """The console script (kept for ``python -m govlint.cli``); see ``govlint.entry``."""
-    from govlint.entry import main as entry_main
-    entry_main()
 
 
 def run_app():

@@ -7,7 +7,6 @@ applied on top with ``Config.override``.
 from __future__ import annotations
 
 import fnmatch
-import os
 
 from functools import lru_cache
 from pathlib import Path
@@ -114,19 +113,13 @@ def _err(source: str, key: str, msg: str) -> ConfigError:
 
 
 def _codes(source, key, value) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [v for v in value.replace(" ", "").split(",") if v]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    if not isinstance(value, (str, list)) or (isinstance(value, list) and not all(isinstance(v, str) for v in value)):
         raise _err(source, key, "应为规则代码或前缀的列表，例如 [\"STYLE\", \"DUP001\"]")
     from govlint import registry
-    codes = list(registry.all_rules())
-    out = []
-    for v in value:
-        u = v.strip().upper()
-        if u != "ALL" and not any(c.startswith(u) for c in codes):
-            raise _err(source, key, f"未知的规则代码或前缀 {v!r}")
-        out.append(u)
-    return tuple(out)
+    try:
+        return registry.parse_codes(value.replace(" ", "") if isinstance(value, str) else value)
+    except registry.UnknownCode as exc:
+        raise _err(source, key, f"未知的规则代码或前缀 {exc.given!r}") from None
 
 
 def parse(data: dict, source: str = "<config>", root: str | None = None) -> Config:
@@ -271,11 +264,6 @@ def load_file(path: Path) -> Config | None:
     return parse(data, str(path), str(path.parent))
 
 
-@lru_cache(maxsize=4)
-def _explicit(path: str) -> Config:
-    return load_file(Path(path)) or Config()
-
-
 @lru_cache(maxsize=256)
 def find_for_dir(directory: str) -> Config:
     """The nearest config at or above ``directory`` (govlint.toml before pyproject.toml)."""
@@ -291,9 +279,50 @@ def find_for_dir(directory: str) -> Config:
 
 
 def for_path(path: str) -> Config:
-    """The config for a checked file; ``GOVLINT_CONFIG`` (set by ``--config``) replaces discovery."""
-    explicit = os.environ.get("GOVLINT_CONFIG")
-    if explicit:
-        return _explicit(explicit)
+    """The configuration file's settings for a checked file (discovered upward from it)."""
     p = Path(path)
     return find_for_dir(str(p.parent if not p.is_dir() else p))
+
+
+class Settings(Frozen):
+    """One run's configuration, resolved once and passed down (pickled to worker processes).
+
+    ``explicit`` is the ``--config`` file's Config (None: each file's configuration is found
+    upward from it); ``overrides`` are the command-line values, applied on top of every
+    file's configuration with ``Config.override``. ``exclude`` (command line) filters folders.
+    """
+
+    _fields = ("overrides", "explicit")
+    __slots__ = _fields
+    _compare_fields = _fields
+    _repr_fields = _fields
+
+    def __init__(self, overrides: tuple[tuple[str, object], ...] = (), explicit: Config | None = None):
+        self._fill(locals())
+
+    @classmethod
+    def make(cls, overrides: "dict | Settings | None" = None, config_file: str | None = None) -> "Settings":
+        """From command-line overrides and the ``--config`` file (raises ConfigError)."""
+        if isinstance(overrides, Settings):
+            return overrides
+        explicit = None
+        if config_file:
+            explicit = load_file(Path(config_file))
+            if explicit is None:
+                raise ConfigError(f"{config_file}: 没有 [tool.govlint] 配置")
+        return cls(tuple((overrides or {}).items()), explicit)
+
+    def get(self, key: str, default=None):
+        """A command-line override (``select``, ``baseline``, ``exclude`` ...)."""
+        for k, v in self.overrides:
+            if k == key:
+                return v
+        return default
+
+    def file_config(self, path: str) -> Config:
+        """The configuration file's settings for ``path``, before command-line overrides."""
+        return self.explicit if self.explicit is not None else for_path(path)
+
+    def for_path(self, path: str) -> Config:
+        """The effective configuration for a checked file."""
+        return self.file_config(path).override(**dict(self.overrides))

@@ -18,10 +18,10 @@ def main() -> None:
     from govlint.cache import hold_collector, install
     install()
     if sys.argv[1:2] == ["check"]:
-        # released after the first report (engine.check_files); not for long-running commands
+        # released after the first report (runner.check_files); not for long-running commands
         hold_collector()
         try:
-            from govlint.checking import check_command, parse_check_args
+            from govlint.commands.check import check_command, parse_check_args
             kwargs = parse_check_args(sys.argv[2:])
             if kwargs is not None:
                 sys.exit(check_command(**kwargs))

@@ -72,6 +72,7 @@ def diagnostics(uri: str, source: str, encoding: str = "utf-16") -> list:
     from govlint import config as cfgmod
     from govlint import engine
     from govlint.config import Config, ConfigError
+    from govlint.corpus import CorpusError
     from govlint.document import Document
 
     path = _path_of(uri)
@@ -87,7 +88,17 @@ def diagnostics(uri: str, source: str, encoding: str = "utf-16") -> list:
                                               end=t.Position(line=0, character=0)),
                                 message=f"配置错误（已按默认配置检查）：{exc}", source="govlint",
                                 severity=t.DiagnosticSeverity.Error, code="config"))
-    for f in engine.lint(doc, cfg):
+    try:
+        findings = engine.lint(doc, cfg)
+    except CorpusError as exc:   # the other rules still run; the corpus problem is one diagnostic
+        from govlint import registry
+        corpus_rules = tuple(c for c, s in registry.all_rules().items() if "corpus" in s.needs)
+        findings = engine.lint(doc, cfg.override(ignore=corpus_rules))
+        out.append(t.Diagnostic(range=t.Range(start=t.Position(line=0, character=0),
+                                              end=t.Position(line=0, character=0)),
+                                message=f"对照语料错误（未检查 {'、'.join(corpus_rules)}）：{exc}", source="govlint",
+                                severity=t.DiagnosticSeverity.Error, code="corpus"))
+    for f in findings:
         msg = f.message + (f"（建议：{f.suggestion}）" if f.suggestion else "")
         related = []
         for r in f.related:

@@ -18,12 +18,14 @@ kind        base unit  written units
 money       元          元, 万元, 亿元 (and 千元)
 rate        %          98.5%, 百分之九十, ‰ (converted: 5‰ = 0.5%)
 points      百分点       3.2个百分点 (a difference of rates, not a rate)
-count       1          个, 栋, 人, 户 … (``COUNT_UNITS``); 万/亿 multipliers: 1.2万人
+count       1          个, 栋, 人, 户 … (``count_units()``); 万/亿 multipliers: 1.2万人
 area        平方米       平方米, ㎡, m², 万平方米, 亩 (666.67 m²), 万亩, 公顷, 平方公里
 length      米          米, 延米, 公里, 千米, km
 ==========  =========  ==============================================================
 
-Count units are ``COUNT_UNITS`` plus the ``count`` list of ``lexicons/units.toml``.
+Units and their factors are ``[quantities]`` of ``lexicons/units.toml``; count units are
+its ``quantities.count`` plus the lexicon's ``count`` list. User lexicons that extend
+``units`` count too: ``engine.lint`` calls ``use_lexicons`` with the configuration's.
 Time units (年, 月, 天) are not counts and are not returned. Identifiers such as "1#" or
 "G4" are not quantities. Chinese numerals need a unit; a lone "一元" (一元化) is skipped,
 and a one-character numeral before a count unit ("一个") is kept but marked
@@ -36,131 +38,18 @@ import re
 from typing import NamedTuple
 from functools import lru_cache
 
+from govlint.numerals import (  # noqa: F401  (parse_number, normalize_digits, fmt: part of this module's API)
+    ARABIC, CN_NUM, CN_NUM_GREEDY, _CN_CHARS, cn_number, fmt, normalize_digits, parse_number,
+)
 from govlint.patterns import alternation_source
 
 # --- units -------------------------------------------------------------------------------
 
-MONEY_UNITS = {"亿元": 1e8, "万元": 1e4, "千元": 1e3, "元": 1.0}
-AREA_UNITS = {"平方公里": 1e6, "km²": 1e6, "km2": 1e6, "万平方米": 1e4, "万㎡": 1e4,
-              "平方米": 1.0, "㎡": 1.0, "m²": 1.0, "m2": 1.0, "万亩": 1e4 * 10000 / 15,
-              "亩": 10000 / 15, "公顷": 1e4, "hm²": 1e4, "hm2": 1e4, "平方千米": 1e6}
-LENGTH_UNITS = {"公里": 1000.0, "千米": 1000.0, "km": 1000.0, "延米": 1.0, "米": 1.0}
-# Count units (RULEBOOK §3.2). Longest first when matching, so 人次 wins over 人.
-COUNT_UNITS = ("个村", "个乡镇", "个工作日", "人次", "户次", "场次", "个", "项", "件", "份", "套",
-               "台", "辆", "座", "栋", "幢", "间", "处", "所", "家", "户", "人", "名", "例", "头",
-               "只", "株", "棵", "本", "册", "种", "批", "场", "次", "篇", "部", "块", "盏", "条",
-               "段", "宗", "张", "起", "支", "床", "所", "公顷次", "亩次")
-KIND_UNITS = {"money": MONEY_UNITS, "area": AREA_UNITS, "length": LENGTH_UNITS}
+# The unit tables live in ``lexicons/units.toml`` ([quantities]: factors to the base unit,
+# and the count units), extended by the user's lexicons (see ``use_lexicons``).
 BASE_UNIT = {"money": "元", "rate": "%", "points": "百分点", "count": "", "area": "平方米", "length": "米"}
 
-# --- numbers -------------------------------------------------------------------------------
-
-_FW = str.maketrans("０１２３４５６７８９．", "0123456789.")
-# a full-width comma is a thousands separator only between a digit and exactly three digits;
-# elsewhere it is a clause break ("…12月底，14栋") and must not hide the number after it
-_FW_THOUSANDS = re.compile(r"(?<=[0-9０-９])，(?=[0-9０-９]{3}(?![0-9０-９]))")
-ARABIC = r"(?<![A-Za-z0-9.#/\-,_])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?![\d#])"
-CN_DIGIT = "零〇一二两三四五六七八九"
-CN_NUM = f"[{CN_DIGIT}十][{CN_DIGIT}十百千万亿]*?(?:点[{CN_DIGIT}]+)?"      # lazy: a unit follows
-CN_NUM_GREEDY = f"[{CN_DIGIT}十][{CN_DIGIT}十百千]*(?:点[{CN_DIGIT}]+)?"
-_CN_CHARS = f"{CN_DIGIT}十百千万亿点"
-
-
-def normalize_digits(text: str) -> str:
-    """Full-width digits and point to ASCII, and a full-width comma used as a thousands
-    separator ("1，250") to ","; the length is unchanged."""
-    text = text.translate(_FW)
-    return _FW_THOUSANDS.sub(",", text) if "，" in text else text
-
-
-# Chinese numerals without cn2an (its import compiles large regexes: ~75 ms CPU per process).
-# cn_number returns None when unsure (then cn2an decides) and raises ValueError for forms
-# cn2an rejects too (三亿五千 cut from 三亿五千万元). Agrees with cn2an on all 750 distinct
-# numerals of the shared corpus (checked by bench/check_cn_numbers.py).
-_D = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_U = {"十": 10, "百": 100, "千": 1000}
-_B = {"万": 10_000, "亿": 100_000_000}
-
-
-def cn_number(s: str):
-    """三百 → 300, 一千二百五十点五 → 1250.5, 两万三千 → 23000, 八万一 → 81000, 二千零十七 → 2017."""
-    intpart, dot, frac = s.partition("点")
-    if not intpart or (dot and (not frac or any(ch not in _D for ch in frac))):
-        return None
-    if intpart[0] in "百千万亿":
-        return None
-    tail = intpart.rsplit("亿", 1)[1] if "亿" in intpart else ""
-    if tail and "万" not in tail and tail[0] not in "零〇":
-        raise ValueError(s)
-    if all(ch in _D for ch in intpart):                 # 二〇二五: digit by digit
-        if len(intpart) > 1 and any(ch == "两" for ch in intpart):
-            return None
-        value = int("".join(str(_D[ch]) for ch in intpart))
-    else:
-        total = section = 0
-        number = None
-        zero = False          # a 零 since the last unit: 一千零五 is 1005, not 1500
-        last_unit = 10 ** 9   # units fall inside a section: 三千五百, not 三百五千
-        last_big = 10 ** 12
-        prev = 0              # the multiplier applied last (for 八万一 = 81000)
-        for ch in intpart:
-            if ch in _D:
-                if number is not None:
-                    return None                          # 三五十: two digits in a row
-                if _D[ch] == 0:
-                    zero = True
-                else:
-                    number = _D[ch]
-            elif ch in _U:
-                u = _U[ch]
-                if u >= last_unit:
-                    return None
-                section += (1 if number is None else number) * u
-                number, last_unit, prev, zero = None, u, u, False
-            elif ch in _B:
-                b = _B[ch]
-                if b >= last_big:
-                    return None
-                section += number or 0
-                if section == 0:
-                    return None
-                total += section * b
-                section, number, last_unit, last_big, prev, zero = 0, None, 10 ** 9, b, b, False
-            else:
-                return None
-        if number is not None and not zero and prev >= 100:
-            number *= prev // 10                          # 八万一, 三千五, 一百五
-        value = total + section + (number or 0)
-    if dot:
-        return float(f"{value}.{''.join(str(_D[ch]) for ch in frac)}")
-    return float(value)
-
-
-def parse_number(s: str) -> float | None:
-    """'1,250.5' → 1250.5, '３００' → 300, '三百' → 300, '一千二百五十点五' → 1250.5; else None."""
-    s = normalize_digits(s.strip())
-    if not s:
-        return None
-    if re.fullmatch(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", s):
-        return float(s.replace(",", ""))
-    if re.fullmatch(f"[{_CN_CHARS}]+", s):
-        try:
-            value = cn_number(s)
-        except ValueError:
-            return None
-        if value is not None:
-            return value
-        try:   # rare forms (一两, 零两): cn2an, whose import costs ~75 ms CPU
-            import cn2an
-            return float(cn2an.cn2an(s, "strict"))
-        except Exception:
-            try:
-                import cn2an
-                return float(cn2an.cn2an(s, "smart"))
-            except Exception:
-                return None
-    return None
-
+# --- numbers: govlint.numerals ---------------------------------------------------------
 
 class Quantity(NamedTuple):
     """One quantity found in text. ``value`` is in the base unit of ``kind``."""
@@ -176,7 +65,7 @@ class Quantity(NamedTuple):
 
     def to(self, unit: str) -> float:
         """The value in another unit of the same kind: ``q.to("万元")``, ``q.to("亩")``."""
-        table = KIND_UNITS.get(self.kind)
+        table = kind_units().get(self.kind)
         if table is None or unit not in table:
             raise ValueError(f"cannot express {self.kind} in {unit!r}")
         return self.value / table[unit]
@@ -186,32 +75,53 @@ class Quantity(NamedTuple):
         return self.start, self.end
 
 
-def count_units() -> tuple[str, ...]:
-    """COUNT_UNITS plus the ``count`` list of the shipped ``units`` lexicon, when present."""
-    extra: list[str] = []
-    try:
-        from govlint import lexicon
-        extra = list(lexicon.load().get("units", "count", []) or [])
-    except Exception:  # the lexicon is optional here
-        pass
-    return tuple(dict.fromkeys([*COUNT_UNITS, *extra]))
+_LEXICONS: tuple[str, ...] = ()     # the user lexicon extensions in force
+
+
+def use_lexicons(paths: tuple[str, ...]) -> None:
+    """Honour these user lexicon extensions from now on (``engine.lint`` passes the config's)."""
+    global _LEXICONS
+    paths = tuple(paths)
+    if paths != _LEXICONS:
+        _LEXICONS = paths
+        _all_quantities.cache_clear()
+
+
+def _units_table(lexicons: tuple[str, ...] = ()) -> dict:
+    from govlint import lexicon
+    return lexicon.load(lexicons)["units"]
+
+
+@lru_cache(maxsize=8)
+def kind_units(lexicons: tuple[str, ...] = ()) -> dict[str, dict[str, float]]:
+    """Unit → factor to the base unit, for money, area and length."""
+    q = _units_table(lexicons)["quantities"]
+    return {kind: dict(q[kind]) for kind in ("money", "area", "length")}
+
+
+def count_units(lexicons: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The parser's count units plus the ``count`` list of the ``units`` lexicon."""
+    units = _units_table(lexicons)
+    return tuple(dict.fromkeys([*units["quantities"]["count"], *(units.get("count") or [])]))
 
 
 def _alt(units) -> str:
     return alternation_source(units)
 
 
-@lru_cache(maxsize=1)
-def _patterns():
+@lru_cache(maxsize=8)
+def _patterns(lexicons: tuple[str, ...] = ()):
+    units = kind_units(lexicons)
+    units_money, units_area, units_length = units["money"], units["area"], units["length"]
     num = f"(?P<num>{ARABIC})"
     cn = f"(?P<cn>(?<![{_CN_CHARS}第]){CN_NUM})"
     sp = r"[ \u3000]?"
-    money = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>{_alt(MONEY_UNITS)})")
+    money = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>{_alt(units_money)})")
     rate = re.compile(f"{num}{sp}(?P<unit>[%％‰])|百分之(?P<pct>{CN_NUM_GREEDY}|\\d+(?:\\.\\d+)?)")
     points = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>个百分点|百分点)")
-    area = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>{_alt(AREA_UNITS)})(?![A-Za-z\\d])")
-    length = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>{_alt(LENGTH_UNITS)})(?![A-Za-z\\d²])")
-    count = re.compile(f"(?:{num}|{cn}){sp}(?P<mult>[万亿])?(?P<unit>{_alt(count_units())})")
+    area = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>{_alt(units_area)})(?![A-Za-z\\d])")
+    length = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>{_alt(units_length)})(?![A-Za-z\\d²])")
+    count = re.compile(f"(?:{num}|{cn}){sp}(?P<mult>[万亿])?(?P<unit>{_alt(count_units(lexicons))})")
     return {"money": money, "rate": rate, "points": points, "area": area, "length": length,
             "count": count}
 
@@ -250,7 +160,8 @@ def _find_quantities(text: str, kinds=None) -> list[Quantity]:
     area, never a length in 米).
     """
     norm = normalize_digits(text)
-    pats = _patterns()
+    pats = _patterns(_LEXICONS)
+    units = kind_units(_LEXICONS)
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
     for kind in ("money", "points", "rate", "area", "length", "count"):
@@ -272,7 +183,7 @@ def _find_quantities(text: str, kinds=None) -> list[Quantity]:
                 if kind == "money" and unit == "元" and len(cn) == 1:
                     continue
             if kind == "money":
-                value = number * MONEY_UNITS[unit]
+                value = number * units["money"][unit]
             elif kind == "rate":
                 value = number / 10 if unit == "‰" else number
                 unit = "%" if unit == "％" else unit
@@ -284,7 +195,7 @@ def _find_quantities(text: str, kinds=None) -> list[Quantity]:
                 if m.group("mult"):
                     unit = m.group("mult") + unit
             else:
-                value = number * KIND_UNITS[kind][unit]
+                value = number * units[kind][unit]
             found.append(Quantity(kind, value, number, unit, a, b, text[a:b], chinese))
             taken.append((a, b))
     found.sort(key=lambda q: q.start)
@@ -320,12 +231,6 @@ def decimals(q: Quantity) -> int:
     """How many decimals the number was written with ("712.42万元" → 2)."""
     m = re.search(r"\.(\d+)", normalize_digits(q.text))
     return len(m.group(1)) if m else 0
-
-
-def fmt(x: float, places: int = 2) -> str:
-    """A number for messages: at most ``places`` decimals, trailing zeros dropped."""
-    s = f"{x:,.{places}f}".replace(",", "")
-    return s.rstrip("0").rstrip(".") if "." in s else s
 
 
 def money_wan(q_or_value) -> str:

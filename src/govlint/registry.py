@@ -26,6 +26,7 @@ RULE_MODULES = [
     "govlint.rules.scoring",
     "govlint.rules.reasons",
     "govlint.rules.table",
+    "govlint.rules.table_links",
     "govlint.rules.corpus_copy",
 ]
 
@@ -67,7 +68,7 @@ class RuleSpec(Record):
         self.code = code
         self.name = name
         self.severity = severity
-        self.scope = scope                  # "document" or "paragraph"
+        self.scope = scope                  # always "document": a checker gets the whole Document
         self.func = func
         self.summary = summary
         self._doc_source = doc      # the docstring as written; ``doc`` is it cleaned, on first use
@@ -78,7 +79,7 @@ class RuleSpec(Record):
         self.needs = needs                  # "tokens", "corpus", ...
         self.profiles = profiles            # empty: every profile
         self.enabled_by_default = enabled_by_default
-        self.extra_checks: list = [] if extra_checks is None else extra_checks   # (scope, func) from @also
+        self.extra_checks: list = [] if extra_checks is None else extra_checks   # checkers from @also
 
     @property
     def doc(self) -> str:
@@ -108,8 +109,8 @@ def rule(*, code: str, name: str, severity: Severity = Severity.WARNING, scope: 
     """Register a rule. ``bad``/``good`` are examples; ``⟦ ⟧`` in bad marks the span."""
     if not CODE_RE.match(code):
         raise ValueError(f"bad rule code {code!r}")
-    if scope not in ("document", "paragraph"):
-        raise ValueError(f"bad scope {scope!r}")
+    if scope != "document":
+        raise ValueError(f"bad scope {scope!r}: a rule checks the whole Document (the paragraph scope was removed)")
 
     def deco(func):
         doc = func.__doc__ or ""
@@ -131,12 +132,15 @@ def also(code: str, scope: str = "document"):
     documentation, several checkers. The rule's module must be imported first.
     """
 
+    if scope != "document":
+        raise ValueError(f"bad scope {scope!r}: a checker gets the whole Document")
+
     def deco(func):
         spec = _REGISTRY.get(code)
         if spec is None:
             raise ValueError(f"@also({code!r}): rule not registered yet (import its module first)")
-        if all(f is not func for _, f in spec.extra_checks):
-            spec.extra_checks.append((scope, func))
+        if all(f is not func for f in spec.extra_checks):
+            spec.extra_checks.append(func)
         return func
 
     return deco
@@ -150,11 +154,7 @@ def all_rules() -> dict[str, RuleSpec]:
     global _loaded, _sorted
     if not _loaded:
         for mod in RULE_MODULES:
-            try:
-                importlib.import_module(mod)
-            except ModuleNotFoundError as exc:
-                if exc.name != mod:
-                    raise
+            importlib.import_module(mod)
         _loaded = True
     if _sorted is None or len(_sorted) != len(_REGISTRY):
         _sorted = dict(sorted(_REGISTRY.items()))
@@ -163,6 +163,37 @@ def all_rules() -> dict[str, RuleSpec]:
 
 def get(code: str) -> RuleSpec | None:
     return all_rules().get(code.upper())
+
+
+class UnknownCode(ValueError):
+    """A rule code or prefix that no registered rule has; ``given`` as written, ``code`` upper-cased."""
+
+    def __init__(self, given: str, code: str):
+        super().__init__(code)
+        self.given = given
+        self.code = code
+
+
+def parse_codes(values) -> tuple[str, ...]:
+    """Rule codes or prefixes from a string or a list of strings, each possibly comma-separated.
+
+    Upper-cased, empties dropped, ``ALL`` allowed; the one validation of code lists (command
+    line, configuration, spaCy component). Raises UnknownCode.
+    """
+    if isinstance(values, str):
+        values = [values]
+    known = list(all_rules())
+    out = []
+    for value in values:
+        for given in str(value).split(","):
+            given = given.strip()
+            code = given.upper()
+            if not code:
+                continue
+            if code != "ALL" and not any(k.startswith(code) for k in known):
+                raise UnknownCode(given, code)
+            out.append(code)
+    return tuple(out)
 
 
 def select_codes(select: list[str] | None, ignore: list[str] | None, codes: list[str]) -> set[str]:

@@ -48,19 +48,11 @@ if not Doc.has_extension(EXTENSION):
 def _codes(values, key: str) -> tuple | None:
     if values is None:
         return None
-    if isinstance(values, str):
-        values = values.split(",")
     from govlint import registry
-    known = list(registry.all_rules())
-    out = []
-    for v in values:
-        u = str(v).strip().upper()
-        if not u:
-            continue
-        if u != "ALL" and not any(k.startswith(u) for k in known):
-            raise ValueError(f"govlint 组件配置 {key}：未知的规则代码或前缀 {v!r}")
-        out.append(u)
-    return tuple(out)
+    try:
+        return registry.parse_codes(values)
+    except registry.UnknownCode as exc:
+        raise ValueError(f"govlint 组件配置 {key}：未知的规则代码或前缀 {exc.given!r}") from None
 
 
 class GovlintComponent:

@@ -162,25 +162,17 @@ def register(app: typer.Typer) -> None:
         quiet: bool = typer.Option(False, "--quiet", "-q", help="不逐个报告修复结果"),
     ):
         """自动修复可安全修复的问题：.txt/.md 写入新文件（或 --write 原地改写），.docx 以 Word 修订形式写入新文件。"""
-        from govlint import config as cfgmod
-        from govlint import engine
         from govlint.config import ConfigError
         from govlint.readers import InputError
+        from govlint.walk import find_reports
         if "-" in paths:
             cli.fail("fix 不支持从标准输入读取，请给出报告文件")
         if write and show_diff:
             cli.fail("--write 与 --diff 不能同时使用")
         overrides = cli.build_overrides(select, ignore, extend_select, profile, None, None)
-        if config:
-            try:
-                if cfgmod.load_file(Path(config)) is None:
-                    cli.fail(f"{config}: 没有 [tool.govlint] 配置")
-            except ConfigError as exc:
-                cli.fail(str(exc))
-            os.environ["GOVLINT_CONFIG"] = str(Path(config).resolve())
-            cfgmod.find_for_dir.cache_clear()
-        files, errors = engine.collect(list(dict.fromkeys(paths)))
-        bad = [f"{r.path}: {r.error}" for r in errors]
+        settings = cli.settings_for(overrides, config)
+        files, errors = find_reports(list(dict.fromkeys(paths)), settings=settings)
+        bad = [f"{path}: {error}" for path, error in errors]
         skipped = 0
         named = {str(Path(x)) for x in paths}
         for f in files:
@@ -191,7 +183,7 @@ def register(app: typer.Typer) -> None:
                 skipped += 1
                 continue
             try:
-                cfg = cfgmod.for_path(f).override(**overrides)
+                cfg = settings.for_path(f)
                 line = fix_one(f, cfg, unsafe=unsafe, write=write, show_diff=show_diff, author=author)
             except (FixError, InputError, ConfigError) as exc:
                 bad.append(f"{f}: {exc}")

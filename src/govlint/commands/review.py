@@ -84,11 +84,11 @@ def register(app: typer.Typer) -> None:
                 fail(f"{t}: 这是目录，请给出输出文件名")
             if any(_same(t, u) for u in targets[:i]):
                 fail(f"{t}: 输出文件重复")
-        from govlint import engine
         from govlint.guard import check_writable
-        files, _ = engine.collect(paths)
+        from govlint.walk import find_reports
+        files, _ = find_reports(paths)
         # a report is never overwritten; a list this command wrote last time may be (it is
-        # recognised by its mark, and never reviewed as a report: engine.collect skips it)
+        # recognised by its mark, and never reviewed as a report: the folder walk skips it)
         for t in targets:
             for src in list(paths) + files:
                 if Path(src).is_file() and _same(t, Path(src)):

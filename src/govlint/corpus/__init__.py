@@ -8,16 +8,7 @@ into memory once per process. Every problem opening or reading an index raises
 
 from __future__ import annotations
 
-DEFAULT_INDEX = ".govlint/corpus.sqlite"
-SCHEMA_VERSION = 1
-
-
-class CorpusError(Exception):
-    """A corpus problem (unreachable server, corrupt or wrong-version index, empty corpus)."""
-
-
-def is_redis(spec: str) -> bool:
-    return spec.startswith(("redis://", "rediss://", "unix://"))
+from govlint.corpus.common import DEFAULT_INDEX, SCHEMA_VERSION, CorpusError, is_redis  # noqa: F401
 
 
 def open_index(spec: str, create: bool = False):

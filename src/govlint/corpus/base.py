@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from govlint.corpus import CorpusError
+from govlint.corpus.common import CorpusError
 from govlint.corpus import text as T
 
 
@@ -167,10 +167,10 @@ class CorpusIndex:
 
     def add_paths(self, paths, skip_errors: bool = False, progress=None) -> dict:
         """Add files and directories; returns counts by status plus 'errors': [(path, msg)]."""
-        from govlint.engine import collect
         from govlint.readers import InputError
-        files, bad = collect([str(p) for p in paths])
-        counts = {"added": 0, "updated": 0, "unchanged": 0, "errors": [(r.path, r.error) for r in bad]}
+        from govlint.walk import find_reports
+        files, bad = find_reports([str(p) for p in paths])
+        counts = {"added": 0, "updated": 0, "unchanged": 0, "errors": list(bad)}
         for f in files:
             try:
                 status = self.add_file(f)

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 
-from govlint.corpus import SCHEMA_VERSION, CorpusError
+from govlint.corpus.common import SCHEMA_VERSION, CorpusError
 from govlint.corpus import text as T
 from govlint.corpus.base import chunks, CorpusIndex, DocRecord, pack_text, unpack_text
 

@@ -15,7 +15,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from govlint.corpus import SCHEMA_VERSION, CorpusError
+from govlint.corpus.common import SCHEMA_VERSION, CorpusError
 from govlint.corpus import text as T
 from govlint.corpus.base import chunks, CorpusIndex, DocRecord, pack_text, unpack_text
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from govlint.output import summary
+from govlint.output.common import summary
 
 
 def related_dict(r) -> dict:

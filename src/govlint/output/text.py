@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from govlint.output import summary
+from govlint.output.common import summary
 
 RESET = "\x1b[0m"
 COLORS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "info": "\x1b[1;36m", "path": "\x1b[1m",

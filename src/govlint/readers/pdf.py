@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from govlint.document import Block, Document
-from govlint.readers import InputError, read_head, reader
+from govlint.readers.base import InputError, read_head, reader
 
 
 @reader(".pdf")

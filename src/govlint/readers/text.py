@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from govlint.document import Document
-from govlint.readers import InputError, os_error, reader
+from govlint.readers.base import InputError, os_error, reader
 
 
 def decode(data: bytes) -> str:

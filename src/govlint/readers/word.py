@@ -3,7 +3,10 @@
 The text is one line per paragraph, so a position's line is the paragraph's 1-based index
 (table cell paragraphs count, in order). Each line's origin is kept as a Block locator
 (``{"kind": "paragraph", "index": i}`` or ``{"kind": "cell", "table": t, "row": r,
-"col": c, "paragraph": k}``) for outputs that write back into Word.
+"col": c, "paragraph": k}``) for outputs that write back into Word. The layout of each
+top-level table goes to ``Document.meta.tables``: per grid position the (row, col) where
+its cell was first seen, so a merged cell is one cell over the positions it covers (the
+self-evaluation table parser needs no second reading of the file).
 """
 
 from __future__ import annotations
@@ -11,13 +14,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from govlint.document import Block, Document
-from govlint.readers import InputError, check_ooxml, reader
+from govlint.document import Block, DocMeta, Document
+from govlint.readers.base import InputError, check_ooxml, reader
 
 
 
-def iter_blocks(doc):
-    """Yield (paragraph, locator) for body paragraphs and table cells in document order."""
+def iter_blocks(doc, layouts: list | None = None):
+    """Yield (paragraph, locator) for body paragraphs and table cells in document order.
+
+    ``layouts``, when given, receives each top-level table's layout (see ``_table_blocks``).
+    """
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
@@ -28,21 +34,31 @@ def iter_blocks(doc):
             yield item, {"kind": "paragraph", "index": body_index}
             body_index += 1
         elif isinstance(item, Table):
-            yield from _table_blocks(item, table_index)
+            layout: list = []
+            yield from _table_blocks(item, table_index, layout=layout)
+            if layouts is not None:
+                layouts.append(tuple(layout))
             table_index += 1
 
 
-def _table_blocks(table, t_index, nested: tuple = ()):
-    """Paragraphs of a table's cells, row by row; tables nested in a cell follow in place."""
+def _table_blocks(table, t_index, nested: tuple = (), layout: list | None = None):
+    """Paragraphs of a table's cells, row by row; tables nested in a cell follow in place.
+
+    ``layout`` receives one tuple per row: for each grid position the (row, col) where its
+    cell was first seen (a merged cell repeats across the positions it covers).
+    """
     from docx.table import Table
 
-    seen: dict[int, object] = {}     # id -> element, kept alive so ids are not reused
+    seen: dict[int, tuple] = {}     # id -> (element, first (row, col)), kept alive so ids are not reused
     for r, row in enumerate(table.rows):
+        owners = []
         for c, cell in enumerate(row.cells):
             key = id(cell._tc)
             if key in seen:          # a merged cell repeats across the grid
+                owners.append(seen[key][1])
                 continue
-            seen[key] = cell._tc
+            seen[key] = (cell._tc, (r, c))
+            owners.append((r, c))
             k = 0
             inner_tables = 0
             for item in cell.iter_inner_content():
@@ -56,6 +72,8 @@ def _table_blocks(table, t_index, nested: tuple = ()):
                 else:
                     yield item, {"kind": "cell", "table": t_index, "row": r, "col": c, "paragraph": k}
                 k += 1
+        if layout is not None:
+            layout.append(tuple(owners))
 
 
 @reader(".docx")
@@ -70,7 +88,8 @@ def read_docx(path: Path) -> Document:
     blocks: list[Block] = []
     pos = 0
     heading_levels: dict[int, int] = {}
-    for para, loc in iter_blocks(d):
+    layouts: list = []
+    for para, loc in iter_blocks(d, layouts):
         t = paragraph_text(para)
         level = _heading_level(para) if loc["kind"] == "paragraph" else None
         if level:
@@ -81,7 +100,8 @@ def read_docx(path: Path) -> Document:
     text = "\n".join(parts)
     if not text.strip():
         raise InputError("Word 文档没有文字内容")
-    return Document(str(path), text, "docx", blocks=blocks, meta={"heading_levels": heading_levels})
+    return Document(str(path), text, "docx", blocks=blocks,
+                    meta=DocMeta(heading_levels=heading_levels, tables=tuple(layouts)))
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

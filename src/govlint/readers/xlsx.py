@@ -4,7 +4,7 @@ Sheets are read in workbook order, rows top to bottom, cells left to right. Each
 origin is a Block locator ``{"kind": "xcell", "sheet": "Sheet1", "cell": "B7", "row": 7,
 "col": 2}`` (1-based row and column, as Excel counts), so findings can be reported as
 ``Sheet1!B7``. Merged ranges (which read-only mode does not expose) are read from the sheet
-XML and kept in ``Document.meta["merged"]`` = {sheet: ["A1:B2", ...]}.
+XML and kept in ``Document.meta.merged`` = {sheet: ["A1:B2", ...]}.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from govlint.document import Block, Document
-from govlint.readers import InputError, check_ooxml, reader
+from govlint.document import Block, DocMeta, Document
+from govlint.readers.base import InputError, check_ooxml, reader
 
 
 
@@ -130,4 +130,4 @@ def read_xlsx(path: Path) -> Document:
     if not text.strip():
         raise InputError("Excel 工作簿没有文字内容")
     return Document(str(path), text, "xlsx", blocks=blocks,
-                    meta={"sheets": sheets, "merged": merged_ranges(path)})
+                    meta=DocMeta(sheets=sheets, merged=merged_ranges(path)))

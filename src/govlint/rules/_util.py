@@ -6,34 +6,9 @@ import re
 from functools import lru_cache
 
 from govlint.document import HAN
-from govlint.patterns import alternation_source
+from govlint.patterns import LazyPattern, alternation_source, lazy_re  # noqa: F401  (re-exported for rules)
 
 HAN_RE = re.compile(f"[{HAN}]")
-
-
-class LazyPattern:
-    """A regular expression compiled on first use.
-
-    Compiling costs ~0.1–1 ms a pattern (more with Chinese character classes) and there is
-    no cache across processes; modules with many patterns that a given document may never
-    need (the self-evaluation table parser) use this to keep a cold start short.
-    """
-
-    __slots__ = ("_args", "_rx")
-
-    def __init__(self, pattern: str, flags: int = 0):
-        self._args = (pattern, flags)
-        self._rx = None
-
-    def __getattr__(self, name):
-        rx = self._rx
-        if rx is None:
-            rx = self._rx = re.compile(*self._args)
-        return getattr(rx, name)
-
-
-def lazy_re(pattern: str, flags: int = 0) -> LazyPattern:
-    return LazyPattern(pattern, flags)
 
 
 @lru_cache(maxsize=256)

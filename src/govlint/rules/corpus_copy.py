@@ -36,18 +36,16 @@ def copied_from_corpus(doc: Document, ctx):
     spec = ctx.config.corpus
     if not spec:
         return
-    from govlint.corpus import CorpusError, open_for_check
+    from govlint.corpus import open_for_check
     from govlint.corpus.match import Options, query
-    try:
-        index = open_for_check(spec)
-        opts = Options(min_run=int(ctx.options["min_run"]), near_threshold=float(ctx.options["near_threshold"]),
-                       min_paragraph=int(ctx.options["min_paragraph"]),
-                       boilerplate_docs=int(ctx.options["boilerplate_docs"]),
-                       boilerplate=tuple(ctx.config.boilerplate), max_sources=int(ctx.options["max_sources"]))
-        report = query(index, doc, opts)
-    except CorpusError as exc:
-        ctx.shared["extra"]["_corpus_error"] = str(exc)
-        return
+    # a corpus problem (unreachable Redis, corrupt or wrong-version index, empty corpus)
+    # raises CorpusError out of lint(): ``govlint check`` stops with exit 2 and its message
+    index = open_for_check(spec)
+    opts = Options(min_run=int(ctx.options["min_run"]), near_threshold=float(ctx.options["near_threshold"]),
+                   min_paragraph=int(ctx.options["min_paragraph"]),
+                   boilerplate_docs=int(ctx.options["boilerplate_docs"]),
+                   boilerplate=tuple(ctx.config.boilerplate), max_sources=int(ctx.options["max_sources"]))
+    report = query(index, doc, opts)
     extra = ctx.shared["extra"]
     extra["copy_ratio"] = report.copy_ratio
     extra["copy_sources"] = report.sources

@@ -17,7 +17,7 @@ log = logging.getLogger("govlint.web")
 
 def overrides_for(settings: dict) -> dict:
     """The batch's page settings as the same overrides the command line builds."""
-    from govlint.checking import build_overrides
+    from govlint.commands.check import build_overrides
     select = settings.get("select") or None
     return build_overrides([select] if select else None, None, None, settings.get("profile") or None, None,
                            settings.get("corpus") or None)
@@ -35,15 +35,15 @@ def self_score(doc) -> float | None:
 
 def light(result):
     """A FileResult that pickles as the document's source, not its parsed structure."""
-    from govlint import engine
+    from govlint import runner
     if result.document is not None and not isinstance(result.document, tuple):
-        result.document = engine._light(result.document)
+        result.document = runner._light(result.document)
     return result
 
 
 def rebuild(result):
-    from govlint import engine
-    return engine._rebuild(result)
+    from govlint import runner
+    return runner._rebuild(result)
 
 
 class Checker:
@@ -72,7 +72,7 @@ class Checker:
 
     def check_batch(self, bid: str) -> None:
         import json
-        from govlint import engine
+        from govlint import runner
         from govlint.config import ConfigError
         from govlint.finding import Severity
         with self.store.db() as db:
@@ -115,7 +115,7 @@ class Checker:
                                    float(ratio) if isinstance(ratio, (int, float)) else None, score, families)
 
         try:
-            engine.check_files(list(by_path), overrides, self.jobs, arrived)
+            runner.check_files(list(by_path), overrides, self.jobs, arrived)
         except ConfigError as exc:
             for f in files:
                 self.store.set_status(f["id"], "error", str(exc))

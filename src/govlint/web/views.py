@@ -86,7 +86,7 @@ def review_of(store, rows):
             results.append(r)
             notes.append(note)
         else:
-            from govlint.engine import FileResult
+            from govlint.runner import FileResult
             results.append(FileResult(row["name"], error=row["error"] or "未检查"))
             notes.append("")
     review = rm.build(results)

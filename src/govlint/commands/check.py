@@ -1,6 +1,6 @@
 """``govlint check`` without typer: options, parsing and the run itself.
 
-The console script enters here (``govlint.entry``): a plain ``govlint check`` is parsed with
+The console script (``govlint.entry``) comes here first: a plain ``govlint check`` is parsed with
 argparse from ``CHECK_OPTIONS`` and never imports typer or click (~45 ms per run, measured);
 ``--help``, anything argparse rejects and every other command go to the typer app in
 ``govlint.cli``, whose ``check`` command is generated from the same table.
@@ -119,17 +119,14 @@ def fail(message: str, code: int = 2):
 def _codes(values: Optional[List[str]]) -> Optional[tuple]:
     if not values:
         return None
-    out = []
-    for v in values:
-        out.extend(x.strip().upper() for x in v.split(",") if x.strip())
+    from govlint import registry
+    try:
+        out = registry.parse_codes(values)
+    except registry.UnknownCode as exc:
+        fail(f"未知的规则代码或前缀 {exc.code!r}（用 govlint rules 查看全部规则）")
     if not out:
         fail("规则列表为空（例如 --select STRUCT,STYLE001）")
-    from govlint import registry
-    known = list(registry.all_rules())
-    for c in out:
-        if c != "ALL" and not any(k.startswith(c) for k in known):
-            fail(f"未知的规则代码或前缀 {c!r}（用 govlint rules 查看全部规则）")
-    return tuple(out)
+    return out
 
 
 def build_overrides(select=None, ignore=None, extend_select=None, profile=None, fail_on=None,
@@ -168,44 +165,55 @@ def _progress_bar(total: int, enabled: bool):
     return prog, advance
 
 
-def run_check(paths: List[str], overrides: dict, stdin_filename: Optional[str], jobs: int,
+def settings_for(overrides: dict, config: Optional[str] = None):
+    """The run's one ``config.Settings`` (command-line overrides + ``--config``); errors exit 2."""
+    from govlint.config import ConfigError, Settings
+    try:
+        return Settings.make(overrides, config)
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def run_check(paths: List[str], overrides, stdin_filename: Optional[str], jobs: int,
               progress: bool, isolated_config: Optional[str] = None, skip: Optional[List[Path]] = None):
-    """Lint paths (or stdin) and return the results, config errors raised as exit 2."""
-    from govlint import config as cfgmod
-    from govlint import engine
-    from govlint.config import ConfigError
+    """Lint paths (or stdin) and return the results; configuration and corpus errors exit 2.
+
+    ``overrides`` is a ``config.Settings`` or a dict of command-line overrides (then
+    ``isolated_config`` is the ``--config`` file).
+    """
+    from govlint.config import ConfigError, Settings
+    settings = overrides if isinstance(overrides, Settings) else settings_for(overrides, isolated_config)
+    try:
+        return _run(paths, settings, stdin_filename, jobs, progress, skip)
+    except ConfigError as exc:
+        fail(str(exc))
+    except Exception as exc:
+        from govlint.corpus import CorpusError
+        # DUP002's corpus (unreachable Redis, corrupt or wrong-version index, empty corpus)
+        if isinstance(exc, CorpusError):
+            fail(str(exc))
+        raise
+
+
+def _run(paths, settings, stdin_filename, jobs, progress, skip):
+    from govlint import runner
     from govlint.readers import InputError, read_bytes
 
-    if isolated_config:
-        cfg_path = Path(isolated_config)
-        try:
-            if cfgmod.load_file(cfg_path) is None:
-                fail(f"{isolated_config}: 没有 [tool.govlint] 配置")
-        except ConfigError as exc:
-            fail(str(exc))
-        os.environ["GOVLINT_CONFIG"] = str(cfg_path.resolve())   # inherited by worker processes
-        cfgmod.find_for_dir.cache_clear()
     if paths == ["-"]:
         name = stdin_filename or "<stdin>"
-        try:
-            cfg = cfgmod.for_path(str(Path(name).resolve())).override(**overrides)
-        except ConfigError as exc:
-            fail(str(exc))
+        cfg = settings.for_path(str(Path(name).resolve()))
         try:
             doc = read_bytes(sys.stdin.buffer.read(), name)
         except InputError as exc:
-            return [engine.FileResult(name, error=str(exc))]
-        result = engine.lint_document_result(doc, cfg)
+            return [runner.FileResult(name, error=str(exc))]
+        result = runner.lint_document_result(doc, cfg)
         from govlint.cache import release_collector
         release_collector()
         return [result]
     # validate configuration up front so a bad file is a usage error, not a per-file one
-    try:
-        for p in paths:
-            cfgmod.for_path(p)
-    except ConfigError as exc:
-        fail(str(exc))
-    files, errors = engine.collect(list(dict.fromkeys(paths)), tuple(overrides.get("exclude") or ()))
+    for p in paths:
+        settings.file_config(p)
+    files, errors = runner.collect(list(dict.fromkeys(paths)), tuple(settings.get("exclude") or ()), settings)
     # the same file named twice (a.txt and ./a.txt, a directory and a file in it) is checked once;
     # a file govlint writes in this run (-o inside a checked directory) is not a report
     skipped = {p.resolve() for p in (skip or [])}
@@ -221,9 +229,9 @@ def run_check(paths: List[str], overrides: dict, stdin_filename: Optional[str], 
     prog, advance = _progress_bar(len(files), progress)
     if prog is not None:
         with prog:
-            results = engine.check_files(files, overrides, jobs, advance)
+            results = runner.check_files(files, settings, jobs, advance)
     else:
-        results = engine.check_files(files, overrides, jobs)
+        results = runner.check_files(files, settings, jobs)
     return errors + results
 
 
@@ -232,12 +240,12 @@ def default_jobs() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def configured_jobs(paths: List[str]) -> int:
+def configured_jobs(paths: List[str], settings=None) -> int:
     """``jobs`` from the configuration found for the first path, else all cores."""
-    from govlint import config as cfgmod
-    from govlint.config import ConfigError
+    from govlint.config import ConfigError, Settings
+    settings = settings or Settings()
     try:
-        jobs = cfgmod.for_path(paths[0]).jobs if paths and paths != ["-"] else None
+        jobs = settings.file_config(paths[0]).jobs if paths and paths != ["-"] else None
     except ConfigError:
         jobs = None          # reported when the configuration is validated
     return jobs or default_jobs()
@@ -258,30 +266,27 @@ def guard_output(output: Path, paths: List[str]) -> None:
         fail(f"{output}: {reason}")
 
 
-def apply_post(results, overrides: dict, paths: Optional[List[str]] = None):
-    """Hooks that act on a whole run (baselines); each optional module filters results."""
-    if not overrides.get("baseline") and paths:
-        from govlint import config as cfgmod
-        from govlint.config import ConfigError
+def apply_post(results, overrides, paths: Optional[List[str]] = None):
+    """Hooks that act on a whole run (baselines) filter the results."""
+    from govlint.config import ConfigError, Settings
+    settings = Settings.make(overrides)
+    baseline = settings.get("baseline")
+    if not baseline and paths:
         try:   # ``baseline = "..."`` in the configuration found for the first path
-            configured = cfgmod.for_path(paths[0] if paths != ["-"] else str(Path.cwd() / "x")).baseline
+            baseline = settings.file_config(paths[0] if paths != ["-"] else str(Path.cwd() / "x")).baseline
         except ConfigError:
-            configured = None
-        if configured:
-            overrides = {**overrides, "baseline": configured}
-    if overrides.get("baseline"):
+            baseline = None
+    if baseline:
+        from govlint.baseline import filter_results
         try:
-            from govlint.baseline import filter_results
-        except ModuleNotFoundError:
-            fail("此版本不支持 --baseline")
-        try:
-            return filter_results(results, overrides["baseline"])
+            return filter_results(results, baseline)
         except ValueError as exc:
             fail(str(exc))
     return results
 
 
-def exit_code(results, overrides: dict, fail_on) -> int:
+def exit_code(results, overrides, fail_on) -> int:
+    from govlint.config import Settings
     from govlint.finding import Severity
     if any(r.error for r in results):
         for r in results:
@@ -290,10 +295,10 @@ def exit_code(results, overrides: dict, fail_on) -> int:
         return 2
     if fail_on is not None and (fail_on.value if isinstance(fail_on, Enum) else fail_on) == "never":
         return 0
-    from govlint import config as cfgmod
-    threshold = overrides.get("fail_on")
+    settings = Settings.make(overrides)
+    threshold = settings.get("fail_on")
     for r in results:
-        t = threshold or (cfgmod.for_path(r.path).fail_on if r.path != "<stdin>" else Severity.WARNING)
+        t = threshold or (settings.file_config(r.path).fail_on if r.path != "<stdin>" else Severity.WARNING)
         if t is not None and any(f.severity >= t for f in r.findings):
             return 1
     return 0
@@ -308,14 +313,10 @@ def check_command(paths: List[str], format=Format.text, output: Optional[Path] =
                                 str(baseline) if baseline else None)
     if output is not None:
         guard_output(output, paths)
-    results = run_check(paths, overrides, stdin_filename, jobs or configured_jobs(paths), not no_progress,
-                        config, skip=[output] if output is not None else [])
-    # DUP002 records corpus problems (unreachable Redis, corrupt/wrong-version index, empty
-    # corpus) instead of raising: they are usage errors, exit 2 with the one-line message.
-    corpus_errors = [r.extra.pop("_corpus_error") for r in results if r.extra.get("_corpus_error")]
-    if corpus_errors:
-        fail(corpus_errors[0])
-    results = apply_post(results, overrides, paths)
+    settings = settings_for(overrides, config)     # resolved once, passed down
+    results = run_check(paths, settings, stdin_filename, jobs or configured_jobs(paths, settings),
+                        not no_progress, skip=[output] if output is not None else [])
+    results = apply_post(results, settings, paths)
     from govlint import output as out
     use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                  and not os.environ.get("NO_COLOR"))
@@ -328,6 +329,6 @@ def check_command(paths: List[str], format=Format.text, output: Optional[Path] =
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
-    return exit_code(results, overrides, fail_on)
+    return exit_code(results, settings, fail_on)
 
 

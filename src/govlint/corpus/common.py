@@ -1,0 +1,14 @@
+"""What every part of the corpus package shares: the error, the schema version, the spec kinds."""
+
+from __future__ import annotations
+
+DEFAULT_INDEX = ".govlint/corpus.sqlite"
+SCHEMA_VERSION = 1
+
+
+class CorpusError(Exception):
+    """A corpus problem (unreachable server, corrupt or wrong-version index, empty corpus)."""
+
+
+def is_redis(spec: str) -> bool:
+    return spec.startswith(("redis://", "rediss://", "unix://"))

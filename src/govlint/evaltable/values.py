@@ -1,0 +1,206 @@
+"""Cell values of the self-evaluation table: targets and actuals read as numbers, dates,
+grades or text, and how they compare (met, short, vague)."""
+
+from __future__ import annotations
+
+import re
+
+from govlint._record import Record
+from govlint.evaltable.grid import norm as _norm
+from govlint.patterns import lazy_re
+
+_CMP = [
+    (r"≥|>=|≧|＞=|不低于|不少于|不小于|大于等于|大于或等于|至少", ">="),
+    (r"≤|<=|≦|＜=|不高于|不超过|不大于|不多于|小于等于|小于或等于|控制在", "<="),
+    (r">|＞|大于|高于|超过|多于", ">"),
+    (r"<|＜|小于|低于|少于", "<"),
+    (r"=|＝", "="),
+]
+_CMP_AFTER = [(r"以上|及以上", ">="), (r"以内|以下|及以下", "<=")]
+_DATE_FULL = lazy_re(
+    r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?(?P<e>底|末|中旬|上旬|下旬)?"
+    r"|(?P<y2>(?:19|20)\d{2})[-./](?P<m2>0?[1-9]|1[0-2])(?:[-./](?P<d2>\d{1,2}))?(?![\d万元%])"
+    r"|(?:(?P<y3>(?:19|20)\d{2})|(?<!\d))年(?P<e3>底|末)")
+_BEFORE = lazy_re(r"前|之前|以前|底|末|内|截止|截至")
+_LATE = lazy_re(r"延期|推迟|滞后|逾期|未按期|未按时|未完成|尚未|未能")
+_ON_TIME = lazy_re(r"按时|如期|按期|提前|及时")
+# qualitative levels: (scale, rank) — higher rank is better
+GRADES = {
+    "达成年度指标": ("tier", 3), "达成": ("tier", 3), "已达成": ("tier", 3), "全部达成": ("tier", 3),
+    "基本达成": ("tier", 2), "部分达成": ("tier", 2), "未达成": ("tier", 1),
+    "好": ("good", 5), "较好": ("good", 4), "一般": ("good", 3), "较差": ("good", 2), "差": ("good", 1),
+    "优": ("grade", 4), "优秀": ("grade", 4), "良": ("grade", 3), "良好": ("grade", 3),
+    "中": ("grade", 2), "中等": ("grade", 2), "合格": ("pass", 2), "不合格": ("pass", 1),
+    "达标": ("pass", 2), "不达标": ("pass", 1), "是": ("yes", 2), "否": ("yes", 1),
+    "有": ("has", 2), "无": ("has", 1),
+}
+# 10号: 达成 80–100% of the points, 部分达成 60–80%, 未达成 0–60%
+TIER_BANDS = {3: (0.8, 1.0), 2: (0.6, 0.8), 1: (0.0, 0.6)}
+_ACCEPTED_WORDS = lazy_re(r"无|零|未发生|杜绝|全覆盖|全部|全面|100%|按时|如期|按期|及时|提前|合格|达标|通过|"
+                             r"符合|满足|是|否|有|建立|出台|印发|制定")
+VAGUE = lazy_re(r"明显|显著|有效|有所|进一步|逐步|稳步|不断|持续|提升|提高|改善|加强|增强|促进|推动|"
+                   r"达到预期|预期|完成|良好|较大|大幅|积极|一定|效果")
+NOTE_EMPTY = {"", "无", "暂无", "无无", "/", "\\", "-", "--", "—", "——", "无偏差", "没有", "不适用", "未", "空", "na", "n/a"}
+
+
+class Value(Record):
+    """A cell's value read as a number, date, grade or text, with its comparator and unit."""
+
+    __slots__ = ("text", "kind", "comparator", "number", "value", "unit", "qkind", "date", "grade")
+    _repr_fields = __slots__
+
+    def __init__(self, text: str, kind: str = "empty", comparator: str | None = None,
+                 number: float | None = None, value: float | None = None, unit: str = "",
+                 qkind: str = "", date: tuple | None = None, grade: tuple | None = None):
+        self.text = text
+        self.kind = kind              # number, date, grade, text, empty
+        self.comparator = comparator
+        self.number = number          # as written
+        self.value = value            # in the base unit of ``qkind``
+        self.unit = unit
+        self.qkind = qkind            # money, rate, count, area, length, number
+        self.date = date              # (year or None, month, day or None)
+        self.grade = grade            # (scale, rank, word)
+
+    def to_dict(self) -> dict:
+        d = {"kind": self.kind, "comparator": self.comparator, "number": self.number, "unit": self.unit}
+        if self.date:
+            d["date"] = list(self.date)
+        if self.grade:
+            d["grade"] = self.grade[2]
+        return d
+
+
+def parse_value(text: str) -> Value:
+    """A 指标值 or 实际完成值 cell: comparator, number and unit, date or qualitative level."""
+    raw = (text or "").strip()
+    s = _norm(raw).translate(str.maketrans("０１２３４５６７８９．％", "0123456789.%"))
+    v = Value(raw)
+    if not s or s in ("/", "\\", "-", "—", "——", "无数据"):
+        return v
+    for rx, op in _CMP:
+        if re.match(rx, s) or (op in ("<=", ">=") and re.search(rx, s)):
+            v.comparator = op
+            break
+    if v.comparator is None:
+        for rx, op in _CMP_AFTER:
+            if re.search(rx, s):
+                v.comparator = op
+                break
+    m = _DATE_FULL.search(s)
+    if m:
+        y = m.group("y") or m.group("y2") or m.group("y3")
+        mo = m.group("m") or m.group("m2")
+        d = m.group("d") or m.group("d2")
+        end = m.group("e") or m.group("e3")
+        if mo is None:          # 年底 / 年内
+            mo, d = "12", "31"
+        mo = int(mo)
+        if 1 <= mo <= 12:
+            day = int(d) if d else None
+            if end in ("底", "末") and day is None:
+                day = 31
+            v.kind, v.date = "date", (int(y) if y else None, mo, day)
+            if _BEFORE.search(s) and v.comparator is None:
+                v.comparator = "<="
+            return v
+    from govlint.quantities import find_quantities
+    qs = [x for x in find_quantities(s) if not x.chinese]
+    q = qs[0] if qs else None
+    if q is not None:
+        v.kind, v.number, v.value, v.unit, v.qkind = "number", q.number, q.value, q.unit, q.kind
+        return v
+    m = re.search(r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*([^\d\s,，、;；。()（）]{0,4})", s)
+    if m:
+        num = float(m.group(1).replace(",", ""))
+        unit = re.sub(r"(以上|以下|以内|及|左右).*$", "", m.group(2))
+        v.kind, v.number, v.value, v.unit, v.qkind = "number", num, num, unit, "number"
+        return v
+    core = re.sub(r"[。.，,；;！!]+$", "", s)
+    for word, (scale, rank) in sorted(GRADES.items(), key=lambda kv: -len(kv[0])):
+        if core == word or core.startswith(word) and len(core) <= len(word) + 12 and scale == "tier":
+            v.kind, v.grade = "grade", (scale, rank, word)
+            return v
+    v.kind = "text"
+    return v
+
+
+def is_vague(v: Value, other: Value | None = None) -> bool:
+    """A target or actual with no measurable figure, level or date (效果明显, 达到预期, 完成).
+
+    A graded level (良好, 达成) is measurable only against a graded target: an actual of
+    良好 for a target of ≥90% cannot be compared with it.
+    """
+    if v.kind == "grade" and other is not None and other.kind == "number":
+        return True
+    if v.kind != "text":
+        return False
+    s = _norm(v.text)
+    if other is not None and other.kind == "date" and _ON_TIME.search(s):
+        return False
+    if _ACCEPTED_WORDS.search(s) and not re.search(r"达到预期|效果明显|明显", s):
+        return False
+    return bool(VAGUE.search(s))
+
+
+def comparable(t: Value, a: Value) -> bool:
+    if t.kind != "number" or a.kind != "number" or t.value is None or a.value is None:
+        return False
+    if t.qkind == a.qkind:
+        return t.qkind != "count" or t.unit == a.unit or not t.unit or not a.unit
+    return "number" in (t.qkind, a.qkind) and (not t.unit or not a.unit or t.unit == a.unit)
+
+
+def shortfall(t: Value, a: Value) -> bool | None:
+    """True when the actual falls short of the target, False when met, None if unknown."""
+    if comparable(t, a):
+        tv, av = (t.number, a.number) if "number" in (t.qkind, a.qkind) else (t.value, a.value)
+        if t.comparator in ("<=", "<"):
+            return av > tv + 1e-9
+        return av < tv - 1e-9
+    if t.kind == "date":
+        if a.kind == "date":
+            ty, tm, td = t.date
+            ay, am, ad = a.date
+            tkey = ((ty or ay or 0), tm, td or 31)
+            akey = ((ay or ty or 0), am, ad or 1)
+            return akey > tkey
+        if a.kind == "text":
+            if _LATE.search(a.text):
+                return True
+            if _ON_TIME.search(a.text):
+                return False
+        return None
+    if a.kind == "grade":
+        if t.kind == "grade" and t.grade[0] == a.grade[0]:
+            return a.grade[1] < t.grade[1]
+        if a.grade[0] == "tier":
+            return a.grade[1] < 3
+        return None
+    if a.kind == "text" and re.search(r"未完成|未达到|未达成|部分完成|尚未", a.text):
+        return True
+    return None
+
+
+def number_of(text: str) -> float | None:
+    s = _norm(text).translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
+    m = re.fullmatch(r"[^\d\-]*?(-?\d+(?:,\d{3})*(?:\.\d+)?)\s*(%|分|万元|元)?[^\d]*", s)
+    if not m:
+        return None
+    return float(m.group(1).replace(",", ""))
+
+
+def percent_of(text: str) -> tuple[float, int] | None:
+    """A rate cell as (percent, decimals): '95.5%' → (95.5, 1); '0.955' → (95.5, 1)."""
+    s = _norm(text).translate(str.maketrans("０１２３４５６７８９．％", "0123456789.%"))
+    m = re.search(r"(\d+(?:\.(\d+))?)\s*%", s)
+    if m:
+        return float(m.group(1)), len(m.group(2) or "")
+    m = re.fullmatch(r"(\d+(?:\.(\d+))?)", s)
+    if m:
+        x = float(m.group(1))
+        dec = len(m.group(2) or "")
+        if x <= 1.5 and "." in s:
+            return x * 100, max(0, dec - 2)
+        return x, dec
+    return None
