@@ -157,3 +157,13 @@ def test_api_round_trip(tmp_path):
     assert filtered[0].findings == [] and results[0].findings        # input not mutated
     with pytest.raises(ValueError):
         baseline.filter_results(results, tmp_path / "none.json")
+
+
+def test_summary_counts_what_the_baseline_hides(repo):
+    root, report = repo
+    assert run("baseline", str(report), "-o", "base.json")[0] == 0
+    rc, out, err = run("check", str(report), "--baseline", "base.json", "--no-progress", "--no-color")
+    recorded = len(json.loads((root / "base.json").read_text(encoding="utf-8"))["findings"])
+    assert rc == 0 and f"未发现新问题，基线中已记录的 {recorded} 个问题未列出" in out, out
+    rc, out, err = run("check", str(report), "--baseline", "base.json", "--format", "json")
+    assert json.loads(out)["summary"]["baseline_hidden"] == recorded

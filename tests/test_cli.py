@@ -340,3 +340,38 @@ def test_a_json_file_of_another_shape_is_not_mistaken_for_findings(tmp_path, con
     path = tmp_path / "other.sarif"
     path.write_text(content, encoding="utf-8")
     assert govlint_made(path) is False
+
+
+def test_statistics_counts_per_rule_and_per_file(reports):
+    p = run_cli("check", str(reports), "--statistics", "--select", "STRUCT,STYLE", "--no-color")
+    assert p.returncode == 1, p.stderr_text
+    out = p.stdout_text
+    full = run_cli("check", str(reports / "bad.txt"), "--format", "json", "--select", "STRUCT,STYLE")
+    by_code = json.loads(full.stdout_text)["summary"]["by_code"]
+    assert by_code
+    for code, n in by_code.items():
+        assert any(line.split()[:2] == [str(n), code] for line in out.splitlines()), (code, n, out)
+    assert f"{reports / 'bad.txt'}：错误" in out and "clean.txt：" not in out   # files with findings only
+    assert "^" not in out and "建议：" not in out                               # counts, not findings
+    assert "共检查 2 个文件" in out
+
+
+def test_rules_in_each_format():
+    sarif = json.loads(run_cli("rules", "--format", "sarif").stdout_text)
+    rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+    assert {r["id"] for r in rules} >= {"STRUCT001", "GOV100"} and sarif["runs"][0]["results"] == []
+    assert json.loads(run_cli("rules", "--format", "json").stdout_text)
+    bad = run_cli("rules", "--format", "github")
+    assert bad.returncode == 2
+
+
+def test_force_exclude_applies_exclude_to_named_files(reports):
+    (reports / "drafts").mkdir()
+    (reports / "drafts" / "d.txt").write_text(REPORT, encoding="utf-8")
+    (reports / "govlint.toml").write_text('exclude = ["drafts/"]\n', encoding="utf-8")
+    named = run_cli("check", "drafts/d.txt", "--select", "STRUCT", cwd=reports)
+    assert named.returncode == 1                                   # named files are checked by default
+    forced = run_cli("check", "drafts/d.txt", "bad.txt", "--select", "STRUCT", "--force-exclude", cwd=reports)
+    assert forced.returncode == 1 and "drafts/d.txt" not in forced.stdout_text and "bad.txt" in forced.stdout_text
+    alone = run_cli("check", "drafts/d.txt", "--force-exclude", cwd=reports)
+    assert alone.returncode == 0 and "共检查 0 个文件" in alone.stdout_text

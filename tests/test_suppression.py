@@ -154,3 +154,42 @@ def test_per_file_ignores_unknown_code_is_a_config_error(tree):
     (tree / "govlint.toml").write_text('[per-file-ignores]\n"*.txt" = ["NOPE999"]\n', encoding="utf-8")
     r = runner.lint_file(str(tree / "current" / "2024.txt"))
     assert r.error and "per-file-ignores" in r.error and "NOPE999" in r.error
+
+
+# ----- GOV100: suppression comments that name no rule or hide nothing --------------------------
+
+def _all(text, **cfg):
+    doc = Document.from_text(text, "report.md", "md")
+    return engine.lint(doc, Config(**{"profile": "generic", **cfg}))
+
+
+def test_unused_suppression_is_a_hint_with_a_fix():
+    text = f"<!-- govlint: disable-next-line=STYLE004 -->\n{CLEAN}\n{L}\n"
+    gov = [f for f in _all(text) if f.code == "GOV100"]
+    assert len(gov) == 1 and gov[0].severity.name == "INFO" and gov[0].position.line == 1
+    from govlint import fixing
+    assert fixing.apply(text, gov[0].fix.edits) == f"{CLEAN}\n{L}\n"
+
+
+def test_used_suppressions_are_not_reported():
+    for text in (f"<!-- govlint: disable-next-line=STYLE004 -->\n{L}\n",
+                 f"<!-- govlint: disable=STYLE001 -->\n{L}\n<!-- govlint: enable -->\n",
+                 f"<!-- govlint: disable-file=STYLE -->\n{L}\n"):
+        assert [f for f in _all(text) if f.code == "GOV100"] == [], text
+
+
+def test_suppressions_of_rules_that_did_not_run_are_not_judged():
+    # DUP002 needs a corpus; STYLE001 not selected; a comment disabling everything: no verdict
+    text = (f"<!-- govlint: disable-next-line=DUP002 -->\n{CLEAN}\n"
+            f"<!-- govlint: disable-next-line -->\n{CLEAN}\n")
+    assert [f for f in _all(text) if f.code == "GOV100"] == []
+    only = f"<!-- govlint: disable-next-line=STYLE001 -->\n{CLEAN}\n"
+    assert [f for f in _all(only, select=("STYLE004", "GOV100")) if f.code == "GOV100"] == []
+    assert [f for f in _all(only) if f.code == "GOV100"] != []      # with STYLE001 running it is judged
+
+
+def test_unknown_code_is_a_warning_and_gov100_can_be_ignored():
+    text = f"<!-- govlint: disable-next-line=STYEL001 -->\n{L}\n"
+    codes = sorted(f.code for f in _all(text))
+    assert codes == ["GOV100", "STYLE001", "STYLE004"]
+    assert [f for f in _all(text, ignore=("GOV100",)) if f.code == "GOV100"] == []

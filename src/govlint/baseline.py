@@ -116,5 +116,9 @@ def filter_results(results, path):
                 known[key] -= 1
                 continue
             kept.append(f)
-        out.append(r.with_findings(kept))
+        hidden = len(r.findings) - len(kept)
+        r = r.with_findings(kept)
+        if hidden:
+            r.extra = {**(r.extra or {}), "baseline_hidden": hidden}
+        out.append(r)
     return out

@@ -7,6 +7,7 @@ plain ``govlint check`` to ``run_app`` here.
 from __future__ import annotations
 
 import importlib
+from enum import Enum
 import inspect
 import os
 import sys
@@ -69,12 +70,22 @@ def check_option(name: str, help: str | None = None):
     return typer.Option(o.default, *o.decls, help=help or o.help)
 
 
+class RulesFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
 @app.command("rules")
-def rules_cmd(format: Format = typer.Option(Format.text, "--format", "-f", help="text 或 json")):
+def rules_cmd(format: RulesFormat = typer.Option(RulesFormat.text, "--format", "-f", help="text、json 或 sarif")):
     """列出全部规则：代码、名称、默认级别、说明。"""
     from govlint import registry
     rules = registry.all_rules()
-    if format == Format.json:
+    if format == RulesFormat.sarif:   # the rule metadata a SARIF consumer loads, with no results
+        from govlint.output.sarif import render
+        typer.echo(render([]), nl=False)
+        return
+    if format == RulesFormat.json:
         import json
         typer.echo(json.dumps([{"code": s.code, "name": s.name, "severity": s.severity.label,
                                 "summary": s.summary, "family": s.family,

@@ -82,7 +82,7 @@ class Config(Frozen):
 
     def override(self, **kw) -> "Config":
         """Command-line values on top of the file: ``ignore`` extends, everything else replaces."""
-        clean = {k: v for k, v in kw.items() if v is not None and k != "exclude"}
+        clean = {k: v for k, v in kw.items() if v is not None and k not in ("exclude", "force_exclude")}
         if "ignore" in clean:
             clean["ignore"] = tuple(dict.fromkeys(self.ignore + tuple(clean["ignore"])))
         return self._replace(**clean)

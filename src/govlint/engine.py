@@ -13,7 +13,7 @@ from govlint import quantities, registry
 from govlint.config import Config
 from govlint.document import Document
 from govlint.finding import Edit, Finding, Fix, Related, Severity
-from govlint.suppression import matches, suppressions
+from govlint.suppression import directives, matches, suppressions
 
 SELF_EVAL_TITLE = re.compile(r"绩效自评|自评报告|绩效评价报告|评价报告|绩效报告")
 
@@ -99,6 +99,7 @@ def lint(doc: Document, config: Config | None = None, codes: set[str] | None = N
     shared: dict = {"extra": extra if extra is not None else {}}
     quantities.use_lexicons(config.lexicons)   # the user's unit extensions count in find_quantities
     found: list[Finding] = []
+    ran: set[str] = set()
     for code in sorted(enabled):
         spec = rules[code]
         if ignored and matches(code, ignored):
@@ -106,10 +107,14 @@ def lint(doc: Document, config: Config | None = None, codes: set[str] | None = N
         if spec.profiles and profile not in spec.profiles:
             continue
         ctx = Context(doc, spec, config, profile, shared)
+        if "corpus" not in spec.needs or config.corpus:   # DUP002 without a corpus proves nothing
+            ran.add(code)
         found.extend(spec.func(doc, ctx) or ())
         for func in spec.extra_checks:
             found.extend(func(doc, ctx) or ())
     file_codes, ranges = suppressions(doc)
+    file_directives = [d for d in directives(doc) if d.kind == "disable-file"] if doc.comment_lines else []
+    used: set[int] = set()       # lines of the suppression comments that hid a finding
     out = []
     seen: dict = {}
     emitted: set = set()
@@ -119,9 +124,12 @@ def lint(doc: Document, config: Config | None = None, codes: set[str] | None = N
             continue
         emitted.add(key)
         if file_codes is None or (file_codes and matches(f.code, file_codes)):
+            used.update(d.line for d in file_directives if d.codes is None or matches(f.code, d.codes))
             continue
         line = doc.line_col(f.start)[0]
-        if any(a <= line <= b and matches(f.code, codes_) for a, b, codes_ in ranges):
+        hit = next((r for r in ranges if r[0] <= line <= r[1] and matches(f.code, r[2])), None)
+        if hit is not None:
+            used.add(hit[3])
             continue
         sev = config.severity_for(f.code) or f.severity
         related = tuple(r if r.path is not None else
@@ -131,4 +139,39 @@ def lint(doc: Document, config: Config | None = None, codes: set[str] | None = N
         f = f.with_(severity=sev, path=doc.path, position=doc.position(f.start, f.end),
                     excerpt=excerpt(doc, f.start, f.end), related=related)
         out.append(f.with_(fingerprint=fingerprint(doc, f, seen)))
+    if UNUSED_SUPPRESSION in enabled and not (ignored and matches(UNUSED_SUPPRESSION, ignored)) \
+            and doc.comment_lines and file_codes is not None:
+        for f in unused_suppressions(doc, used, ran, rules):
+            f = f.with_(severity=config.severity_for(f.code) or f.severity, path=doc.path,
+                        position=doc.position(f.start, f.end), excerpt=excerpt(doc, f.start, f.end))
+            out.append(f.with_(fingerprint=fingerprint(doc, f, seen)))
+        out.sort(key=Finding.sort_key)
+    return out
+
+
+UNUSED_SUPPRESSION = "GOV100"
+
+
+def unused_suppressions(doc: Document, used: set, ran: set, rules) -> list[Finding]:
+    """GOV100 (info): a suppression comment naming codes that all ran here and hid nothing.
+
+    Only comments with explicit codes are judged, and only when every rule those codes name
+    ran on this document (a rule not selected, or out of its profile, proves nothing).
+    """
+    out = []
+    for d in directives(doc):
+        if d.kind == "enable" or d.codes is None or "ALL" in d.codes or d.line in used:
+            continue
+        named = [c for c in d.codes if not c.startswith("!")]
+        covered = [{k for k in rules if k.startswith(c)} for c in named]
+        if not named or any(not ks or not ks <= ran for ks in covered):
+            continue
+        a, b = d.start, d.end
+        ls = doc.line_starts[d.line - 1]
+        le = doc.line_starts[d.line] if d.line < len(doc.line_starts) else len(doc.text)
+        if not (doc.text[ls:a] + doc.text[b:le]).strip():
+            a, b = ls, le                       # the comment is the whole line: the line goes
+        out.append(Finding(UNUSED_SUPPRESSION, Severity.INFO, d.start, d.end,
+                           f"这条抑制注释没有隐藏任何问题（{'、'.join(sorted(named))} 在此处未报告问题）",
+                           "删除这条注释；如果原来要隐藏的问题已经改正，它就不再需要了", fix=Fix((Edit(a, b, ""),), "safe")))
     return out

@@ -28,6 +28,7 @@ RULE_MODULES = [
     "govlint.rules.table",
     "govlint.rules.table_links",
     "govlint.rules.corpus_copy",
+    "govlint.rules.suppression_comments",
 ]
 
 CODE_RE = re.compile(r"^[A-Z]{3,6}\d{3}$")
@@ -40,6 +41,7 @@ FAMILY_NAMES = {
     "FUND": "资金",
     "NUM": "数字一致性",
     "SCORE": "自评得分",
+    "GOV": "检查设置",
 }
 
 

@@ -2,11 +2,14 @@
 
 ``suppressions(doc)`` reads the comment lines of a Document once; ``matches(code, codes)``
 says whether a code falls under a list of prefixes (``ALL``, ``!PREFIX`` exceptions).
+``directives(doc)`` lists the comments themselves, so that unknown codes and suppressions
+that hid nothing can be reported (GOV100).
 """
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from govlint.document import Document
 
@@ -14,10 +17,32 @@ SUPPRESS = re.compile(r"<!--\s*govlint:\s*(disable|enable|disable-next-line|disa
                       r"(?:\s*=\s*([A-Za-z0-9_,\s]+?))?\s*-->")
 
 
+class Directive(NamedTuple):
+    """One suppression comment: its line, the span of the directive, its kind and codes (None = all)."""
+
+    line: int
+    start: int
+    end: int
+    kind: str
+    codes: frozenset | None
+
+
+def directives(doc: Document) -> list[Directive]:
+    out = []
+    for line, start in doc.comment_lines:
+        m = SUPPRESS.search(doc.line_text(line))
+        if not m:
+            continue
+        codes = m.group(2)
+        codeset = frozenset(c.strip().upper() for c in codes.split(",") if c.strip()) if codes else None
+        out.append(Directive(line, start + m.start(), start + m.end(), m.group(1), codeset))
+    return out
+
+
 def suppressions(doc: Document):
     """Per-line suppression from ``<!-- govlint: ... -->`` comment lines.
 
-    Returns (file-wide codes, list of (from_line, to_line, codes)). ``None`` in codes = all;
+    Returns (file-wide codes, list of (from_line, to_line, codes, directive line)). ``None`` in codes = all;
     a code ``ALL`` also means all, and ``!PREFIX`` entries are exceptions (see ``matches``).
     ``disable-next-line`` applies to the next line holding text (blank and comment lines
     are skipped, so several such comments can stack). ``enable=CODES`` re-enables only those
@@ -38,14 +63,10 @@ def suppressions(doc: Document):
         if base is None or base:
             codes_ = None if base is None and not excepted else \
                 frozenset(base if base is not None else {"ALL"}) | {"!" + e for e in excepted}
-            ranges.append((opened, line, codes_))
+            ranges.append((opened, line, codes_, opened))
 
-    for line, start in doc.comment_lines:
-        m = SUPPRESS.search(doc.line_text(line))
-        if not m:
-            continue
-        kind, codes = m.group(1), m.group(2)
-        codeset = frozenset(c.strip().upper() for c in codes.split(",") if c.strip()) if codes else None
+    for d in directives(doc):
+        line, kind, codeset = d.line, d.kind, d.codes
         if codeset is not None and "ALL" in codeset:
             codeset = None
         if kind == "disable-file":
@@ -57,7 +78,7 @@ def suppressions(doc: Document):
             target = line + 1
             while target <= nlines and (target in comments or not doc.line_text(target).strip()):
                 target += 1
-            ranges.append((target, target, codeset))
+            ranges.append((target, target, codeset, line))
         elif kind in ("disable", "enable"):
             close(line)
             opened = line

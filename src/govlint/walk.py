@@ -37,6 +37,8 @@ def find_reports(paths: list[str], exclude: tuple[str, ...] = (),
             if not found:
                 errors.append((raw, f"目录中没有可检查的报告（支持：{'、'.join(sorted(suffixes))}）"))
             files.extend(found)
+        elif settings.get("force_exclude") and (_excluded(p, exclude) or _config_excludes(p, settings)):
+            continue     # --force-exclude: a named file is excluded too (pre-commit names every file)
         else:
             files.append(raw)
     return files, errors

@@ -61,6 +61,8 @@ CHECK_OPTIONS = (
     Opt("jobs", ("--jobs", "-j"), int, None, "并行进程数（默认：CPU 核数，最多 4）"),
     Opt("no_progress", ("--no-progress",), bool, False, "不显示进度条"),
     Opt("no_source", ("--no-source",), bool, False, "文本输出中不显示原文摘录"),
+    Opt("statistics", ("--statistics",), bool, False, "只输出各规则、各文件的问题数统计（文本格式）"),
+    Opt("force_exclude", ("--force-exclude",), bool, False, "命令行直接给出的文件也按 exclude 配置排除（用于 pre-commit）"),
     Opt("color", ("--color/--no-color",), bool, None, "彩色输出（默认：终端上彩色）"),
 )
 
@@ -307,10 +309,13 @@ def exit_code(results, overrides, fail_on) -> int:
 def check_command(paths: List[str], format=Format.text, output: Optional[Path] = None, select=None,
                   ignore=None, extend_select=None, fail_on=None, profile=None, stdin_filename=None,
                   config=None, corpus=None, baseline: Optional[Path] = None, jobs: Optional[int] = None,
-                  no_progress: bool = False, no_source: bool = False, color: Optional[bool] = None) -> int:
+                  no_progress: bool = False, no_source: bool = False, statistics: bool = False,
+                  force_exclude: bool = False, color: Optional[bool] = None) -> int:
     """Run ``govlint check``; returns the exit code (usage errors raise SystemExit(2))."""
     overrides = build_overrides(select, ignore, extend_select, profile, fail_on, corpus,
                                 str(baseline) if baseline else None)
+    if force_exclude:
+        overrides["force_exclude"] = True
     if output is not None:
         guard_output(output, paths)
     settings = settings_for(overrides, config)     # resolved once, passed down
@@ -320,7 +325,8 @@ def check_command(paths: List[str], format=Format.text, output: Optional[Path] =
     from govlint import output as out
     use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                  and not os.environ.get("NO_COLOR"))
-    text = out.render(Format(format).value, results, color=use_color, show_source=not no_source)
+    text = out.render(Format(format).value, results, color=use_color, show_source=not no_source,
+                      statistics=statistics)
     if output is not None:
         try:
             output.write_text(text, encoding="utf-8")

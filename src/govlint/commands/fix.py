@@ -159,6 +159,7 @@ def register(app: typer.Typer) -> None:
         extend_select: Optional[List[str]] = cli.check_option("extend_select"),
         profile: cli.Profile = cli.check_option("profile"),
         config: Optional[str] = cli.check_option("config"),
+        force_exclude: bool = cli.check_option("force_exclude"),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="不逐个报告修复结果"),
     ):
         """自动修复可安全修复的问题：.txt/.md 写入新文件（或 --write 原地改写），.docx 以 Word 修订形式写入新文件。"""
@@ -170,6 +171,8 @@ def register(app: typer.Typer) -> None:
         if write and show_diff:
             cli.fail("--write 与 --diff 不能同时使用")
         overrides = cli.build_overrides(select, ignore, extend_select, profile, None, None)
+        if force_exclude:
+            overrides["force_exclude"] = True
         settings = cli.settings_for(overrides, config)
         files, errors = find_reports(list(dict.fromkeys(paths)), settings=settings)
         bad = [f"{path}: {error}" for path, error in errors]

@@ -29,6 +29,7 @@ def summary(results) -> dict:
         docs.append(entry)
     return {
         "files": len(results),
+        "baseline_hidden": sum(int((r.extra or {}).get("baseline_hidden", 0)) for r in results if not r.error),
         "checked": len(docs),
         "error": sev.get("error", 0),
         "warning": sev.get("warning", 0),

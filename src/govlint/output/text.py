@@ -43,9 +43,41 @@ def _excerpt_lines(doc, f, color: bool) -> list[str]:
     return [gutter + shown, " " * (len(gutter) - 2) + "| " + (_c(color, "mark", carets) if color else carets)]
 
 
-def render(results, color: bool = False, show_source: bool = True, **kw) -> str:
-    out: list[str] = []
+def _statistics(results, color: bool = False) -> list[str]:
+    """Counts per rule (most frequent first) and per file, in place of the findings (ruff's --statistics)."""
+    from collections import Counter
+    from govlint import registry
+    by_code: Counter = Counter()
+    severity: dict = {}
     for r in results:
+        for f in r.findings:
+            by_code[f.code] += 1
+            severity[f.code] = max(severity.get(f.code, f.severity), f.severity)
+    out = []
+    if by_code:
+        out.append("按规则：")
+        width = max(len(str(n)) for n in by_code.values())
+        for code, n in sorted(by_code.items(), key=lambda kv: (-kv[1], kv[0])):
+            spec = registry.get(code)
+            title = spec.summary if spec else ""
+            out.append(f"{n:>{width}}  {_c(color, 'code', code):<8} {_c(color, severity[code].label, severity[code].zh)}  {title}")
+        files = [(r.path, Counter(f.severity.label for f in r.findings)) for r in results if not r.error and r.findings]
+        out.append("")
+        out.append("按文件：")
+        for path, c in sorted(files, key=lambda pc: (-pc[1]["error"], -pc[1]["warning"], -pc[1]["info"], pc[0])):
+            out.append(f"{_c(color, 'path', path)}：错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}")
+        out.append("")
+    return out
+
+
+def render(results, color: bool = False, show_source: bool = True, statistics: bool = False, **kw) -> str:
+    out: list[str] = []
+    if statistics:
+        out.extend(_statistics(results, color))
+        results_shown = ()
+    else:
+        results_shown = results
+    for r in results_shown:
         if r.error:
             continue     # input errors are reported once, on stderr, by the command line
         for f in r.findings:
@@ -65,10 +97,13 @@ def render(results, color: bool = False, show_source: bool = True, **kw) -> str:
     s = summary(results)
     total = s["error"] + s["warning"] + s["info"]
     parts = [f"共检查 {s['checked']} 个文件"]
+    hidden = s["baseline_hidden"]
     if total:
-        parts.append(f"发现 {total} 个问题：错误 {s['error']}，警告 {s['warning']}，提示 {s['info']}")
+        parts.append(f"发现 {total} 个{'新' if hidden else ''}问题：错误 {s['error']}，警告 {s['warning']}，提示 {s['info']}")
     elif s["checked"]:
-        parts.append("未发现问题")
+        parts.append("未发现新问题" if hidden else "未发现问题")
+    if hidden:
+        parts.append(f"基线中已记录的 {hidden} 个问题未列出")
     if s["input_errors"]:
         parts.append(f"{len(s['input_errors'])} 个文件无法读取")
     out.append("，".join(parts) + "。")
