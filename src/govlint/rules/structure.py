@@ -33,6 +33,9 @@ def heading_numbering(doc: Document, ctx):
     for parent in doc.root.walk():
         prev_eff: dict[int, int] = {}
         prev_sec: dict = {}
+        # numbers reached before a list restarted at 1: "1.职责职能 1. 2. 3. 2.机构设置" — the
+        # duties are a list inside item 1's scope, and 2.机构设置 resumes the outer list
+        outer: dict[int, list[int]] = {}
         for sec in parent.children:
             h = sec.heading
             level = h.level
@@ -51,6 +54,11 @@ def heading_numbering(doc: Document, ctx):
                 prev_sec[level] = sec
                 continue
             first = level not in prev_eff
+            if h.number == 1 and not first and prev_eff.get(level):
+                outer.setdefault(level, []).append(prev_eff[level])
+            elif h.number != expected and outer.get(level) and h.number == outer[level][-1] + 1:
+                outer[level].pop()        # the outer list resumes after a nested one
+                expected = h.number
             # The first sibling may start anywhere (excerpts, appendices); a new list may restart at 1;
             # and a run of bare numbered lines (a table flattened to text) is not a heading ladder.
             real = not _bare(sec) and prev_sec.get(level) is not None and not _bare(prev_sec[level])
@@ -92,6 +100,35 @@ def _match_family(title: str, fam: dict) -> bool:
     return bool(re.search(fam["pattern"], title)) and not (fam.get("not") and re.search(fam["not"], title))
 
 
+_LABEL_END = re.compile(r"[：:]")
+_TARGETS = re.compile(r"目标|指标值")
+_RESULTS = re.compile(r"完成|实现|情况|结果|分析|评价|偏差|偏离|原因")
+
+
+def _label(title: str) -> str:
+    """The label of a labelled line ("产出目标：新建公厕12座" → "产出目标"); the title otherwise."""
+    m = _LABEL_END.search(title)
+    return title[:m.start()] if m and m.start() > 0 else title
+
+
+def _declares_targets(title: str) -> bool:
+    label = _label(title)
+    return bool(_TARGETS.search(label)) and not _RESULTS.search(label)
+
+
+def _under_targets(h) -> bool:
+    """A heading that states targets, or sits inside a section that does (二、绩效目标 → （一）产出目标)."""
+    if _declares_targets(h.title):
+        return True
+    sec = h.paragraph.section
+    parent = sec.parent if sec is not None else None
+    while parent is not None and parent.heading is not None:
+        if _declares_targets(parent.heading.title):
+            return True
+        parent = parent.parent
+    return False
+
+
 @rule(code="STRUCT002", name="missing-section", severity=Severity.WARNING, profiles=("self-eval",),
       bad=["⟦⟦2023年度农村公路养护项目绩效自评报告⟧⟧\n一、项目概况\n（一）项目基本情况\n本项目养护农村公路126公里。\n"
            "二、绩效指标完成情况\n完成养护126公里，验收合格率100%。\n"],
@@ -120,10 +157,13 @@ def missing_section(doc: Document, ctx):
     first: dict[str, object] = {}
     present: set[str] = set()
     for h in doc.headings:
+        label = _label(h.title)
+        declared = _under_targets(h)
         for key, fam in fams.items():
-            if _match_family(h.title, fam):
+            if _match_family(label, fam):
                 present.add(key)
-                if h.level <= 2 and key not in first:
+                # "二、绩效目标 （一）产出目标：…" states targets; it is not the results part
+                if h.level <= 2 and key not in first and not declared:
                     first[key] = h
     for key, fam in fams.items():
         if not fam.get("required"):
