@@ -92,6 +92,11 @@ def _masked_text(doc: Document) -> str:
     return "".join(chars)
 
 
+_PROSE_TITLE = lazy_re(r"[，,；;：:。]")
+_LEAD_LABEL = lazy_re(r"(?:[^，,。；;：:\n]{1,12}[：:]|[一二三四五六七八九十]是|其[一二三四五六七八九十][，,]|"
+                      r"(?:在)?[^，,。；;：:\n]{1,10}方面[，,])\s*")
+
+
 def _units(doc: Document, lex) -> list[Unit]:
     text = _masked_text(doc)
     units = []
@@ -99,8 +104,14 @@ def _units(doc: Document, lex) -> list[Unit]:
         if p.is_title:
             continue
         a = p.body_start
+        h = p.heading
+        if h is not None and _PROSE_TITLE.search(text, h.marker_end, h.title_end):
+            a = h.marker_end       # "2.项目实施：项目实行…": the heading line is prose after its label
         while a < p.end and text[a] in " \t\u3000":
             a += 1
+        m = _LEAD_LABEL.match(text, a, p.end)
+        if m and m.end() < p.end:
+            a = m.end()            # a lead-in label (质量管理： / 一是 / 在资金管理方面，) is not compared
         if a >= p.end:
             continue
         clauses = []

@@ -120,7 +120,8 @@ ARTICLE = re.compile(r"(?:第[一二三四五六七八九十百零〇\d]+(?:条|
 _BODY = r"(?:办公厅|办公室|委员会|人民政府|政府|中共中央|中央|厅|部|委|局|院|署|中心)"
 # the legislative history of a regulation separates its steps with spaces
 LEGIS = re.compile(r"(?:修订|修正|发布|公布|通过|施行|批准)([ \u3000]+)(?=根据|自|经|[\d一二三四五六七八九十])")
-ISSUERS = re.compile(f"{_BODY}([ \\u3000])(?=[{HAN}]{{2,14}}?{_BODY})")
+# joint issuers in a document title are separated by one space or, as often, two
+ISSUERS = re.compile(f"{_BODY}([ \\u3000]{{1,3}})(?=[{HAN}]{{2,14}}?{_BODY})")
 TAB_INSIDE = re.compile(r"(?<=\S)(\t+)(?=\S)")
 
 
