@@ -94,6 +94,9 @@ def score_grade_mismatch(doc: Document, ctx):
                        data={"score": v, "grade": word, "expected": band["grade"]})
 
 
+DEDUCTED = lazy_re(r"扣(?:除|减)?\s*\d+(?:\.\d+)?\s*分|扣分")
+
+
 @rule(code="SCORE002", name="inflated-score", severity=Severity.WARNING, profiles=("self-eval",),
       options={"threshold": Option(90.0, float, "从该分数起检查报告自述的未完成事项", min=0, max=100),
                "near_full": Option(98.0, float, "满分或接近满分：从该分数起，任何未完成目标都提示", min=0, max=100),
@@ -121,7 +124,7 @@ def inflated_score(doc: Document, ctx):
     unexplained (no cause in its paragraph or in the reasons section) or material (more
     than ``materiality``, 10 %, of the target missed, when the figures say). A minor,
     explained shortfall (1 of 30 vehicles late, with the cause and a delivery date) is
-    only an info.
+    only an info, and nothing when the report states the points it deducted (扣1分).
 
     Why: the Ministry of Finance forbids "刻意抬高分数"; reviewers mark 自评结果偏高 when
     a top grade sits next to admitted shortfalls (RULEBOOK §2.2 P3).
@@ -160,6 +163,8 @@ def inflated_score(doc: Document, ctx):
             shown, severity = unmet, None
         elif serious:
             shown, severity = serious, None
+        elif DEDUCTED.search(doc.text):
+            return     # minor, explained, and the report says what it deducted: nothing to add
         else:
             shown, severity = found, Severity.INFO
         # admissions in the problems / reasons / measures sections first, one per sentence
