@@ -204,8 +204,10 @@ def _match_runs(later: Unit, earlier: Unit, cutoff: float, min_chars: int) -> li
     return runs
 
 
-_TARGET_LEAD = lazy_re(r"\s*(?:年度|总体|项目|绩效|预期|年度绩效|年度总体)?目标(?:值)?(?:任务)?[：:为是]")
+# 年度目标： / 产出目标： / 满意度目标为 — a passage that states targets
+_TARGET_LEAD = lazy_re(r"\s*(?:年度|总体|项目|绩效|预期|年度绩效|年度总体|[^\s，,。；;：:]{1,5})?目标(?:值)?(?:任务)?[：:为是]")
 _TARGET_SECTION = lazy_re(r"目标")
+_LABEL_END = lazy_re(r"[：:]")
 _RESULT_WORDS = lazy_re(r"完成|实现|达成|情况分析|未完成|偏差")
 
 
@@ -220,6 +222,9 @@ def _declares_target(doc: Document, unit: Unit) -> bool:
     if sec is None or sec.heading is None:
         return False
     title = sec.title
+    cut = _LABEL_END.search(title)
+    if cut and cut.start() > 0:
+        title = title[:cut.start()]      # "产出目标：新建…完成…": the label says what the line is
     return bool(_TARGET_SECTION.search(title)) and not _RESULT_WORDS.search(title)
 
 

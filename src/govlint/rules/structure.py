@@ -62,6 +62,9 @@ def heading_numbering(doc: Document, ctx):
             # The first sibling may start anywhere (excerpts, appendices); a new list may restart at 1;
             # and a run of bare numbered lines (a table flattened to text) is not a heading ladder.
             real = not _bare(sec) and prev_sec.get(level) is not None and not _bare(prev_sec[level])
+            if (h.number == expected + 1 and real and h.style.key in ("ar-dot", "ar-fwdot")
+                    and _decimal_item(doc, prev_sec[level], h, expected)):
+                expected = h.number    # "2.65岁及以上…" is item 2, read as the decimal 2.65
             if h.number != expected and not first and h.number != 1 and real:
                 right = h.style.render(expected) if h.style.canonical else canonical.render(expected)
                 what = "重复" if h.number == prev_eff.get(level) else "不连续"
@@ -82,6 +85,13 @@ def heading_numbering(doc: Document, ctx):
                                suggestion=written.rstrip("、.．，, "), severity=Severity.INFO)
             prev_eff[level] = h.number
             prev_sec[level] = sec
+
+
+def _decimal_item(doc: Document, prev, h, missing: int) -> bool:
+    """A line between ``prev`` and ``h`` starts with the missing number followed by digits ("2.65岁…")."""
+    rx = re.compile(rf"\s*{missing}[.．]\d")
+    lo, hi = prev.heading.paragraph.end, h.paragraph.start
+    return any(lo <= p.start < hi and rx.match(p.text) for p in doc.paragraphs)
 
 
 def _bare(sec) -> bool:

@@ -211,7 +211,7 @@ EXEC_REASON = re.compile(r"执行率[^。\n]{0,80}(原因|由于|因为|主要�
 # a sentence of the report that accounts for money left unspent: it names the gap and explains it
 # ("结余的28万元系政府采购中标价低于预算形成，已上缴财政")
 FUNDS_GAP = re.compile(r"结余|节余|结转|未支付|未拨付|未执行|未使用|尚未支付|待支付|执行率|未支出")
-FUNDS_EXPLAIN = re.compile(r"原因|由于|因为|主要是|(?<![原基成起诱])因(?!此)|系|所致|形成|节约|节省|收回|上缴|缴回|"
+FUNDS_EXPLAIN = re.compile(r"原因|由于|因为|主要是|(?<![原基成起诱])因(?!此|地制宜)|系|所致|形成|节约|节省|收回|上缴|缴回|"
                            r"合同约定|按合同|质保金|尾款|待[^。\n]{0,16}后")
 
 
