@@ -126,6 +126,17 @@ def _declares_targets(title: str) -> bool:
     return bool(_TARGETS.search(label)) and not _RESULTS.search(label)
 
 
+def _under(h, fam: dict) -> bool:
+    """``h`` sits inside a section whose heading belongs to the family ``fam``."""
+    sec = h.paragraph.section
+    parent = sec.parent if sec is not None else None
+    while parent is not None and parent.heading is not None:
+        if _match_family(_label(parent.heading.title), fam):
+            return True
+        parent = parent.parent
+    return False
+
+
 def _under_targets(h) -> bool:
     """A heading that states targets, or sits inside a section that does (二、绩效目标 → （一）产出目标)."""
     if _declares_targets(h.title):
@@ -166,13 +177,15 @@ def missing_section(doc: Document, ctx):
     # headings of every level, the order check only the first two
     first: dict[str, object] = {}
     present: set[str] = set()
+    conclusion = fams.get("conclusion")
     for h in doc.headings:
         label = _label(h.title)
-        declared = _under_targets(h)
+        # "二、绩效目标 （一）产出目标：…" states targets; "一、自评结论 （二）预算执行情况" summarises
+        # the report before its body (outline D): neither places the part in the outline's order
+        declared = _under_targets(h) or (conclusion is not None and _under(h, conclusion))
         for key, fam in fams.items():
             if _match_family(label, fam):
                 present.add(key)
-                # "二、绩效目标 （一）产出目标：…" states targets; it is not the results part
                 if h.level <= 2 and key not in first and not declared:
                     first[key] = h
     for key, fam in fams.items():
