@@ -54,7 +54,9 @@ def heading_numbering(doc: Document, ctx):
                 prev_sec[level] = sec
                 continue
             first = level not in prev_eff
-            if h.number == 1 and not first and prev_eff.get(level):
+            if h.number == 1 and not first and prev_eff.get(level) and prev_sec.get(level) is not None \
+                    and prev_sec[level].is_empty():
+                # a list restarting right under an item with no body of its own is inside its scope
                 outer.setdefault(level, []).append(prev_eff[level])
             elif h.number != expected and outer.get(level) and h.number == outer[level][-1] + 1:
                 outer[level].pop()        # the outer list resumes after a nested one
