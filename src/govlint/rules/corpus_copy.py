@@ -30,9 +30,16 @@ def copied_from_corpus(doc: Document, ctx):
     an index file built with ``govlint corpus add``, a ``redis://`` URL, or a directory of
     reports. Verbatim runs of at least ``min_run`` characters are found through winnowed
     fingerprints; paragraphs whose names or figures were changed through MinHash. Text that
-    many corpus documents share (standard headings, template sentences) and the strings in
-    the ``boilerplate`` configuration list do not count. The checked file itself is never a
-    source. The summary gives the share of characters covered and the main sources.
+    many corpus documents share (standard headings, template sentences), phrases common
+    across government documents (a shipped table of k-gram hashes, built by
+    ``tools/build_boilerplate.py`` from the project's corpus of 807 government documents;
+    ``common_phrases``), and the strings in the ``boilerplate`` configuration list do not
+    count. The checked file itself is never a source. Every verbatim run counts toward the
+    copy ratio in the summary; as findings, the runs of one paragraph are merged into one,
+    and a passage is reported when it has at least ``min_report`` characters or makes up a
+    whole sentence or two whole clauses (at least 20 characters), so a dozen characters of
+    standard phrasing (资金实行专户管理、专款专用) is not a finding. The summary gives the share of
+    characters covered and the main sources.
 
     Why: a self-evaluation copied from last year's or another unit's report describes
     someone else's project; reviewers need to see which passages were not written for it.
