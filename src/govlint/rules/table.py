@@ -404,7 +404,8 @@ def _narrative_scores(doc: Document):
 def table_inflated_total(doc: Document, ctx):
     """SCORE002 on the table: a 总分 of 90 or more while the table shows 执行率 below 80% or two or more unmet targets."""
     try:
-        threshold = float(ctx.lex["scoring"].get("inflated_from", 90))
+        # the rule's own option (SCORE002 threshold) when set, else the lexicon's figure
+        threshold = float(ctx.options.get("threshold", ctx.lex["scoring"].get("inflated_from", 90)))
     except Exception:
         threshold = 90.0
     for t in tables(doc, ctx.shared):
