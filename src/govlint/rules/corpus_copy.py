@@ -94,6 +94,7 @@ def copied_from_corpus(doc: Document, ctx):
 _CLAUSE_MARK = re.compile(r"[，,；;：:。！？!?\n]")
 _SENTENCE_MARK = re.compile(r"[。！？!?\n]")
 MIN_CLAUSES_CHARS = 20
+MIN_CLAUSE = 6
 
 
 class _Passage:
@@ -132,6 +133,8 @@ def _whole_clauses(text: str, a: int, b: int, lo: int, hi: int) -> bool:
             cs += 1
         if ce <= cs:
             continue
+        if y < hi and text[y] in "：:" or ce - cs < MIN_CLAUSE:
+            continue           # a label (时效指标：) or a scrap of a clause is no clause of prose
         if a <= cs and ce <= b:
             whole += 1
             sentence_start = x < lo or _SENTENCE_MARK.match(text, x) is not None
