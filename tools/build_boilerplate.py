@@ -1,6 +1,6 @@
 """Build the boilerplate table DUP002 ships: k-gram hashes common across government documents.
 
-    python tools/build_boilerplate.py [--corpus ../shared/corpus] [--min-docs 12] [--out src/govlint/corpus/boilerplate.npz]
+    python tools/build_boilerplate.py [--corpus ../shared/corpus] [--min-docs 8] [--out src/govlint/corpus/boilerplate.npz]
 
 Every document of the corpus (``*.txt``) is normalised as the corpus index normalises it
 (``govlint.corpus.text.normalise``); the 64-bit hashes of all its K-character grams are
@@ -45,7 +45,7 @@ def build(corpus: Path, min_docs: int) -> tuple[np.ndarray, int]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    ap.add_argument("--min-docs", type=int, default=12)
+    ap.add_argument("--min-docs", type=int, default=8)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     a = ap.parse_args(argv)
     from govlint.corpus import text as T
