@@ -5,6 +5,7 @@ A file holds cases separated by header lines::
     #: STYLE001                 expected findings of STYLE001 at the ⟦ ⟧ marks
     #: ok                       no finding of the file's rule
     #: DUP001 profile=self-eval option.threshold=0.8 kind=md
+    #: ok min_severity=warning    findings below warning (info) are allowed
 
 Each case is a small document (several lines allowed). ⟦ and ⟧ mark each expected span;
 they are stripped before linting, so nobody counts columns by hand. Lines starting with

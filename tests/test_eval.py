@@ -33,7 +33,7 @@ FLOORS = {
     "SCORE003": (0.9, 0.9),     # (1.00, 1.00) tables/ only
     "SCORE004": (0.9, 0.9),     # (1.00, 1.00) tables/ only
     "STRUCT001": (0.9, 0.8),    # (1.00, 1.00)
-    "STRUCT002": (0.15, 0.9),   # (0.20, 1.00) the order check and the 概况 check fire on official outlines
+    "STRUCT002": (0.9, 0.9),    # (1.00, 1.00) was (0.15, 0.9) at (0.20, 1.00), before labelled target lines and outline D were read (#13)
     "STRUCT003": (0.9, 0.9),    # (1.00, 1.00)
     "STRUCT004": (0.9, 0.9),    # (1.00, 1.00) was (0.9, 0.5) at (1.00, 0.50)
     "STYLE001": (0.9, 0.8),     # (1.00, 1.00)

@@ -41,6 +41,10 @@ def test_fixture_case(case):
     rule_code = Path(case.file).stem
     assert registry.get(rule_code) is not None, f"fixture for unknown rule {rule_code}"
     found = _run(case.text, rule_code, case.settings)
+    if "min_severity" in case.settings:   # e.g. min_severity=warning: an info finding is allowed
+        from govlint.finding import Severity
+        floor = Severity.parse(case.settings["min_severity"])
+        found = [f for f in found if f.severity >= floor]
     got = sorted((f.code, f.start, f.end) for f in found)
     if not case.codes:
         assert got == [], f"{case.file}:{case.line}: expected no finding, got {got}: " + \

@@ -37,10 +37,32 @@ def rule_markdown(spec) -> str:
     return "\n".join(lines)
 
 
+SEVERITY_POLICY = [
+    "## 级别（severity policy）", "",
+    "每条规则有一个默认级别，个别问题可按情形升降一级（例如 SCORE002 对已说明原因、影响较小的未完成事项只给提示）。"
+    "定级原则：",
+    "",
+    "- **错误（error）**：仅凭报告文字即可确定的错误——数字算不平、得分与等级不符、模板占位符未替换。"
+    "错误必须是确定的：凡需要猜测某个数字或说法指什么的，不报错误。",
+    "- **警告（warning）**：评审人员会提出意见的问题——缺少章节、未完成原因未说明、指标无数据、高分与自述问题矛盾。"
+    "`--fail-on warning`（默认）时，警告会使检查失败，所以写得规范的报告不应出现警告。",
+    "- **提示（info）**：值得看一眼、但不一定要改的地方——口语化表达、序次语标点、可能的前后不一致。",
+    "",
+    "拿不准某个数字或说法指什么时，规则保持沉默。每条规则都有“正确示例”：这些是规范报告中常见、"
+    "而简单规则容易误报的写法。",
+    "",
+    "Policy (English): error = certain from the text alone; warning = a reviewer would comment; info = worth a "
+    "look. When unsure what a figure or phrase refers to, a rule stays silent.",
+    "",
+]
+
+
 def rules_markdown() -> str:
     rules = registry.all_rules()
     out = ["# govlint rules", "",
            "Generated from the rule registry by `python -m govlint.docs > docs/rules.md`; do not edit by hand.", "",
+           *SEVERITY_POLICY,
+           "## 规则一览", "",
            "| code | name | default severity | summary |", "|---|---|---|---|"]
     for s in rules.values():
         out.append(f"| [{s.code}](#{s.code.lower()}-{s.name}) | {s.name} | {s.severity.label} | {s.summary} |")

@@ -233,11 +233,22 @@ def assign_levels(headings: list[Heading]) -> None:
     l2_in_current_l1 = False
     l3_open = False  # a level-3 item since the last level-1/2 heading
     l4_open = False  # a （1） list since the last level-1/2/3 heading
-    for h in headings:
+    # the number of the next heading written in the first level's own style (二、), for each
+    # heading: "2.机构设置" after a nested list "1. 2. 3." resumes the outer list when the
+    # next 一级 heading is 二、 itself; only a gap in the 一、 sequence makes it a misstyled 二、
+    next_l1: list[int | None] = [None] * len(headings)
+    upcoming = None
+    for i in range(len(headings) - 1, -1, -1):
+        next_l1[i] = upcoming
+        hh = headings[i]
+        if hh.style.level == 1 and hh.style.canonical:
+            upcoming = hh.number
+    for i, h in enumerate(headings):
         level = h.style.level or h.level
         title_len = len(h.paragraph.doc.text[h.marker_end:h.title_end].strip())
         if (h.style.key in ("ar-dun", "ar-dot", "ar-fwdot") and seen_l1
                 and h.number == last_number[1] + 1 and h.number != last_number[3] + 1
+                and next_l1[i] != h.number
                 and not h.has_inline_body and title_len <= 40):
             level, h.misstyled = 1, True
         elif h.style.key == "ar-paren" and l2_in_current_l1 and not l3_open and not l4_open:

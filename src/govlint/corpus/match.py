@@ -29,6 +29,7 @@ class Options:
     min_paragraph: int = T.MIN_PARAGRAPH
     boilerplate_docs: int = 10
     boilerplate: tuple = ()
+    common_phrases: bool = True     # the shipped table of phrases common across government documents
     max_related: int = 3
     max_sources: int = 5
 
@@ -149,6 +150,30 @@ def _join_edits(chosen: list[dict], index, sources: dict) -> list[dict]:
     return out
 
 
+_COMMON: frozenset | None = None
+
+
+def common_phrase_hashes() -> frozenset:
+    """K-gram hashes of phrases common across government documents (shipped ``boilerplate.npz``).
+
+    Built by ``tools/build_boilerplate.py`` from the project's shared corpus of government
+    documents; hashes only. Loaded once, when a corpus check first needs it.
+    """
+    global _COMMON
+    if _COMMON is None:
+        import numpy as np
+        path = Path(__file__).with_name("boilerplate.npz")
+        try:
+            with np.load(path) as data:
+                if int(data["k"]) != T.K or int(data["normaliser"]) != T.NORMALISER:
+                    _COMMON = frozenset()
+                else:
+                    _COMMON = frozenset(data["hashes"].tolist())
+        except (OSError, KeyError, ValueError):
+            _COMMON = frozenset()
+    return _COMMON
+
+
 def query(index, doc, opts: Options) -> Report:
     qn = T.normalise(doc.text)
     q = qn.text
@@ -173,8 +198,10 @@ def query(index, doc, opts: Options) -> Report:
                 if h in df:
                     df[h] -= 1
     limit = max(1, opts.boilerplate_docs)
-    high = {h for h in uniq if df.get(h, 0) >= limit}
-    rare = [h for h in uniq if 0 < df.get(h, 0) < limit]
+    common = common_phrase_hashes() if opts.common_phrases else frozenset()
+    # template text: shared by many corpus documents, or common across government documents
+    high = {h for h in uniq if df.get(h, 0) >= limit or h in common}
+    rare = [h for h in uniq if 0 < df.get(h, 0) < limit and h not in common]
 
     # ----- boilerplate mask ----------------------------------------------------------------
     mask: list[tuple[int, int]] = []

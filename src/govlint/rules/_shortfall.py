@@ -19,6 +19,7 @@ class Admission(NamedTuple):
     start: int       # the sentence that says it
     end: int
     text: str        # the matched words
+    share: float | None = None   # the part missed (0–1) when the sentence's figures tell it
 
 
 def _skip_spans(doc: Document) -> list[tuple[int, int]]:
@@ -58,8 +59,8 @@ def _clause_end(text: str, i: int) -> int:
     return min(ends) if ends else len(text)
 
 
-def numeric_shortfalls(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, words) for an actual figure below the target stated beside it in ``text``.
+def numeric_shortfalls(text: str) -> list[tuple[int, int, str, float]]:
+    """(start, end, words, part missed) for an actual figure below the target stated beside it in ``text``.
 
     Two forms: "奖补企业58家，目标值60家" and "计划新建道路12公里，实际完成9公里". Indicators
     where less is better (成本, 时间, 事故, 以内…) are left alone.
@@ -87,8 +88,33 @@ def numeric_shortfalls(text: str) -> list[tuple[int, int, str]]:
             continue
         if actual.value < target.value * (1 - 1e-9):
             out.append((min(a.start, b.start), max(a.end, b.end),
-                        f"{actual.text}（目标{target.text}）"))
+                        f"{actual.text}（目标{target.text}）", 1 - actual.value / target.value))
     return out
+
+
+_PERCENT_DONE = lazy_re(r"(?:完成率|执行率|到位率|完成)(?:仅|只|为|达|达到|是)*\s*(\d{1,3}(?:\.\d+)?)\s*[%％]")
+
+
+def textual_share(sentence: str, at: int) -> float | None:
+    """The part missed, from the figures of a sentence admitting a shortfall in words.
+
+    "30辆救护车中28辆已交付，2辆尚未到位": the count nearest before the admission words (2)
+    over the largest comparable count of the sentence (30). "完成率仅92%": 8%. None when
+    the sentence does not say (no figures, or only one).
+    """
+    m = _PERCENT_DONE.search(sentence)
+    if m and 0 < float(m.group(1)) < 100:
+        return 1 - float(m.group(1)) / 100
+    qs = [q for q in find_quantities(sentence) if q.kind in ("count", "length", "area", "money") and not q.chinese]
+    before = [q for q in qs if q.end <= at]
+    if not before:
+        return None
+    near = before[-1]
+    peers = [q for q in qs if _comparable(q, near)]
+    total = max(q.value for q in peers)
+    if total <= 0 or total <= near.value:
+        return None
+    return near.value / total
 
 
 def admissions(doc: Document, lex: dict) -> list[Admission]:
@@ -105,15 +131,16 @@ def admissions(doc: Document, lex: dict) -> list[Admission]:
                 a = s.start + m.start()
                 if any(x <= a < y for x, y in skip):
                     continue
-                out.append(Admission(kind, s.start, s.end, m.group(0)))
+                out.append(Admission(kind, s.start, s.end, m.group(0),
+                                     textual_share(s.text, m.start()) if kind != "unquantified" else None))
                 break
             else:
                 continue
             break
         else:
-            for a, b, words in numeric_shortfalls(s.text):
+            for a, b, words, share in numeric_shortfalls(s.text):
                 if any(x <= s.start + a < y for x, y in skip):
                     continue
-                out.append(Admission("unmet", s.start, s.end, words))
+                out.append(Admission("unmet", s.start, s.end, words, share))
                 break
     return out

@@ -92,6 +92,11 @@ def _masked_text(doc: Document) -> str:
     return "".join(chars)
 
 
+_PROSE_TITLE = lazy_re(r"[，,；;：:。]")
+_LEAD_LABEL = lazy_re(r"(?:[^，,。；;：:\n]{1,12}[：:]|[一二三四五六七八九十]是|其[一二三四五六七八九十][，,]|"
+                      r"(?:在)?[^，,。；;：:\n]{1,10}方面[，,])\s*")
+
+
 def _units(doc: Document, lex) -> list[Unit]:
     text = _masked_text(doc)
     units = []
@@ -99,8 +104,14 @@ def _units(doc: Document, lex) -> list[Unit]:
         if p.is_title:
             continue
         a = p.body_start
+        h = p.heading
+        if h is not None and _PROSE_TITLE.search(text, h.marker_end, h.title_end):
+            a = h.marker_end       # "2.项目实施：项目实行…": the heading line is prose after its label
         while a < p.end and text[a] in " \t\u3000":
             a += 1
+        m = _LEAD_LABEL.match(text, a, p.end)
+        if m and m.end() < p.end:
+            a = m.end()            # a lead-in label (质量管理： / 一是 / 在资金管理方面，) is not compared
         if a >= p.end:
             continue
         clauses = []
@@ -193,8 +204,10 @@ def _match_runs(later: Unit, earlier: Unit, cutoff: float, min_chars: int) -> li
     return runs
 
 
-_TARGET_LEAD = lazy_re(r"\s*(?:年度|总体|项目|绩效|预期|年度绩效|年度总体)?目标(?:值)?(?:任务)?[：:为是]")
+# 年度目标： / 产出目标： / 满意度目标为 — a passage that states targets
+_TARGET_LEAD = lazy_re(r"\s*(?:年度|总体|项目|绩效|预期|年度绩效|年度总体|[^\s，,。；;：:]{1,5})?目标(?:值)?(?:任务)?[：:为是]")
 _TARGET_SECTION = lazy_re(r"目标")
+_LABEL_END = lazy_re(r"[：:]")
 _RESULT_WORDS = lazy_re(r"完成|实现|达成|情况分析|未完成|偏差")
 
 
@@ -209,6 +222,9 @@ def _declares_target(doc: Document, unit: Unit) -> bool:
     if sec is None or sec.heading is None:
         return False
     title = sec.title
+    cut = _LABEL_END.search(title)
+    if cut and cut.start() > 0:
+        title = title[:cut.start()]      # "产出目标：新建…完成…": the label says what the line is
     return bool(_TARGET_SECTION.search(title)) and not _RESULT_WORDS.search(title)
 
 

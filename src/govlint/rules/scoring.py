@@ -7,7 +7,7 @@ import re
 from govlint.rules._util import lazy_re
 from govlint.document import Document
 from govlint.finding import Severity
-from govlint.registry import rule
+from govlint.registry import Option, rule
 from govlint.rules._shortfall import KIND_ZH, admissions
 
 SCORE = lazy_re(r"(?P<kw>(?:绩效)?自评(?:总)?得分|(?:绩效)?自评(?:总)?分(?:数|值)?|评价(?:总)?得分|绩效(?:评价)?(?:总)?得分|"
@@ -94,7 +94,14 @@ def score_grade_mismatch(doc: Document, ctx):
                        data={"score": v, "grade": word, "expected": band["grade"]})
 
 
+DEDUCTED = lazy_re(r"扣(?:除|减)?\s*\d+(?:\.\d+)?\s*分|扣分")
+
+
 @rule(code="SCORE002", name="inflated-score", severity=Severity.WARNING, profiles=("self-eval",),
+      options={"threshold": Option(90.0, float, "从该分数起检查报告自述的未完成事项", min=0, max=100),
+               "near_full": Option(98.0, float, "满分或接近满分：从该分数起，任何未完成目标都提示", min=0, max=100),
+               "materiality": Option(0.1, float, "未完成部分占目标的比例超过该值即视为重大（0–1）",
+                                     min=0.0, max=1.0)},
       bad=["2022年度通村道路建设项目绩效自评报告\n一、绩效目标完成情况\n计划新建通村道路12公里，实际完成9公里，未完成年度目标。\n"
            "二、自评结论\n⟦自评得分为95分⟧，等级为优秀。\n",
            "2021年度专项资金绩效自评报告\n一、自评结论\n⟦自评得分为91分⟧，等级为优秀。\n二、存在的问题\n"
@@ -104,7 +111,7 @@ def score_grade_mismatch(doc: Document, ctx):
             "2022年度通村道路建设项目绩效自评报告\n一、绩效目标完成情况\n完成道路9公里，未完成年度目标。\n"
             "二、自评结论\n自评得分为82分，等级为良好。\n"])
 def inflated_score(doc: Document, ctx):
-    """A self-evaluation score of 90 or more while the report itself admits shortfalls.
+    """A self-evaluation score of 90 or more while the report itself admits material or unexplained shortfalls.
 
     Admissions (lexicon ``shortfall``): unmet targets (未完成, 尚未完工, 滞后, or only in figures:
     an actual below the target stated beside it, 奖补企业58家，目标值60家), indicators never
@@ -112,17 +119,54 @@ def inflated_score(doc: Document, ctx):
     as 绩效目标未完成原因 and denials (均已完成, 不存在…) do not count. The admissions are
     given as related places.
 
+    Calibrated as reviewers do: a warning for full or near-full marks (``near_full``, 98)
+    with any unmet target, or for a score from ``threshold`` (90) with a shortfall that is
+    unexplained (no cause in its paragraph or in the reasons section) or material (more
+    than ``materiality``, 10 %, of the target missed, when the figures say). A minor,
+    explained shortfall (1 of 30 vehicles late, with the cause and a delivery date) is
+    only an info, and nothing when the report states the points it deducted (扣1分).
+
     Why: the Ministry of Finance forbids "刻意抬高分数"; reviewers mark 自评结果偏高 when
     a top grade sits next to admitted shortfalls (RULEBOOK §2.2 P3).
     """
     lex = ctx.lex
-    threshold = lex["scoring"].get("inflated_from", 90)
-    found = admissions(doc, lex["shortfall"])
+    sl = lex["shortfall"]
+    threshold = float(ctx.options["threshold"])
+    near_full = float(ctx.options["near_full"])
+    materiality = float(ctx.options["materiality"])
+    found = admissions(doc, sl)
     if not found:
         return
+    causal = re.compile("|".join(f"(?:{p})" for p in sl["causal_markers"]))
+    from govlint.rules.reasons import reason_sections, section_paragraphs
+    reason_rx = re.compile("|".join(f"(?:{p})" for p in sl["reason_markers"]))
+    reasons_given = any(reason_rx.search(p.text) for sec in reason_sections(doc, sl)
+                        for p in section_paragraphs(doc, sec))
+
+    def explained(ad) -> bool:
+        if reasons_given:
+            return True
+        p = doc.paragraph_at(ad.start)
+        return p is not None and bool(causal.search(p.text))
+
+    def minor(ad) -> bool:
+        if ad.kind == "unquantified" or not explained(ad):
+            return False
+        return ad.share is None or ad.share <= materiality + 1e-9
+
     for m, v, a, b, p in score_statements(doc, overall_only=True):
         if v < threshold:
             continue
+        unmet = [ad for ad in found if ad.kind == "unmet"]
+        serious = [ad for ad in found if not minor(ad)]
+        if v >= near_full and unmet:
+            shown, severity = unmet, None
+        elif serious:
+            shown, severity = serious, None
+        elif DEDUCTED.search(doc.text):
+            return     # minor, explained, and the report says what it deducted: nothing to add
+        else:
+            shown, severity = found, Severity.INFO
         # admissions in the problems / reasons / measures sections first, one per sentence
         def priority(ad):
             sec = doc.section_at(ad.start)
@@ -130,14 +174,19 @@ def inflated_score(doc: Document, ctx):
             return (not in_review, ad.start)
 
         seen, related = set(), []
-        for ad in sorted(found, key=priority):
+        for ad in sorted(shown, key=priority):
             if ad.start in seen:
                 continue
             seen.add(ad.start)
             related.append(ctx.related(ad.start, ad.end, note=f"{KIND_ZH[ad.kind]}：{ad.text}"))
         related = sorted(related[:6], key=lambda r: r.start)
-        kinds = "、".join(dict.fromkeys(KIND_ZH[x.kind] for x in found))
-        yield ctx.flag(a, b, f"自评得分{m.group('num')}分（优），但报告自述{kinds}，得分可能偏高",
-                       suggestion="按未完成的指标和存在的问题如实扣分，或说明各项指标均已完成的依据",
-                       related=related, data={"score": v, "admissions": len(found)})
+        kinds = "、".join(dict.fromkeys(KIND_ZH[x.kind] for x in shown))
+        if severity is None:
+            msg = f"自评得分{m.group('num')}分（优），但报告自述{kinds}，得分可能偏高"
+            sugg = "按未完成的指标和存在的问题如实扣分，或说明各项指标均已完成的依据"
+        else:
+            msg = f"自评得分{m.group('num')}分（优），报告自述的{kinds}已说明原因且影响较小，请确认扣分是否充分"
+            sugg = "在评分说明中写明对未完成部分的扣分；确已足额扣分的可不作修改"
+        yield ctx.flag(a, b, msg, suggestion=sugg, related=related, severity=severity,
+                       data={"score": v, "admissions": len(found), "serious": len(serious)})
         return

@@ -33,6 +33,9 @@ def heading_numbering(doc: Document, ctx):
     for parent in doc.root.walk():
         prev_eff: dict[int, int] = {}
         prev_sec: dict = {}
+        # numbers reached before a list restarted at 1: "1.职责职能 1. 2. 3. 2.机构设置" — the
+        # duties are a list inside item 1's scope, and 2.机构设置 resumes the outer list
+        outer: dict[int, list[int]] = {}
         for i, sec in enumerate(parent.children):
             h = sec.heading
             level = h.level
@@ -51,9 +54,19 @@ def heading_numbering(doc: Document, ctx):
                 prev_sec[level] = sec
                 continue
             first = level not in prev_eff
+            if h.number == 1 and not first and prev_eff.get(level) and prev_sec.get(level) is not None \
+                    and prev_sec[level].is_empty():
+                # a list restarting right under an item with no body of its own is inside its scope
+                outer.setdefault(level, []).append(prev_eff[level])
+            elif h.number != expected and outer.get(level) and h.number == outer[level][-1] + 1:
+                outer[level].pop()        # the outer list resumes after a nested one
+                expected = h.number
             # The first sibling may start anywhere (excerpts, appendices); a new list may restart at 1;
             # and a run of bare numbered lines (a table flattened to text) is not a heading ladder.
             real = not _bare(sec) and prev_sec.get(level) is not None and not _bare(prev_sec[level])
+            if (h.number == expected + 1 and real and h.style.key in ("ar-dot", "ar-fwdot")
+                    and _decimal_item(doc, prev_sec[level], h, expected)):
+                expected = h.number    # "2.65岁及以上…" is item 2, read as the decimal 2.65
             if h.number != expected and not first and h.number != 1 and real:
                 right = h.style.render(expected) if h.style.canonical else canonical.render(expected)
                 what = "重复" if h.number == prev_eff.get(level) else "不连续"
@@ -96,6 +109,13 @@ def _renumbered(doc: Document, siblings, i: int, expected: int, canonical) -> li
     return edits
 
 
+def _decimal_item(doc: Document, prev, h, missing: int) -> bool:
+    """A line between ``prev`` and ``h`` starts with the missing number followed by digits ("2.65岁…")."""
+    rx = re.compile(rf"\s*{missing}[.．]\d")
+    lo, hi = prev.heading.paragraph.end, h.paragraph.start
+    return any(lo <= p.start < hi and rx.match(p.text) for p in doc.paragraphs)
+
+
 def _bare(sec) -> bool:
     """A numbered line with nothing under it and no sentence in it (a flattened table row)."""
     if not sec.is_empty():
@@ -110,6 +130,46 @@ def _families(lex):
 
 def _match_family(title: str, fam: dict) -> bool:
     return bool(re.search(fam["pattern"], title)) and not (fam.get("not") and re.search(fam["not"], title))
+
+
+_LABEL_END = re.compile(r"[：:]")
+_TARGETS = re.compile(r"目标|指标值")
+_RESULTS = re.compile(r"完成|实现|情况|结果|分析|评价|偏差|偏离|原因")
+
+
+def _label(title: str) -> str:
+    """The label of a labelled line ("产出目标：新建公厕12座" → "产出目标"); the title otherwise."""
+    m = _LABEL_END.search(title)
+    return title[:m.start()] if m and m.start() > 0 else title
+
+
+def _declares_targets(title: str) -> bool:
+    label = _label(title)
+    return bool(_TARGETS.search(label)) and not _RESULTS.search(label)
+
+
+def _under(h, fam: dict) -> bool:
+    """``h`` sits inside a section whose heading belongs to the family ``fam``."""
+    sec = h.paragraph.section
+    parent = sec.parent if sec is not None else None
+    while parent is not None and parent.heading is not None:
+        if _match_family(_label(parent.heading.title), fam):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _under_targets(h) -> bool:
+    """A heading that states targets, or sits inside a section that does (二、绩效目标 → （一）产出目标)."""
+    if _declares_targets(h.title):
+        return True
+    sec = h.paragraph.section
+    parent = sec.parent if sec is not None else None
+    while parent is not None and parent.heading is not None:
+        if _declares_targets(parent.heading.title):
+            return True
+        parent = parent.parent
+    return False
 
 
 @rule(code="STRUCT002", name="missing-section", severity=Severity.WARNING, profiles=("self-eval",),
@@ -139,11 +199,16 @@ def missing_section(doc: Document, ctx):
     # headings of every level, the order check only the first two
     first: dict[str, object] = {}
     present: set[str] = set()
+    conclusion = fams.get("conclusion")
     for h in doc.headings:
+        label = _label(h.title)
+        # "二、绩效目标 （一）产出目标：…" states targets; "一、自评结论 （二）预算执行情况" summarises
+        # the report before its body (outline D): neither places the part in the outline's order
+        declared = _under_targets(h) or (conclusion is not None and _under(h, conclusion))
         for key, fam in fams.items():
-            if _match_family(h.title, fam):
+            if _match_family(label, fam):
                 present.add(key)
-                if h.level <= 2 and key not in first:
+                if h.level <= 2 and key not in first and not declared:
                     first[key] = h
     for key, fam in fams.items():
         if not fam.get("required"):

@@ -208,6 +208,33 @@ def _note_empty(ind: Indicator) -> bool:
 
 EXEC_REASON = re.compile(r"执行率[^。\n]{0,80}(原因|由于|因为|主要是)|(原因|由于|因为)[^。\n]{0,80}"
                          r"(未[^。\n]{0,6}(支付|拨付|执行|使用|结算)|结余|结转|执行率)")
+# a sentence of the report that accounts for money left unspent: it names the gap and explains it
+# ("结余的28万元系政府采购中标价低于预算形成，已上缴财政")
+FUNDS_GAP = re.compile(r"结余|节余|结转|未支付|未拨付|未执行|未使用|尚未支付|待支付|执行率|未支出")
+FUNDS_EXPLAIN = re.compile(r"原因|由于|因为|主要是|(?<![原基成起诱])因(?!此|地制宜)|系|所致|形成|节约|节省|收回|上缴|缴回|"
+                           r"合同约定|按合同|质保金|尾款|待[^。\n]{0,16}后")
+
+
+def _explains_funds(text: str) -> bool:
+    for sent in re.split(r"[。！？\n]", text):
+        if FUNDS_GAP.search(sent) and FUNDS_EXPLAIN.search(sent):
+            return True
+    return False
+
+
+def _row_note(doc: Document, cell: Cell) -> bool:
+    """Text cells after ``cell`` on its line (the 偏差原因 cell of the money row) give a reason."""
+    if not cell.has_span:
+        return False
+    end = doc.text.find("\n", cell.end)
+    rest = doc.text[cell.end:end if end >= 0 else len(doc.text)]
+    for part in re.split(r"[|｜\t]", rest):
+        part = part.strip()
+        if not part or _norm(part).rstrip("。.").lower() in NOTE_EMPTY:
+            continue
+        if re.search(r"[\u4e00-\u9fff]{2,}", part):
+            return True
+    return False
 FUNDS_WORDS = re.compile(r"资金|支付|拨付|执行|结余|结转|结算|尾款|质保金")
 
 
@@ -257,7 +284,9 @@ def shortfall_without_reason(doc: Document, ctx):
             continue
         if any(FUNDS_WORDS.search(i.note) and not _note_empty(i) for i in t.indicators):
             continue
-        if any(EXEC_REASON.search(p.text) for p in narrative_paragraphs(doc)):
+        if any(EXEC_REASON.search(p.text) or _explains_funds(p.text) for p in narrative_paragraphs(doc)):
+            continue
+        if _row_note(doc, rate.cell):
             continue
         a, b = _span(t, rate.cell)
         yield ctx.flag(a, b, f"{rate.cell.ref}（执行率）：预算执行率{rate.cell.text.strip()}未达到100%，"

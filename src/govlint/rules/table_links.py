@@ -105,7 +105,8 @@ def _narrative_scores(doc: Document):
 @also("SCORE002")
 def table_inflated_total(doc: Document, ctx):
     """SCORE002 on the table: a 总分 of 90 or more while the table shows 执行率 below 80% or two or more unmet targets."""
-    threshold = float(ctx.lex["scoring"].get("inflated_from", 90))
+    # the rule's own option (SCORE002 threshold) when set, else the lexicon's figure
+    threshold = float(ctx.options.get("threshold", ctx.lex["scoring"].get("inflated_from", 90)))
     for t in tables(doc, ctx.shared):
         if t.total is None or t.total.number is None or t.total.number < threshold:
             continue
