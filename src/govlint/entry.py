@@ -16,6 +16,8 @@ def _internal_error(exc: BaseException) -> None:
 def main() -> None:
     # the console script's own process: compiled regexes come from (and go to) the cache
     from govlint.cache import hold_collector, install
+    from govlint.console import prepare_streams
+    prepare_streams()
     install()
     if sys.argv[1:2] == ["check"]:
         # released after the first report (runner.check_files); not for long-running commands

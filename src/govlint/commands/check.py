@@ -325,8 +325,11 @@ def check_command(paths: List[str], format=Format.text, output: Optional[Path] =
     from govlint import output as out
     use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                  and not os.environ.get("NO_COLOR"))
+    from govlint.console import ambiguous_wide, terminal_width
+    on_terminal = output is None and terminal_width() > 0
     text = out.render(Format(format).value, results, color=use_color, show_source=not no_source,
-                      statistics=statistics)
+                      statistics=statistics, width=terminal_width() if on_terminal else 0,
+                      wide_ambiguous=on_terminal and ambiguous_wide())
     if output is not None:
         try:
             output.write_text(text, encoding="utf-8")

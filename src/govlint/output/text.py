@@ -1,13 +1,14 @@
 """``--format text``: file:line:col, code, message, the excerpt with the span marked, a summary.
 
 Colour only when asked (``color=True``, set by the CLI on a terminal). The span is
-underlined with carets measured in display cells (a Chinese character is two cells wide).
+underlined with carets measured in display cells (a Chinese character is two cells wide;
+“ ” … count two cells too on a Chinese console, see ``govlint.console``). On a terminal the
+excerpt is cut to its width (``width``), so the caret line never wraps.
 """
 
 from __future__ import annotations
 
-import unicodedata
-
+from govlint.console import cells as _cells
 from govlint.output.common import summary
 
 RESET = "\x1b[0m"
@@ -16,15 +17,44 @@ COLORS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "info": "\x1b[1;36m", 
 WINDOW = 40
 
 
-def cells(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+def cells(s: str, wide_ambiguous: bool = False) -> int:
+    return _cells(s, wide_ambiguous)
 
 
 def _c(color: bool, key: str, s: str) -> str:
     return f"{COLORS[key]}{s}{RESET}" if color else s
 
 
-def _excerpt_lines(doc, f, color: bool) -> list[str]:
+def _fit_left(s: str, budget: int, wide: bool) -> str:
+    """The end of ``s`` in at most ``budget`` cells, "…" in front when cut."""
+    if cells(s, wide) <= budget:
+        return s
+    out = []
+    used = cells("…", wide)
+    for ch in reversed(s):
+        w = cells(ch, wide)
+        if used + w > budget:
+            break
+        out.append(ch)
+        used += w
+    return "…" + "".join(reversed(out))
+
+
+def _fit_right(s: str, budget: int, wide: bool) -> str:
+    if cells(s, wide) <= budget:
+        return s
+    out = []
+    used = cells("…", wide)
+    for ch in s:
+        w = cells(ch, wide)
+        if used + w > budget:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def _excerpt_lines(doc, f, color: bool, width: int = 0, wide: bool = False) -> list[str]:
     line_no = f.position.line
     line = doc.line_text(line_no)
     col0 = f.position.column - 1
@@ -32,14 +62,20 @@ def _excerpt_lines(doc, f, color: bool) -> list[str]:
         col1 = max(col0 + 1, f.position.end_column - 1)
     else:
         col1 = len(line)
+    gutter = f"{line_no:>5} | "
     a = max(0, col0 - WINDOW)
     b = min(len(line), col1 + WINDOW)
     pre = ("…" if a > 0 else "") + line[a:col0]
     span = line[col0:col1] or " "
     post = line[col1:b] + ("…" if b < len(line) else "")
-    gutter = f"{line_no:>5} | "
+    if width:
+        room = max(20, width - len(gutter) - 1)
+        span = _fit_right(span, max(4, room - 8), wide)
+        left = (room - cells(span, wide)) // 2
+        pre = _fit_left(line[:col0], max(0, left), wide)
+        post = _fit_right(line[col1:], max(0, room - cells(span, wide) - cells(pre, wide)), wide)
     shown = pre + (_c(color, "mark", span) if color else span) + post
-    carets = " " * cells(pre) + "^" * max(1, cells(span))
+    carets = " " * cells(pre, wide) + "^" * max(1, cells(span, wide))
     return [gutter + shown, " " * (len(gutter) - 2) + "| " + (_c(color, "mark", carets) if color else carets)]
 
 
@@ -70,7 +106,8 @@ def _statistics(results, color: bool = False) -> list[str]:
     return out
 
 
-def render(results, color: bool = False, show_source: bool = True, statistics: bool = False, **kw) -> str:
+def render(results, color: bool = False, show_source: bool = True, statistics: bool = False, width: int = 0,
+           wide_ambiguous: bool = False, **kw) -> str:
     out: list[str] = []
     if statistics:
         out.extend(_statistics(results, color))
@@ -86,7 +123,7 @@ def render(results, color: bool = False, show_source: bool = True, statistics: b
                     f"{_c(color, f.severity.label, f.severity.zh)} {f.message}")
             out.append(head)
             if show_source and r.document is not None:
-                out.extend(_excerpt_lines(r.document, f, color))
+                out.extend(_excerpt_lines(r.document, f, color, width, wide_ambiguous))
             if f.suggestion:
                 out.append(f"      = 建议：{f.suggestion}")
             for rel in f.related:
