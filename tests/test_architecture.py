@@ -18,7 +18,7 @@ PKG = SRC / "govlint"
 # Lowest first. An entry names a module, or a package and everything in it ("govlint.rules.*").
 LAYERS = [
     ("base", ["govlint", "govlint._record", "govlint.finding", "govlint.patterns", "govlint.numerals",
-              "govlint.cache", "govlint.lexicon", "govlint.nlp", "govlint.ner", "govlint.guard"]),
+              "govlint.cache", "govlint.lexicon", "govlint.nlp", "govlint.ner", "govlint.guard", "govlint.console"]),
     ("text model", ["govlint.outline", "govlint.document", "govlint.quantities"]),
     ("readers and tables", ["govlint.readers", "govlint.readers.*", "govlint.evaltable", "govlint.evaltable.*",
                             "govlint.table"]),

@@ -196,7 +196,8 @@ def test_docx_review_document(report, tmp_path):
     assert d.paragraphs[0].text == "审核意见表"
     texts = [p.text for p in d.paragraphs]
     assert "2023年度城区供水管网改造项目绩效自评报告" in texts
-    info, summary, comments = d.tables
+    info, summary, comments, conclusion = d.tables
+    assert [c.text for c in conclusion.rows[0].cells] == ["审核人", "审核日期", "审核结论"]
     assert [c.text for c in info.rows[1].cells] == ["文件", str(report)]
     assert ["错误", "1"] in [[c.text for c in r.cells] for r in summary.rows]
     assert [c.text for c in comments.rows[0].cells] == ["序号", "位置", "原文", "问题", "修改建议", "严重程度", "规则"]
@@ -426,7 +427,7 @@ def test_batch_overview_ranks_submissions(tmp_path):
 
 def test_usage_errors(report, tmp_path):
     assert run("review", str(report)).returncode == 2                                   # no output
-    p = run("review", str(report), "-o", str(tmp_path / "x.pdf"))
+    p = run("review", str(report), "-o", str(tmp_path / "x.odt"))
     assert p.returncode == 2 and "不支持的输出格式" in p.stderr
     md_in = tmp_path / "自评.md"
     md_in.write_text(REPORT, encoding="utf-8")

@@ -18,6 +18,19 @@ _HEAD = 1 << 20
 _JSON_MAX = 256 << 20   # findings of a very large batch are parsed whole to be recognised
 
 
+# the document information of a PDF review list (output.review_pdf writes it)
+PDF_MARK = {"/Author": "govlint", "/Creator": "govlint", "/Title": "审核意见表"}
+
+
+def _pdf_made(path: Path) -> bool:
+    try:
+        from pypdf import PdfReader
+        info = PdfReader(str(path)).metadata or {}
+        return info.get("/Author") == PDF_MARK["/Author"] and info.get("/Creator") == PDF_MARK["/Creator"]
+    except Exception:   # not a PDF, encrypted, broken: not ours
+        return False
+
+
 def govlint_made(path: Path) -> bool:
     """Whether ``path`` is a file govlint wrote (a review list, an annotated copy, findings)."""
     try:
@@ -33,6 +46,8 @@ def govlint_made(path: Path) -> bool:
                 comments = z.read("word/comments.xml").decode("utf-8", "replace") \
                     if "word/comments.xml" in names else ""
                 return 'w:author="govlint"' in comments      # an annotated copy (--annotate)
+        if suffix == ".pdf":
+            return _pdf_made(path)
         with open(path, "rb") as fh:
             data = fh.read(_HEAD)
         text = data.decode("utf-8", "replace")

@@ -13,7 +13,8 @@ from typing import List, Optional
 
 import typer
 
-FORMATS = {".md": "md", ".markdown": "md", ".xlsx": "xlsx", ".docx": "docx", ".html": "html", ".htm": "html"}
+FORMATS = {".md": "md", ".markdown": "md", ".xlsx": "xlsx", ".docx": "docx", ".html": "html", ".htm": "html",
+           ".pdf": "pdf"}
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -35,6 +36,9 @@ def _render(fmt: str, review) -> bytes:
     if fmt == "xlsx":
         from govlint.output.review_xlsx import render_bytes
         return render_bytes(review)
+    if fmt == "pdf":
+        from govlint.output.review_pdf import render_bytes
+        return render_bytes(review)
     from govlint.output.review_docx import render_bytes
     return render_bytes(review)
 
@@ -53,7 +57,7 @@ def register(app: typer.Typer) -> None:
     def review(
         paths: List[str] = typer.Argument(..., help="报告文件或目录（.txt .md .docx .pdf）"),
         output: Optional[List[Path]] = typer.Option(
-            None, "--output", "-o", help="审核意见表文件，扩展名决定格式：.md .xlsx .docx .html（可重复）"),
+            None, "--output", "-o", help="审核意见表文件，扩展名决定格式：.md .xlsx .docx .html .pdf（可重复）"),
         annotate: Optional[Path] = typer.Option(
             None, "--annotate", help="把问题作为批注写入 Word 报告的副本（只适用于单个 .docx 输入）"),
         select: Optional[List[str]] = cli.check_option("select"),
@@ -64,20 +68,25 @@ def register(app: typer.Typer) -> None:
         corpus: Optional[str] = cli.check_option("corpus"),
         jobs: Optional[int] = cli.check_option("jobs"),
         no_progress: bool = cli.check_option("no_progress"),
+        author: str = typer.Option("govlint", "--author", help="批注副本中批注的作者名（默认 govlint）"),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="不报告写出的文件"),
     ):
         """生成审核意见表（Markdown、Excel、Word、HTML），或在 Word 报告副本中添加批注。"""
         fail = cli.fail
         outputs = list(output or [])
         if not outputs and annotate is None:
-            fail("请用 --output 指定审核意见表文件（.md .xlsx .docx .html），或用 --annotate 指定批注副本")
+            fail("请用 --output 指定审核意见表文件（.md .xlsx .docx .html .pdf），或用 --annotate 指定批注副本")
         if "-" in paths:
             fail("review 不支持从标准输入读取，请给出报告文件")
         for out in outputs:
             if out.is_dir():
                 fail(f"{out}: 这是目录，请给出输出文件名")
             if out.suffix.lower() not in FORMATS:
-                fail(f"{out}: 不支持的输出格式 {out.suffix or '（无扩展名）'}（支持：.md .xlsx .docx .html）")
+                fail(f"{out}: 不支持的输出格式 {out.suffix or '（无扩展名）'}（支持：.md .xlsx .docx .html .pdf）")
+            if FORMATS[out.suffix.lower()] == "pdf":
+                from govlint.output.review_pdf import engines
+                if not engines():
+                    fail(f"{out}: 无法生成 PDF：本机没有 LibreOffice 或 Chromium（请安装其一，或输出 .docx 后另存为 PDF）")
         targets = outputs + ([annotate] if annotate is not None else [])
         for i, t in enumerate(targets):
             if t.is_dir():
@@ -113,15 +122,20 @@ def register(app: typer.Typer) -> None:
 
         from govlint.output import review_model
         review_data = review_model.build(results)
+        from govlint.output.review_pdf import PdfUnavailable
         for out in outputs:
-            _write(out, _render(FORMATS[out.suffix.lower()], review_data), fail)
+            try:
+                data = _render(FORMATS[out.suffix.lower()], review_data)
+            except PdfUnavailable as exc:
+                fail(f"{out}: {exc}")
+            _write(out, data, fail)
             if not quiet:
                 typer.echo(f"已写入审核意见表：{out}", err=True)
         if annotate is not None:
             from govlint.output.review_annotate import AnnotateError, annotate_bytes
             result = next(r for r in results if not r.error)
             try:
-                data, added, skipped = annotate_bytes(result, result.path)
+                data, added, skipped = annotate_bytes(result, result.path, author=author)
             except AnnotateError as exc:
                 fail(f"{result.path}: {exc}")
             _write(annotate, data, fail)

@@ -160,7 +160,7 @@ def comment_text(c: rm.Comment) -> str:
     return "\n".join(lines)
 
 
-def annotate_bytes(result, source_path: str) -> tuple[bytes, int, int]:
+def annotate_bytes(result, source_path: str, author: str = AUTHOR) -> tuple[bytes, int, int]:
     """Annotated copy of ``source_path`` as bytes; also (comments added, findings skipped)."""
     import docx
     review = rm.document_review(result, 1)
@@ -177,7 +177,8 @@ def annotate_bytes(result, source_path: str) -> tuple[bytes, int, int]:
         if anchor is None:
             skipped += 1
             continue
-        comment = d.add_comment(list(anchor), text=comment_text(c), author=AUTHOR, initials=INITIALS)
+        comment = d.add_comment(list(anchor), text=comment_text(c), author=author,
+                                initials=INITIALS if author == AUTHOR else author[:2])
         comment._comment_elm.attrib.pop(_qn("w:date"), None)    # no clock: reproducible output
         added += 1
     buf = io.BytesIO()

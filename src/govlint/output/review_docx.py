@@ -1,8 +1,14 @@
 """Review comment list (审核意见表) as a formal Word document (python-docx).
 
 Landscape A4: the title 审核意见表, then per document a document-info table, a summary
-table and the comment table (序号, 位置, 原文 with the span bold and highlighted, 问题,
-修改建议, 严重程度, 规则). A batch starts with the overview (ranking) table.
+table, the comment table (序号, 位置, 原文 with the span bold and highlighted, 问题,
+修改建议, 严重程度, 规则) and the reviewer's fields (审核人, 审核日期, 审核结论). A batch
+starts with the overview (ranking) table and the files that could not be read.
+
+Made to print and open alike in Word, WPS and LibreOffice: the table grid carries the real
+column widths (``w:gridCol``, which LibreOffice and WPS lay out by), fixed layout, header
+rows repeated on every page, rows never split across pages, Chinese (zh-CN) as the
+document language, 仿宋/黑体 with 宋体 and SimSun as fallbacks.
 """
 
 from __future__ import annotations
@@ -69,10 +75,37 @@ def _table(doc, header, rows, widths_cm=None):
             _cell_text(cells[i], "" if v is None else str(v))
     if widths_cm:
         t.autofit = False
+        _grid(t, widths_cm)
         for row in t.rows:
             for i, w in enumerate(widths_cm):
                 row.cells[i].width = Cm(w)
+    for row in t.rows:
+        _keep_row(row)
     return t
+
+
+def _grid(table, widths_cm) -> None:
+    """The real column widths in the table grid, and a fixed layout (LibreOffice and WPS lay out by the grid)."""
+    from docx.oxml.ns import qn
+    tbl = table._tbl
+    grid = tbl.tblGrid
+    cols = grid.findall(qn("w:gridCol"))
+    for col, w in zip(cols, widths_cm):
+        col.set(qn("w:w"), str(int(round(w * 567))))
+    tblpr = tbl.tblPr
+    layout = tblpr.find(qn("w:tblLayout"))
+    if layout is None:
+        layout = tblpr.makeelement(qn("w:tblLayout"), {})
+        tblpr.append(layout)
+    layout.set(qn("w:type"), "fixed")
+
+
+def _keep_row(row) -> None:
+    """A row is never split across pages."""
+    from docx.oxml.ns import qn
+    trpr = row._tr.get_or_add_trPr()
+    if trpr.find(qn("w:cantSplit")) is None:
+        trpr.insert(0, trpr.makeelement(qn("w:cantSplit"), {}))
 
 
 def _repeat_header(row):
@@ -86,7 +119,9 @@ def _comment_table(doc, d: rm.DocReview):
     t = _table(doc, COMMENT_HEADER, [], COMMENT_WIDTHS_CM)
     from docx.shared import Cm
     for c in d.comments:
-        cells = t.add_row().cells
+        row = t.add_row()
+        _keep_row(row)
+        cells = row.cells
         for i, w in enumerate(COMMENT_WIDTHS_CM):
             cells[i].width = Cm(w)
         _cell_text(cells[0], str(c.number))
@@ -122,6 +157,53 @@ def _document_part(doc, d: rm.DocReview, review: rm.Review):
         _comment_table(doc, d)
     else:
         _para(doc, "未发现问题。")
+    _para(doc, "四、审核结论", bold=True, size=12, font=HEAD_FONT)
+    _table(doc, ["审核人", "审核日期", "审核结论"],
+           [["", "    年    月    日", "□ 通过    □ 修改后通过    □ 退回修改"]], [6, 7, 12.7])
+
+
+def _chinese_defaults(doc) -> None:
+    """zh-CN as the document language and 仿宋 (宋体, SimSun) as the default East Asian font."""
+    from docx.oxml.ns import qn
+    styles = doc.styles.element
+    rpr_default = styles.find(qn("w:docDefaults"))
+    if rpr_default is None:
+        return
+    rpr = rpr_default.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+    if rpr is None:
+        return
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = rpr.makeelement(qn("w:lang"), {})
+        rpr.append(lang)
+    lang.set(qn("w:val"), "zh-CN")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, fonts)
+    fonts.set(qn("w:eastAsia"), BODY_FONT)
+    for name, alt in ((BODY_FONT, "宋体"), (HEAD_FONT, "宋体"), ("宋体", "SimSun")):
+        _font_alternative(doc, name, alt)
+
+
+def _font_alternative(doc, name: str, alt: str) -> None:
+    """A font-table entry naming a fallback (w:altName) for a font the reader may not have."""
+    from docx.oxml.ns import qn
+    part = doc.part
+    try:
+        fonts_part = next(p for p in part.package.iter_parts() if p.partname.endswith("/fontTable.xml"))
+    except StopIteration:
+        return
+    from lxml import etree
+    root = etree.fromstring(fonts_part.blob)
+    for f in root.findall(qn("w:font")):
+        if f.get(qn("w:name")) == name:
+            return
+    f = etree.SubElement(root, qn("w:font"), {qn("w:name"): name})
+    etree.SubElement(f, qn("w:altName"), {qn("w:val"): alt})
+    etree.SubElement(f, qn("w:charset"), {qn("w:val"): "86"})
+    fonts_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def build_document(review: rm.Review):
@@ -130,6 +212,7 @@ def build_document(review: rm.Review):
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm
     doc = docx.Document()
+    _chinese_defaults(doc)
     sec = doc.sections[0]
     sec.orientation = WD_ORIENT.LANDSCAPE
     sec.page_width, sec.page_height = Cm(29.7), Cm(21.0)
@@ -141,10 +224,9 @@ def build_document(review: rm.Review):
         _para(doc, "总览", bold=True, size=14, font=HEAD_FONT)
         cols = rm.overview_columns(review)
         _table(doc, cols, rm.overview_rows(review), [1.5, 8, 8, 1.6, 1.6, 1.6, 2, 2][:len(cols)])
-        if review.errors:
-            _para(doc, "无法读取的文件：", bold=True)
-            for p, m in review.errors:
-                _para(doc, f"{p}：{m}")
+    if review.errors:
+        _para(doc, "无法读取的文件", bold=True, size=14, font=HEAD_FONT)
+        _table(doc, ["文件", "原因"], [[p, m] for p, m in review.errors], [12, 13.7])
     for i, d in enumerate(review.documents):
         if i:
             doc.add_page_break()

@@ -1,9 +1,10 @@
 """Review comment list (审核意见表) as one self-contained HTML page.
 
 No scripts, no network: inline CSS and SVG only; navigation is plain anchors. Per document:
-info and summary (with a bar chart of findings by family), the report text with every
-flagged span highlighted and linked to its comment, and a side list of numbered comments
-that jump to their span. Passages a finding repeats (related locations) are marked in the
+info and summary (with a bar chart of findings by family), then the report text line by
+line with every flagged span highlighted and linked to its comment, each comment card
+beside the line it starts on (text and comments scroll together), and radio-button
+filters by severity and rule family that work by CSS alone. Passages a finding repeats (related locations) are marked in the
 text and linked from the comment. Everything taken from the document is escaped.
 """
 
@@ -27,8 +28,12 @@ th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:left;vertical-align:to
 th{background:#eaeef2}
 td.n{text-align:right}
 .summary{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
-.layout{display:grid;grid-template-columns:minmax(0,3fr) minmax(280px,2fr);gap:16px;margin-top:12px}
-.text{border:1px solid #d0d7de;border-radius:4px;padding:8px 0;background:#fff;font-size:15px}
+.text .cm{padding-right:8px}.text .cm ol.comments{margin:0}
+input.flt{position:absolute;opacity:0;pointer-events:none}
+.filters{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:4px 0}
+.filters label{border:1px solid #d0d7de;border-radius:12px;padding:0 10px;cursor:pointer;font-size:13px;background:#fff}
+.filters .sep{color:#8c959f}
+.text{display:grid;grid-template-columns:minmax(0,3fr) minmax(280px,2fr);column-gap:16px;margin-top:8px;border:1px solid #d0d7de;border-radius:4px;padding:8px 0;background:#fff;font-size:15px}
 .ln{display:flex;padding:0 8px}
 .ln .no{flex:0 0 3.2em;color:#8c959f;text-align:right;padding-right:10px;user-select:none;font-size:12px;line-height:25px}
 .ln .tx{white-space:pre-wrap;word-break:break-all;flex:1;line-height:25px}
@@ -42,7 +47,7 @@ mark.src{background:#dafbe1;border-bottom:2px dashed #1a7f37}
 sup.more{font-size:70%;margin:0 1px}sup.more a{color:#555}
 mark.zero{background:#cf222e;color:#fff;font-size:11px;padding:0 2px}
 mark:target,span.anchor:target+mark,span.anchor:target+span.anchor+mark{outline:2px solid #0969da}
-.side{position:sticky;top:0;max-height:100vh;overflow:auto}
+
 ol.comments{list-style:none;margin:0;padding:0}
 ol.comments li{border:1px solid #d0d7de;border-left:4px solid #8c959f;border-radius:4px;padding:6px 10px;margin:0 0 8px;background:#fff}
 ol.comments li.sev-3{border-left-color:#cf222e}
@@ -56,7 +61,7 @@ dl{margin:4px 0 0;display:grid;grid-template-columns:5.5em 1fr;gap:0 6px}
 dt{color:#57606a}dd{margin:0;word-break:break-all}
 .orig b{background:#fff1b3}
 .muted{color:#57606a}
-@media print{.side{position:static;max-height:none}.layout{display:block}}
+@media print{.filters{display:none}}
 """
 
 
@@ -97,7 +102,7 @@ def _segments(line_start: int, line_end: int, spans):
         yield a, b, [s for s in spans if s[0] < b and s[1] > a]
 
 
-def _text_view(d: rm.DocReview, pid: str) -> str:
+def _text_lines(d: rm.DocReview, pid: str) -> list[str]:
     text = d.text
     # (start, end, kind, comment) — kind "f" for a finding, "s" for a related source in this document
     spans = [(c.start, c.end, "f", c) for c in d.comments if c.end > c.start]
@@ -118,7 +123,7 @@ def _text_view(d: rm.DocReview, pid: str) -> str:
         for s in c.sources:
             if s.same_document and s.end > s.start:
                 src_starts.setdefault(s.start, set()).add((s.start, s.end))
-    out = ['<div class="text">']
+    out = []
     pos = 0
     lines = text.split("\n")
     if len(lines) > 1 and lines[-1] == "":
@@ -165,8 +170,7 @@ def _text_view(d: rm.DocReview, pid: str) -> str:
                 body.append(f'<mark class="zero" id="{pid}-c{c.number}"><a href="#{pid}-i{c.number}">‸{c.number}</a></mark>')
         out.append(f'<div class="ln" id="{pid}-L{lineno}"><span class="no">{lineno}</span>'
                    f'<span class="tx">{"".join(body)}</span></div>')
-    out.append("</div>")
-    return "".join(out)
+    return out
 
 
 def _source_link(s: rm.Source, pid: str, ids: dict) -> str:
@@ -183,7 +187,7 @@ def _source_link(s: rm.Source, pid: str, ids: dict) -> str:
 
 def _comment_item(c: rm.Comment, pid: str, ids: dict) -> str:
     sev = int(c.severity)
-    parts = [f'<li id="{pid}-i{c.number}" class="sev-{sev}">',
+    parts = [f'<li id="{pid}-i{c.number}" class="sev-{sev} fam-{e(c.family)}">',
              f'<a href="#{pid}-c{c.number}"><b>{c.number}.</b></a> '
              f'<span class="badge sev-{sev}">{e(c.severity.zh)}</span>'
              f'<span class="code">{e(c.code)}</span> <span class="muted">{e(c.rule_name)}</span>',
@@ -207,6 +211,30 @@ def _summary_table(d: rm.DocReview) -> str:
     return f'<table class="summary-table">{rows}</table>'
 
 
+def _filters(d: rm.DocReview, pid: str) -> tuple[str, str]:
+    """Radio buttons filtering the comments by severity and rule family, and their CSS (no script)."""
+    fams = [fam for fam, _name, _n in d.by_family]
+    inputs = [f'<input type="radio" name="{pid}-sev" id="{pid}-sev{v}" class="flt"{" checked" if v == 1 else ""}>'
+              for v in (1, 2, 3)]
+    inputs += [f'<input type="radio" name="{pid}-fam" id="{pid}-fam-all" class="flt" checked>']
+    inputs += [f'<input type="radio" name="{pid}-fam" id="{pid}-fam-{e(f)}" class="flt">' for f in fams]
+    labels = ['<div class="filters"><span>显示：</span>',
+              f'<label for="{pid}-sev1">全部</label><label for="{pid}-sev2">警告及以上</label>'
+              f'<label for="{pid}-sev3">只看错误</label><span class="sep">｜</span>'
+              f'<label for="{pid}-fam-all">全部类别</label>']
+    labels += [f'<label for="{pid}-fam-{e(f)}">{e(name)}</label>' for f, name, _n in d.by_family]
+    labels.append("</div>")
+    css = [f"#{pid}-sev2:checked~.text li.sev-1,#{pid}-sev3:checked~.text li.sev-1,"
+           f"#{pid}-sev3:checked~.text li.sev-2{{display:none}}",
+           f"#{pid}-sev1:checked~.filters label[for={pid}-sev1],#{pid}-sev2:checked~.filters label[for={pid}-sev2],"
+           f"#{pid}-sev3:checked~.filters label[for={pid}-sev3],#{pid}-fam-all:checked~.filters label[for={pid}-fam-all]"
+           "{background:#24466b;color:#fff}"]
+    for f in fams:
+        css.append(f"#{pid}-fam-{f}:checked~.text li:not(.fam-{f}){{display:none}}"
+                   f"#{pid}-fam-{f}:checked~.filters label[for={pid}-fam-{f}]{{background:#24466b;color:#fff}}")
+    return "".join(inputs) + "".join(labels), "".join(css)
+
+
 def _document(d: rm.DocReview, review: rm.Review, ids: dict) -> str:
     pid = ids[d.path] if d.path in ids else f"d{d.index}"
     prefix = f"{d.index}. " if review.batch else ""
@@ -214,16 +242,29 @@ def _document(d: rm.DocReview, review: rm.Review, ids: dict) -> str:
            f'<h2>{e(prefix)}{e(d.display_title)}</h2>',
            f'<div class="muted">文件：{e(d.path)}</div>',
            '<h3>问题汇总</h3><div class="summary">', _summary_table(d), _bar_chart(d), '</div>',
-           '<div class="layout">',
-           f'<div><h3>报告原文（按{e(d.paragraph_unit)}编号）</h3>{_text_view(d, pid)}</div>',
-           f'<aside class="side"><h3>审核意见（{d.total} 条）</h3>']
-    if d.comments:
-        out.append('<ol class="comments">')
-        out += [_comment_item(c, pid, ids) for c in d.comments]
-        out.append("</ol>")
-    else:
+           f'<h3>报告原文（按{e(d.paragraph_unit)}编号）与审核意见（{d.total} 条）</h3>']
+    if not d.comments:
         out.append("<p>未发现问题。</p>")
-    out.append("</aside></div></section>")
+    controls, css = _filters(d, pid)
+    if css:
+        out.append(f"<style>{css}</style>")
+    out.append(controls)
+    # one row per line: the text beside the comments that start on it, so both scroll together
+    by_line: dict[int, list] = {}
+    for c in d.comments:
+        by_line.setdefault(c.line, []).append(c)
+    lines = _text_lines(d, pid)
+    out.append('<div class="text">')
+    for n, line in enumerate(lines, 1):
+        here = by_line.pop(n, [])
+        cards = (f'<ol class="comments" start="{here[0].number}">' + "".join(_comment_item(c, pid, ids) for c in here)
+                 + "</ol>") if here else ""
+        out.append(f'{line}<div class="cm">{cards}</div>')
+    rest = [c for k in sorted(by_line) for c in by_line[k]]
+    if rest:     # comments placed outside the text's lines (none expected)
+        out.append('<div class="ln"></div><div class="cm"><ol class="comments" start="{0}">{1}</ol></div>'.format(
+            rest[0].number, "".join(_comment_item(c, pid, ids) for c in rest)))
+    out.append("</div></section>")
     return "".join(out)
 
 

@@ -7,11 +7,7 @@ comment (规则 “审核人”). The review lists themselves are govlint's usua
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
 from collections import Counter
-from pathlib import Path
 
 from starlette.exceptions import HTTPException
 
@@ -134,26 +130,9 @@ def render_download(store, rows, kind: str) -> bytes:
 
 
 def to_pdf(review) -> bytes:
-    """The review list as PDF: LibreOffice converts the Word list, or Chromium prints the HTML page."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    with tempfile.TemporaryDirectory(prefix="govlint-pdf-") as tmp:
-        t = Path(tmp)
-        if soffice:
-            from govlint.output.review_docx import render_bytes
-            (t / "list.docx").write_bytes(render_bytes(review))
-            subprocess.run([soffice, f"-env:UserInstallation={(t / 'profile').as_uri()}", "--headless",
-                            "--convert-to", "pdf", "--outdir", str(t), str(t / "list.docx")],
-                           capture_output=True, timeout=180)
-            if (t / "list.pdf").exists():
-                return (t / "list.pdf").read_bytes()
-        if chromium:
-            from govlint.output.review_html import render_review
-            (t / "list.html").write_text(render_review(review), encoding="utf-8")
-            subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                            f"--user-data-dir={t / 'chrome'}", f"--print-to-pdf={t / 'list.pdf'}",
-                            "--no-pdf-header-footer", (t / "list.html").as_uri()], capture_output=True, timeout=180)
-            if (t / "list.pdf").exists():
-                return (t / "list.pdf").read_bytes()
-    raise HTTPException(503, "无法生成 PDF：本机没有 LibreOffice 或 Chromium（请安装其一，或下载 Word 版后自行另存为 PDF）")
+    """The review list as PDF (LibreOffice or Chromium; see ``output.review_pdf``)."""
+    from govlint.output.review_pdf import PdfUnavailable, render_bytes
+    try:
+        return render_bytes(review)
+    except PdfUnavailable as exc:
+        raise HTTPException(503, str(exc))
