@@ -8,6 +8,8 @@ worker processes. Every function takes the run's configuration as one ``config.S
 
 from __future__ import annotations
 
+import os
+
 from govlint import engine, registry
 from govlint._record import Record
 from govlint.config import Config, ConfigError, Settings
@@ -51,7 +53,12 @@ def collect(paths: list[str], exclude: tuple[str, ...] = (),
 
 
 def lint_file(path: str, overrides: "Settings | dict | None" = None, codes: set[str] | None = None) -> FileResult:
-    """Read and lint one file with the config found for it plus command-line overrides."""
+    """Read and lint one file with the config found for it plus command-line overrides.
+
+    Whatever goes wrong with this one file — a reader or a rule failing on input nobody
+    foresaw — becomes this file's error, and the rest of the batch is checked. Only a
+    reference-corpus problem (``CorpusError``) stops the run: it concerns every file.
+    """
     from govlint.readers import InputError, read_path
     try:
         cfg = _settings(overrides).for_path(path)
@@ -59,9 +66,20 @@ def lint_file(path: str, overrides: "Settings | dict | None" = None, codes: set[
         return FileResult(path, error=str(exc))
     try:
         doc = read_path(path)
+        return lint_document_result(doc, cfg, codes)
     except InputError as exc:
         return FileResult(path, error=str(exc))
-    return lint_document_result(doc, cfg, codes)
+    except Exception as exc:
+        from govlint.corpus import CorpusError
+        if isinstance(exc, CorpusError) or os.environ.get("GOVLINT_DEBUG"):
+            raise
+        return FileResult(path, error=internal_error(exc))
+
+
+def internal_error(exc: BaseException) -> str:
+    """One Chinese line for a failure govlint did not foresee on one file."""
+    return (f"检查此文件时发生内部错误（{type(exc).__name__}），已跳过此文件，其余文件照常检查；"
+            f"设置 GOVLINT_DEBUG=1 可查看详情，请把此文件报告给维护者")
 
 
 def lint_document_result(doc: Document, cfg: Config, codes: set[str] | None = None) -> FileResult:
@@ -128,9 +146,19 @@ def check_files(files: list[str], overrides: "Settings | dict | None" = None, jo
             nlp._load()
         from govlint.cache import release_collector
         release_collector()   # frozen before the fork: workers never rescan what they inherit
-        with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
-            for r in pool.map(_lint_file_star, [(f, settings, codes) for f in files], chunksize=1):
-                results.append(_rebuild(r))
+        from concurrent.futures.process import BrokenProcessPool
+        try:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
+                for r in pool.map(_lint_file_star, [(f, settings, codes) for f in files], chunksize=1):
+                    results.append(_rebuild(r))
+                    if progress:
+                        progress(r)
+        except BrokenProcessPool:
+            # a worker died (killed for memory, a crash in a C library): the files it had not
+            # answered are checked one by one here, so the batch is never lost
+            for f in files[len(results):]:
+                r = _isolated(f, settings, codes)
+                results.append(r)
                 if progress:
                     progress(r)
     else:
@@ -144,6 +172,17 @@ def check_files(files: list[str], overrides: "Settings | dict | None" = None, jo
             if progress:
                 progress(r)
     return results
+
+
+def _isolated(path: str, settings, codes) -> FileResult:
+    """One file in a process of its own; its death is this file's error."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    try:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            return _rebuild(pool.submit(_lint_file_star, (path, settings, codes)).result())
+    except BrokenProcessPool:
+        return FileResult(path, error="检查此文件时检查进程意外退出（可能内存不足），已跳过此文件，其余文件照常检查")
 
 
 def check_paths(paths: list[str], overrides: "Settings | dict | None" = None, jobs: int = 1,
