@@ -27,6 +27,7 @@ RULE_MODULES = [
     "govlint.rules.reasons",
     "govlint.rules.table",
     "govlint.rules.corpus_copy",
+    "govlint.rules.hygiene",
 ]
 
 CODE_RE = re.compile(r"^[A-Z]{3,6}\d{3}$")
