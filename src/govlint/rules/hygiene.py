@@ -326,6 +326,8 @@ _MARKS = re.compile("[（()）《》〔〕【】“”‘’]")
 # a list item numbered 1） a） 一） ①）: its closing bracket has no opening one by design
 _LIST_ITEM = re.compile(r"^[\s\u3000]*(?:[（(]?)(?:\d{1,3}|[A-Za-z]|[一二三四五六七八九十]{1,3}|[①-⑳])[）)]")
 _LATIN = re.compile(r"[A-Za-z]")
+_APOS_NEXT = re.compile(r"[A-Za-z0-9]")
+_WRAP_LINES = 10        # a mark may close this many lines further on (hard-wrapped text)
 
 
 def _units(doc: Document):
@@ -365,7 +367,9 @@ def unpaired_marks(doc: Document, ctx):
     The finding marks the odd mark; when the fault is a mark of the wrong kind or direction
     (“…“, 《…）) the partner it should close is given as the related position and the
     suggestion is the right mark. Half-width brackets pair with full-width ones here (their
-    width is STYLE001's business); list numbers such as 1） are not counted.
+    width is STYLE001's business); list numbers such as 1） are not counted. A paragraph
+    broken over several lines (a wrapped aside, the revision history of a regulation) may
+    close a mark on one of the next few lines.
 
     Why: GB/T 15834-2011 uses these marks in pairs; an unclosed bracket or quotation makes
     the reader guess where an aside or a quoted phrase ends.
@@ -373,6 +377,8 @@ def unpaired_marks(doc: Document, ctx):
     text = doc.text
     silent = _silent(doc, ctx, titles_too=False)
     titles = _Spans(_titles(doc, ctx))
+    # pass 1: pair within each unit; keep what is left
+    left: list[tuple[list, list]] = []      # per unit: (unmatched openings (pos, fam), lone closings)
     for ua, ub in _units(doc):
         stacks: dict[str, list[int]] = {}
         lone_close: list[int] = []
@@ -385,8 +391,8 @@ def unpaired_marks(doc: Document, ctx):
             ch = text[i]
             if silent.covers(i, i + 1):
                 continue
-            if ch in "‘’" and (_LATIN.match(text, i - 1 if i else 0) or _LATIN.match(text, i + 1)):
-                continue        # an apostrophe in English text
+            if ch in "‘’" and (_LATIN.match(text, i - 1 if i else 0) or _APOS_NEXT.match(text, i + 1)):
+                continue        # an apostrophe: World Bank’s, ’99
             fam = _OPEN.get(ch)
             if fam is not None:
                 stacks.setdefault(fam, []).append(i)
@@ -400,6 +406,22 @@ def unpaired_marks(doc: Document, ctx):
             else:
                 lone_close.append(i)
         opens = sorted((i, fam) for fam, st in stacks.items() for i in st)
+        left.append((opens, lone_close))
+    # pass 2: a mark left open may close on one of the next few lines (wrapped text)
+    pending: list[tuple[int, str, int]] = []     # (pos, fam, unit)
+    for k, (opens, closes) in enumerate(left):
+        pending = [x for x in pending if x[2] >= k - _WRAP_LINES]
+        for c in list(closes):
+            fam = _CLOSE[text[c]]
+            for j in range(len(pending) - 1, -1, -1):
+                if pending[j][1] == fam:
+                    o = pending.pop(j)
+                    left[o[2]][0].remove((o[0], o[1]))
+                    closes.remove(c)
+                    break
+        pending.extend((i, fam, k) for i, fam in opens)
+    # pass 3: report what is still unpaired, unit by unit
+    for opens, lone_close in left:
         if not opens and not lone_close:
             continue
         used: set[int] = set()
@@ -408,7 +430,7 @@ def unpaired_marks(doc: Document, ctx):
             st = [i for i, f in opens if f == fam]
             if len(st) >= 2 and len(st) % 2 == 0:
                 for o1, o2 in zip(st[::2], st[1::2]):
-                    if not titles.covers(o2, o2 + 1) and not silent.covers(o2, o2 + 1):
+                    if not titles.covers(o2, o2 + 1):
                         used.update((o1, o2))
                         yield ctx.flag(o2, o2 + 1, f"引号方向有误：与前面的“{text[o1]}”配对的应是“{_CLOSER[fam]}”，"
                                        f"应改为“{_CLOSER[fam]}”", suggestion=_CLOSER[fam],
@@ -468,7 +490,7 @@ _CLAUSE_END = re.compile(r"[。；！？\n]")
 
 @rule(code="STYLE008", name="confusable-words", severity=Severity.WARNING,
       bad=["按照县委⟦布署⟧，项目于2023年3月开工。", "资金已全部⟦拔付⟧到项目实施单位。",
-           "县政府⟦做出⟧决定，将项目纳入民生实事。", "项目资金实行专⟦帐⟧核算。"],
+           "县政府⟦做出⟧决定，将项目纳入民生实事。", "项目资金实行⟦专帐⟧核算。"],
       good=["按排名先后确定补助对象。", "既使用中央资金，又统筹县级配套资金。", "为了了解群众需求，开展问卷调查。",
             "项目目的的实现程度较高。"])
 def confusable_words(doc: Document, ctx):
@@ -525,6 +547,7 @@ _UNIT_GROUPS = (
 )
 _FULL_DIGITS = re.compile("[０-９][０-９．，]*")
 _SEP_WAN = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?=\s*(?:万|亿))")
+_CN_DIGIT = re.compile("[一二三四五六七八九〇零○]")
 _FULL_TO_HALF = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 
 
@@ -539,7 +562,7 @@ def _unit_pattern() -> re.Pattern:
 @rule(code="STYLE009", name="mixed-units", severity=Severity.INFO,
       options={"collapse_after": Option(5, int, "report full-width digits once per document when they occur "
                                                  "at least this many times", min=2)},
-      bad=["新建文化广场1200平方米，改造活动室⟦㎡⟧……\n活动室面积360㎡。", "项目总投资⟦1,234.5⟧万元。",
+      bad=["新建文化广场1200平方米，绿化800平方米。\n改造活动室360⟦㎡⟧。", "项目总投资⟦1,234.5⟧万元。",
            "完成培训⟦３２０⟧人次。"],
       good=["新建文化广场1200平方米，改造活动室360平方米。", "项目总投资12345万元，其中中央资金1,200元/人。",
             "道路全长12.6km，设计时速30km/h。"])
@@ -596,12 +619,22 @@ def mixed_units(doc: Document, ctx):
     else:
         for a, b, s in full:
             half = s.translate(_FULL_TO_HALF)
+            if set(s) == {"０"} and (_CN_DIGIT.match(text, a - 1 if a else 0) or _CN_DIGIT.match(text, b)):
+                half = "〇" * len(s)      # 二００一年: a zero among Chinese numerals is 〇
             yield ctx.flag(a, b, f"使用了全角数字“{s}”：应改为半角“{half}”", suggestion=half)
 
 
 # ----- STRUCT007 missing cover elements ---------------------------------------------------------
 
-_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
+# a year (20XX年 counts: the placeholder is STYLE002's)
+_YEAR = re.compile(r"(?:19|20)[\dXx]{2}\s*年")
+
+
+@lru_cache(maxsize=4)
+def _unit_name(suffixes: tuple) -> re.Pattern:
+    """The name of a body: an administrative prefix (县, 市, 区, 省, 镇, 乡…) then a body ending
+    (县住房和城乡建设局, 区民政局, 市第一人民医院); 格局/布局 in prose have no such prefix."""
+    return re.compile(f"(?:[省市县区州盟旗镇乡]|街道)[{HAN}]{{0,18}}?(?:{alternation_src(suffixes)})")
 
 
 @rule(code="STRUCT007", name="missing-cover-element", severity=Severity.WARNING, profiles=("self-eval",),
@@ -641,15 +674,19 @@ def missing_cover_element(doc: Document, ctx):
     paras = doc.paragraphs
     ti = title.index
     after = [p for p in paras[ti + 1:ti + 8] if p.heading is None][:3]
-    opening = [p.text for p in paras[:ti]] + [tt] + [p.text for p in after]
+    # a self-evaluation table's cells (项目名称 | 农村公路建设项目) count as the cover
+    cells = [p.text for p in paras[:60] if p.index > ti + 3 and doc.in_table(p.start)]
+    opening = [p.text for p in paras[:ti]] + [tt] + [p.text for p in after] + cells
     block = "\n".join(opening)
     closing = "\n".join(p.text for p in paras[-4:])
 
     def labelled(labels, where):
-        return re.search(f"(?:{alternation_src(labels)})\\s*[（(]?[^：:\\n]{{0,6}}[)）]?\\s*[:：]\\s*\\S", where)
+        src = alternation_src(labels)
+        return (re.search(f"(?:{src})\\s*[（(]?[^：:\\n]{{0,6}}[)）]?\\s*[:：]\\s*\\S", where)
+                or any(t.strip() in labels for t in cells))
 
     missing = []
-    if need.get("name"):
+    if need.get("name") and not any(re.search(t["pattern"], tt) for t in ctx.lex["leftovers"]["title_patterns"]):
         rest = re.sub(alternation_src(lex["generic_title_words"]), "", tt)
         rest = re.sub(r"[\d\s年月日（）()《》“”、，。:：\-—]", "", rest)
         if len(rest) < 2 and not labelled(lex["name_labels"], block):
@@ -657,10 +694,8 @@ def missing_cover_element(doc: Document, ctx):
     if need.get("year") and not _YEAR.search(block):
         missing.append(("评价年度", "在标题中写明评价年度，如“2023年度”"))
     if need.get("unit"):
-        suffixes = alternation_src(lex["unit_suffixes"])
-        body = f"[{HAN}]{{2,}}?(?:{suffixes})"
-        short = "\n".join(t for t in opening + closing.split("\n") if len(t) <= 200)
-        if not labelled(lex["unit_labels"], block + "\n" + closing) and not re.search(body, short):
+        if not labelled(lex["unit_labels"], block + "\n" + closing) and \
+                not _unit_name(tuple(lex["unit_suffixes"])).search(block + "\n" + closing):
             missing.append(("责任单位", "在标题、封面或开头写明项目实施单位或主管部门，如“项目由县交通运输局组织实施”"))
     if need.get("date"):
         has = labelled(lex["date_labels"], block) or _report_date(doc, ctx) is not None
