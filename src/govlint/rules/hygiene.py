@@ -16,6 +16,7 @@ import bisect
 import re
 from functools import lru_cache
 
+import govlint.rules.style  # noqa: F401  (registers STYLE002, which more_leftovers extends)
 from govlint.document import HAN, Document
 from govlint.finding import Severity
 from govlint.registry import Option, also, rule
@@ -115,9 +116,9 @@ def _days_in(year: int, month: int) -> int:
 
 _NUM_TAIL = r"\s*(第)?\s*(0*)(\d{1,5})\s*号"
 # an issuer's abbreviation (财预, 国办发, 湘财绩) stands right before the year
-_DOCNO_WRONG = re.compile(f"(?<={_H})([（(\\[【［<〈])\\s*((?:19|20)\\d{{2}})\\s*([）)\\]】］>〉])" + _NUM_TAIL)
+_DOCNO_WRONG = re.compile(f"(?<={_H})([（(\\[【［<〈﹝［])\\s*((?:19|20)\\d{{2}})\\s*([）)\\]】］>〉﹞］])" + _NUM_TAIL)
 _DOCNO_SIX = re.compile(f"(?<={_H})〔(\\s*)((?:19|20)\\d{{2}})(\\s*)〕" + _NUM_TAIL)
-_DOCNO_NOYEAR = re.compile(f"(?<={_H})〔\\s*〕\\s*第?\\s*\\d{{1,5}}\\s*号")
+_DOCNO_NOYEAR = re.compile(f"(?<={_H})[〔﹝]\\s*[〕﹞]\\s*第?\\s*\\d{{1,5}}\\s*号")
 _DOCNO_SHORTYEAR = re.compile(f"(?<={_H})[〔（(\\[【［]\\s*(\\d{{2,3}})\\s*[〕）)\\]】］]\\s*第?\\s*\\d{{1,5}}\\s*号")
 _DOCNO_NOCLOSE = re.compile(f"(?<={_H})〔((?:19|20)\\d{{2}})(\\d{{1,4}})\\s*号")
 _DOCNO_NOOPEN = re.compile(f"(?<={_H})((?:19|20)\\d{{2}})〕\\s*(\\d{{1,4}})\\s*号")
@@ -204,6 +205,8 @@ def document_number(doc: Document, ctx):
 
 _ANY_DATE = re.compile(r"(?<![\d.])(?:((?:19|20)\d{2})年)?(\d{1,2})月(?:(\d{1,2})日)?")
 _COMPACT_DATE = re.compile(r"(?<![\d.年月])((?:19|20)\d{2})(\d{3,4})日")
+# 20237-8月, 202312月: the 年 left out between year and month
+_COMPACT_MONTH = re.compile(r"(?<![\d.,年])((?:19|20)\d{2})(1[0-2]|[1-9])((?:[-—～~至](?:1[0-2]|[1-9]))?)月")
 _BLANK_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?:[ \t\u3000]月[ \t\u3000]*日|\d{1,2}月[ \t\u3000]+日)")
 _DATE_TAIL = re.compile(r"[ \u3000]?(?:(?:19|20)\d{2}年度?)?(?:\d{1,2}月(?:份)?)?(?:\d{1,2}日)?(?:底|末|初)?")
 
@@ -256,6 +259,13 @@ def malformed_date(doc: Document, ctx):
             yield ctx.flag(a, b, f"日期“{m.group(0)}”缺少“年”“月”：应写为“{fixes[0]}”", suggestion=fixes[0])
         else:
             yield ctx.flag(a, b, f"日期“{m.group(0)}”缺少“年”“月”：应写成“2024年3月15日”的完整形式")
+    for m in _COMPACT_MONTH.finditer(text):
+        a, b = m.start(), m.end()
+        if not free(a, b):
+            continue
+        taken.append((a, b))
+        fix = f"{m.group(1)}年{m.group(2)}{m.group(3)}月"
+        yield ctx.flag(a, b, f"日期“{m.group(0)}”缺少“年”：应写为“{fix}”", suggestion=fix)
     for m in _ANY_DATE.finditer(text):
         a, b = m.start(), m.end()
         year = int(m.group(1)) if m.group(1) else 2000     # a leap year: 2月29日 without a year is fine
@@ -327,6 +337,8 @@ _MARKS = re.compile("[（()）《》〔〕【】“”‘’]")
 _LIST_ITEM = re.compile(r"^[\s\u3000]*(?:[（(]?)(?:\d{1,3}|[A-Za-z]|[一二三四五六七八九十]{1,3}|[①-⑳])[）)]")
 _LATIN = re.compile(r"[A-Za-z]")
 _APOS_NEXT = re.compile(r"[A-Za-z0-9]")
+_ENUM_BEFORE = re.compile(f"(?<![A-Za-z0-9{HAN}])(?:\\d{{1,2}}|[A-Za-z]|[一二三四五六七八九十]{{1,2}}|[①-⑳])$")
+_HAN_RE = re.compile(_H)
 _WRAP_LINES = 10        # a mark may close this many lines further on (hard-wrapped text)
 
 
@@ -401,8 +413,8 @@ def unpaired_marks(doc: Document, ctx):
             st = stacks.get(fam)
             if st:
                 st.pop()
-            elif i < list_end and ch in "）)":
-                continue
+            elif ch in "）)" and (i < list_end or _ENUM_BEFORE.search(text, max(ua, i - 3), i)):
+                continue        # 1） a) 一） numbering a list, also inside a line (包括：1）道路；2）桥梁)
             else:
                 lone_close.append(i)
         opens = sorted((i, fam) for fam, st in stacks.items() for i in st)
@@ -456,13 +468,17 @@ def unpaired_marks(doc: Document, ctx):
                 yield ctx.flag(c, c + 1, f"“{text[c]}”与前面的“{text[o]}”不成对：应改为“{_CLOSER[ofam]}”",
                                suggestion=_CLOSER[ofam], related=[ctx.related(o, o + 1, note="未闭合的前一半")])
         for c in lone_close:
-            if c in used or text[c] == ")" or titles.covers(c, c + 1):
+            if c in used or titles.covers(c, c + 1):
                 continue
+            if text[c] == ")" and not _HAN_RE.match(text, c - 1 if c else 0):
+                continue        # a half-width bracket is only counted in Chinese text
             fam = _CLOSE[text[c]]
             yield ctx.flag(c, c + 1, f"“{text[c]}”在本段没有对应的“{_OPENER[fam]}”：应在括注或引文开始处补上"
                            f"“{_OPENER[fam]}”，或删去多余的“{text[c]}”")
         for o, fam in opens:
-            if o in used or text[o] == "(" or titles.covers(o, o + 1):
+            if o in used or titles.covers(o, o + 1):
+                continue
+            if text[o] == "(" and not _HAN_RE.match(text, o + 1):
                 continue
             yield ctx.flag(o, o + 1, f"“{text[o]}”在本段没有对应的“{_CLOSER[fam]}”：应在括注或引文结束处补上"
                            f"“{_CLOSER[fam]}”，或删去多余的“{text[o]}”")
