@@ -118,6 +118,7 @@ _NUM_TAIL = r"\s*(第)?\s*(0*)(\d{1,5})\s*号"
 # an issuer's abbreviation (财预, 国办发, 湘财绩) stands right before the year
 _DOCNO_WRONG = re.compile(f"(?<={_H})([（(\\[【［<〈﹝［])\\s*((?:19|20)\\d{{2}})\\s*([）)\\]】］>〉﹞］])" + _NUM_TAIL)
 _DOCNO_SIX = re.compile(f"(?<={_H})〔(\\s*)((?:19|20)\\d{{2}})(\\s*)〕" + _NUM_TAIL)
+_DOCNO_SMALL = re.compile(f"(?<={_H})﹝([^﹞\\n\\d]{{1,6}})﹞(\\s*第?\\s*\\d{{1,5}}\\s*号)")
 _DOCNO_NOYEAR = re.compile(f"(?<={_H})[〔﹝]\\s*[〕﹞]\\s*第?\\s*\\d{{1,5}}\\s*号")
 _DOCNO_SHORTYEAR = re.compile(f"(?<={_H})[〔（(\\[【［]\\s*(\\d{{2,3}})\\s*[〕）)\\]】］]\\s*第?\\s*\\d{{1,5}}\\s*号")
 _DOCNO_NOCLOSE = re.compile(f"(?<={_H})〔((?:19|20)\\d{{2}})(\\d{{1,4}})\\s*号")
@@ -184,6 +185,13 @@ def document_number(doc: Document, ctx):
         fix = canon(m.group(2), m.group(6))
         what = "不加“第”" if di else ("不编虚位（不加前导0）" if zeros else "中间不留空格")
         yield ctx.flag(a, b, f"发文字号的顺序号{what}：应写为“{fix}”", suggestion=fix)
+    for m in _DOCNO_SMALL.finditer(text):
+        a, b = m.start(), m.end()
+        if ok_context(a, b):
+            taken.append((a, b))
+            fix = f"〔{m.group(1)}〕{m.group(2).strip()}"
+            yield ctx.flag(a, b, f"发文字号的年份应使用六角括号“〔〕”，不用“﹝﹞”：应写为“{fix}”，并填写实际年份",
+                           suggestion=fix)
     for rx, msg in ((_DOCNO_NOYEAR, "发文字号缺少年份：应在“〔〕”内填写4位年份，如“〔2023〕12号”"),
                     (_DOCNO_SHORTYEAR, "发文字号的年份应写全4位并使用六角括号，如“〔2023〕12号”"),
                     (_DOCNO_NONUMBER, "发文字号缺少顺序号：应在“〕”与“号”之间填写顺序号，如“〔2023〕12号”")):
@@ -205,8 +213,13 @@ def document_number(doc: Document, ctx):
 
 _ANY_DATE = re.compile(r"(?<![\d.])(?:((?:19|20)\d{2})年)?(\d{1,2})月(?:(\d{1,2})日)?")
 _COMPACT_DATE = re.compile(r"(?<![\d.年月])((?:19|20)\d{2})(\d{3,4})日")
+# 公开时间：2022928 — a labelled date with its 年月日 left out
+_LABELLED_COMPACT = re.compile(r"(?<=时间|日期)[:：][ \u3000]*((?:19|20)\d{2})(\d{3,4})(?![\d年.])")
+# 2021年 3月25日: a space inside a date
+_SPACED_DATE = re.compile(r"((?:19|20)\d{2})年[ \u3000]+(\d{1,2})月(?:[ \u3000]*(\d{1,2})日)?|"
+                          r"((?:19|20)\d{2})年(\d{1,2})月[ \u3000]+(\d{1,2})日")
 # 20237-8月, 202312月: the 年 left out between year and month
-_COMPACT_MONTH = re.compile(r"(?<![\d.,年])((?:19|20)\d{2})(1[0-2]|[1-9])((?:[-—～~至](?:1[0-2]|[1-9]))?)月")
+_COMPACT_MONTH = re.compile(r"(?<![\d.年])(?<!\d,)((?:19|20)\d{2})(1[0-2]|[1-9])((?:[-—～~至](?:1[0-2]|[1-9]))?)月")
 _BLANK_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?:[ \t\u3000]月[ \t\u3000]*日|\d{1,2}月[ \t\u3000]+日)")
 _DATE_TAIL = re.compile(r"[ \u3000]?(?:(?:19|20)\d{2}年度?)?(?:\d{1,2}月(?:份)?)?(?:\d{1,2}日)?(?:底|末|初)?")
 
@@ -259,6 +272,23 @@ def malformed_date(doc: Document, ctx):
             yield ctx.flag(a, b, f"日期“{m.group(0)}”缺少“年”“月”：应写为“{fixes[0]}”", suggestion=fixes[0])
         else:
             yield ctx.flag(a, b, f"日期“{m.group(0)}”缺少“年”“月”：应写成“2024年3月15日”的完整形式")
+    for m in _LABELLED_COMPACT.finditer(text):
+        a, b = m.start(1), m.end(2)
+        if not free(a, b):
+            continue
+        fixes = _compact_fixes(m.group(1), m.group(2))
+        taken.append((a, b))
+        if len(fixes) == 1:
+            yield ctx.flag(a, b, f"日期“{text[a:b]}”缺少“年”“月”“日”：应写为“{fixes[0]}”", suggestion=fixes[0])
+        else:
+            yield ctx.flag(a, b, f"日期“{text[a:b]}”缺少“年”“月”“日”：应写成“2024年3月15日”的完整形式")
+    for m in _SPACED_DATE.finditer(text):
+        a, b = m.start(), m.end()
+        if not free(a, b):
+            continue
+        taken.append((a, b))
+        fix = re.sub(r"[ \u3000]", "", m.group(0))
+        yield ctx.flag(a, b, f"日期“{m.group(0)}”中间有空格：应写为“{fix}”", suggestion=fix)
     for m in _COMPACT_MONTH.finditer(text):
         a, b = m.start(), m.end()
         if not free(a, b):
@@ -389,6 +419,8 @@ def unpaired_marks(doc: Document, ctx):
     text = doc.text
     silent = _silent(doc, ctx, titles_too=False)
     titles = _Spans(_titles(doc, ctx))
+    # the half bracket of a broken 文号 (财预〔20235号) is STYLE005's finding
+    broken = _Spans([(m.start(), m.end()) for rx in (_DOCNO_NOCLOSE, _DOCNO_NOOPEN) for m in rx.finditer(text)])
     # pass 1: pair within each unit; keep what is left
     left: list[tuple[list, list]] = []      # per unit: (unmatched openings (pos, fam), lone closings)
     for ua, ub in _units(doc):
@@ -401,7 +433,7 @@ def unpaired_marks(doc: Document, ctx):
         for m in _MARKS.finditer(text, ua, ub):
             i = m.start()
             ch = text[i]
-            if silent.covers(i, i + 1):
+            if silent.covers(i, i + 1) or (ch in "〔〕" and broken.covers(i, i + 1)):
                 continue
             if ch in "‘’" and (_LATIN.match(text, i - 1 if i else 0) or _APOS_NEXT.match(text, i + 1)):
                 continue        # an apostrophe: World Bank’s, ’99
