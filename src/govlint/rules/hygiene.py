@@ -725,7 +725,8 @@ def missing_cover_element(doc: Document, ctx):
     # a self-evaluation table's cells (项目名称 | 农村公路建设项目) count as the cover
     cells = [p.text for p in paras[:60] if p.index > ti + 3 and doc.in_table(p.start)]
     opening = [p.text for p in paras[:ti]] + [tt] + [p.text for p in after] + cells
-    block = "\n".join(opening)
+    # a year or name inside a cited title (《关于下达2023年…的通知》) is not the report's own
+    block = re.sub(r"《[^》\n]*》", "", "\n".join(opening))
     closing = "\n".join(p.text for p in paras[-4:])
 
     def labelled(labels, where):
