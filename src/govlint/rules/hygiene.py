@@ -46,21 +46,38 @@ class _Spans:
         return i >= 0 and self.reach[i] >= b
 
 
-# inline code, URLs and e-mail addresses, runs of English words
-_CODE = re.compile(r"`[^`\n]+`|(?:https?://|www\.)[^\s，。；、）】》”]+|[\w.+-]+@[\w-]+\.[\w.]+"
-                   r"|[A-Za-z][A-Za-z0-9'’‘\-]*(?:[ ,;:()\-/.][A-Za-z0-9'’‘\-]+){2,}")
+# inline code and web addresses; each alternative starts with its own literal, so the scan is
+# a fast search for ` h w rather than a try at every position
+_CODE = re.compile(r"`[^`\n]+`|https?://[^\s，。；、）】》”]+|www\.[^\s，。；、）】》”]+")
 
 
-def _silent(doc: Document, ctx, titles_too: bool = True) -> _Spans:
-    """Spans where hygiene findings are dropped: code and English runs (and 《》 titles)."""
+class _LazySpans:
+    """The silent spans of a document, found on the first question (most documents never ask)."""
+
+    __slots__ = ("_doc", "_ctx", "_titles_too", "_spans")
+
+    def __init__(self, doc, ctx, titles_too):
+        self._doc, self._ctx, self._titles_too, self._spans = doc, ctx, titles_too, None
+
+    def covers(self, a: int, b: int) -> bool:
+        if self._spans is None:
+            text = self._doc.text
+            spans = [(m.start(), m.end()) for m in _CODE.finditer(text)] if "`" in text or "://" in text \
+                or "www." in text else []
+            if self._titles_too:
+                spans += _titles(self._doc, self._ctx)
+            self._spans = _Spans(spans)
+        return self._spans.covers(a, b)
+
+
+def _silent(doc: Document, ctx, titles_too: bool = True) -> _LazySpans:
+    """Spans where hygiene findings are dropped: inline code and web addresses (and 《》 titles).
+    Chinese words, dates and marks do not occur inside English words, so English text needs
+    no span of its own (apostrophes are handled by STYLE007)."""
     key = ("hygiene.silent", titles_too)
     got = ctx.shared.get(key)
     if got is None:
-        text = doc.text
-        spans = [(m.start(), m.end()) for m in _CODE.finditer(text)]
-        if titles_too:
-            spans += _titles(doc, ctx)
-        got = ctx.shared[key] = _Spans(spans)
+        got = ctx.shared[key] = _LazySpans(doc, ctx, titles_too)
     return got
 
 
@@ -71,7 +88,7 @@ def _titles(doc: Document, ctx) -> list[tuple[int, int]]:
     return got
 
 
-_DATE = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
+_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 _LONE_DATE = re.compile(r"^[\s\u3000]*(?:[（(]?[^\s，。]{0,24}[）)]?[\s\u3000]*)?((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月"
                         r"(?:\s*(\d{1,2})\s*日)?[\s\u3000]*$")
 
@@ -114,6 +131,7 @@ def _days_in(year: int, month: int) -> int:
 
 # ----- STYLE005 document numbers ----------------------------------------------------------------
 
+_HAO = re.compile("号")
 _NUM_TAIL = r"\s*(第)?\s*(0*)(\d{1,5})\s*号"
 # an issuer's abbreviation (财预, 国办发, 湘财绩) stands right before the year
 _DOCNO_WRONG = re.compile(f"(?<={_H})([（(\\[【［<〈﹝［])\\s*((?:19|20)\\d{{2}})\\s*([）)\\]】］>〉﹞］])" + _NUM_TAIL)
@@ -163,7 +181,17 @@ def document_number(doc: Document, ctx):
     def canon(year: str, num: str) -> str:
         return f"〔{year}〕{int(num)}号"
 
-    for m in _DOCNO_WRONG.finditer(text):
+    # every pattern ends with 号: look only at the stretch before each 号 (a literal search),
+    # not at every position of the text
+    ends = [m.end() for m in _HAO.finditer(text)]
+
+    def found(rx):
+        for e in ends:
+            m = rx.search(text, max(0, e - 26), e)
+            if m is not None and m.end() == e:
+                yield m
+
+    for m in found(_DOCNO_WRONG):
         a, b = m.start(1), m.end()
         if not ok_context(a, b):
             continue
@@ -171,7 +199,7 @@ def document_number(doc: Document, ctx):
         fix = canon(m.group(2), m.group(6))
         yield ctx.flag(a, b, f"发文字号的年份应使用六角括号“〔〕”，不用“{m.group(1)}{m.group(3)}”：应写为“{fix}”",
                        suggestion=fix)
-    for m in _DOCNO_SIX.finditer(text):
+    for m in found(_DOCNO_SIX):
         a, b = m.start(), m.end()
         di, zeros = m.group(4), m.group(5)
         spaced = m.group(1) or m.group(3) or " " in m.group(0) or "\u3000" in m.group(0)
@@ -185,7 +213,7 @@ def document_number(doc: Document, ctx):
         fix = canon(m.group(2), m.group(6))
         what = "不加“第”" if di else ("不编虚位（不加前导0）" if zeros else "中间不留空格")
         yield ctx.flag(a, b, f"发文字号的顺序号{what}：应写为“{fix}”", suggestion=fix)
-    for m in _DOCNO_SMALL.finditer(text):
+    for m in found(_DOCNO_SMALL):
         a, b = m.start(), m.end()
         if ok_context(a, b):
             taken.append((a, b))
@@ -195,13 +223,13 @@ def document_number(doc: Document, ctx):
     for rx, msg in ((_DOCNO_NOYEAR, "发文字号缺少年份：应在“〔〕”内填写4位年份，如“〔2023〕12号”"),
                     (_DOCNO_SHORTYEAR, "发文字号的年份应写全4位并使用六角括号，如“〔2023〕12号”"),
                     (_DOCNO_NONUMBER, "发文字号缺少顺序号：应在“〕”与“号”之间填写顺序号，如“〔2023〕12号”")):
-        for m in rx.finditer(text):
+        for m in found(rx):
             a, b = m.start(), m.end()
             if ok_context(a, b):
                 taken.append((a, b))
                 yield ctx.flag(a, b, msg)
     for rx in (_DOCNO_NOCLOSE, _DOCNO_NOOPEN):
-        for m in rx.finditer(text):
+        for m in found(rx):
             a, b = m.start(), m.end()
             if ok_context(a, b):
                 taken.append((a, b))
@@ -211,16 +239,18 @@ def document_number(doc: Document, ctx):
 
 # ----- STYLE006 dates ------------------------------------------------------------------------------
 
-_ANY_DATE = re.compile(r"(?<![\d.])(?:((?:19|20)\d{2})年)?(\d{1,2})月(?:(\d{1,2})日)?")
-_COMPACT_DATE = re.compile(r"(?<![\d.年月])((?:19|20)\d{2})(\d{3,4})日")
+# a month (and day); the year before it, if any, is read by _YEAR_BEFORE
+_ANY_DATE = re.compile(r"月(?<=\d月)(?:(\d{1,2})日)?")   # a literal first: a fast scan for 月
+_YEAR_BEFORE = re.compile(r"((?:19|20)\d{2})年$")
+_COMPACT_DATE = re.compile(r"((?:19|20)\d{2})(\d{3,4})日")
 # 公开时间：2022928 — a labelled date with its 年月日 left out
-_LABELLED_COMPACT = re.compile(r"(?<=时间|日期)[:：][ \u3000]*((?:19|20)\d{2})(\d{3,4})(?![\d年.])")
+_LABELLED_COMPACT = re.compile(r"(?:时间|日期)[:：][ \u3000]*((?:19|20)\d{2})(\d{3,4})(?![\d年.])")
 # 2021年 3月25日: a space inside a date
-_SPACED_DATE = re.compile(r"((?:19|20)\d{2})年[ \u3000]+(\d{1,2})月(?:[ \u3000]*(\d{1,2})日)?|"
-                          r"((?:19|20)\d{2})年(\d{1,2})月[ \u3000]+(\d{1,2})日")
+_SPACED_DATE = re.compile(r"(?:19|20)\d{2}年(?:[ \u3000]+\d{1,2}月(?:[ \u3000]*\d{1,2}日)?|\d{1,2}月[ \u3000]+\d{1,2}日)")
 # 20237-8月, 202312月: the 年 left out between year and month
-_COMPACT_MONTH = re.compile(r"(?<![\d.年])(?<!\d,)((?:19|20)\d{2})(1[0-2]|[1-9])((?:[-—～~至](?:1[0-2]|[1-9]))?)月")
-_BLANK_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?:[ \t\u3000]月[ \t\u3000]*日|\d{1,2}月[ \t\u3000]+日)")
+_COMPACT_MONTH = re.compile(r"((?:19|20)\d{2})(1[0-2]|[1-9])((?:[-—～~至](?:1[0-2]|[1-9]))?)月")
+_NOT_DATE_BEFORE = re.compile(r"[\d.年月]|\d,")
+_BLANK_DATE = re.compile(r"((?:19|20)\d{2})年(?:[ \t\u3000]月[ \t\u3000]*日|\d{1,2}月[ \t\u3000]+日)")
 _DATE_TAIL = re.compile(r"[ \u3000]?(?:(?:19|20)\d{2}年度?)?(?:\d{1,2}月(?:份)?)?(?:\d{1,2}日)?(?:底|末|初)?")
 
 
@@ -262,9 +292,14 @@ def malformed_date(doc: Document, ctx):
     def free(a, b):
         return not silent.covers(a, b) and not any(x < b and a < y for x, y in taken)
 
+    def starts_number(a):
+        """Whether a digit, point or 年/月 (or a digit and comma) runs on into position a."""
+        return a > 0 and _NOT_DATE_BEFORE.match(text, a - 1) is not None or \
+            (a > 1 and text[a - 1] == "," and text[a - 2].isdigit())
+
     for m in _COMPACT_DATE.finditer(text):
         a, b = m.start(), m.end()
-        if not free(a, b):
+        if starts_number(a) or not free(a, b):
             continue
         fixes = _compact_fixes(m.group(1), m.group(2))
         taken.append((a, b))
@@ -284,26 +319,34 @@ def malformed_date(doc: Document, ctx):
             yield ctx.flag(a, b, f"日期“{text[a:b]}”缺少“年”“月”“日”：应写成“2024年3月15日”的完整形式")
     for m in _SPACED_DATE.finditer(text):
         a, b = m.start(), m.end()
-        if not free(a, b):
+        if (a > 0 and text[a - 1].isdigit()) or not free(a, b):
             continue
         taken.append((a, b))
         fix = re.sub(r"[ \u3000]", "", m.group(0))
         yield ctx.flag(a, b, f"日期“{m.group(0)}”中间有空格：应写为“{fix}”", suggestion=fix)
     for m in _COMPACT_MONTH.finditer(text):
         a, b = m.start(), m.end()
-        if not free(a, b):
+        if starts_number(a) or not free(a, b):
             continue
         taken.append((a, b))
         fix = f"{m.group(1)}年{m.group(2)}{m.group(3)}月"
         yield ctx.flag(a, b, f"日期“{m.group(0)}”缺少“年”：应写为“{fix}”", suggestion=fix)
     for m in _ANY_DATE.finditer(text):
         a, b = m.start(), m.end()
-        year = int(m.group(1)) if m.group(1) else 2000     # a leap year: 2月29日 without a year is fine
-        mo = int(m.group(2))
-        day = int(m.group(3)) if m.group(3) else None
+        a -= 2 if a > 1 and text[a - 2].isdigit() else 1      # the month's one or two digits
+        mo = int(text[a:m.start()])
+        day = int(m.group(1)) if m.group(1) else None
+        if 1 <= mo <= 12 and (day is None or day <= 28) and day != 0:
+            continue        # the common case, decided without looking back
+        if a > 0 and (text[a - 1].isdigit() or text[a - 1] == "."):
+            continue
+        y = _YEAR_BEFORE.search(text, max(0, a - 5), a)
+        if y is not None:
+            a = y.start()
+        year = int(y.group(1)) if y else 2000     # a leap year: 2月29日 without a year is fine
         if 1 <= mo <= 12 and (day is None or 1 <= day <= _days_in(year, mo)):
             continue
-        if not m.group(1) and not m.group(3):
+        if y is None and day is None:
             continue        # "13月" alone may be a count of months
         if not free(a, b):
             continue
@@ -314,7 +357,7 @@ def malformed_date(doc: Document, ctx):
             yield ctx.flag(a, b, f"日期“{m.group(0)}”不存在（{mo}月只有{_days_in(year, mo)}天）：应核对实际日期")
     for m in _BLANK_DATE.finditer(text):
         a, b = m.start(), m.end()
-        if free(a, b):
+        if not (a > 0 and text[a - 1].isdigit()) and free(a, b):
             taken.append((a, b))
             yield ctx.flag(a, b, f"日期“{m.group(0)}”未填写完整：应填写完整日期，如“{m.group(1)}年3月15日”")
     # 截止 before a point in time
@@ -339,6 +382,8 @@ def malformed_date(doc: Document, ctx):
     done = alternation(tuple(lex["achieved"]))
     for m in _DATE.finditer(text):
         a, b = m.start(), m.end()
+        if a > 0 and (text[a - 1].isdigit() or text[a - 1] == "."):
+            continue
         before = text[max(0, a - 3):a]
         after = text[b:b + 12]
         if before.endswith("已于"):
@@ -369,7 +414,9 @@ _LATIN = re.compile(r"[A-Za-z]")
 _APOS_NEXT = re.compile(r"[A-Za-z0-9]")
 _ENUM_BEFORE = re.compile(f"(?<![A-Za-z0-9{HAN}])(?:\\d{{1,2}}|[A-Za-z]|[一二三四五六七八九十]{{1,2}}|[①-⑳])$")
 _HAN_RE = re.compile(_H)
-_WRAP_LINES = 10        # a mark may close this many lines further on (hard-wrapped text)
+_WRAP_LINES = 10
+_BROKEN_OPEN = re.compile(r"〔(?:19|20)\d{3,6}\s*号")
+_BROKEN_CLOSE = re.compile(r"(?:19|20)\d{2}〕$")        # a mark may close this many lines further on (hard-wrapped text)
 
 
 def _units(doc: Document):
@@ -419,41 +466,53 @@ def unpaired_marks(doc: Document, ctx):
     text = doc.text
     silent = _silent(doc, ctx, titles_too=False)
     titles = _Spans(_titles(doc, ctx))
-    # the half bracket of a broken 文号 (财预〔20235号) is STYLE005's finding
-    broken = _Spans([(m.start(), m.end()) for rx in (_DOCNO_NOCLOSE, _DOCNO_NOOPEN) for m in rx.finditer(text)])
-    # pass 1: pair within each unit; keep what is left
-    left: list[tuple[list, list]] = []      # per unit: (unmatched openings (pos, fam), lone closings)
-    for ua, ub in _units(doc):
-        stacks: dict[str, list[int]] = {}
-        lone_close: list[int] = []
-        list_end = -1
-        lm = _LIST_ITEM.match(text, ua, ub)
-        if lm:
-            list_end = lm.end()
-        for m in _MARKS.finditer(text, ua, ub):
-            i = m.start()
-            ch = text[i]
-            if silent.covers(i, i + 1) or (ch in "〔〕" and broken.covers(i, i + 1)):
+    # pass 1: pair within each unit; keep what is left. One scan of the whole text for the
+    # marks, bucketed into units: most paragraphs have none and cost nothing.
+    units = list(_units(doc))
+    starts = [u[0] for u in units]
+    left: dict[int, tuple[list, list]] = {}     # unit index: (unmatched openings (pos, fam), lone closings)
+    k = -1
+    ua = ub = -1
+    stacks: dict[str, list[int]] = {}
+    lone_close: list[int] = []
+
+    def close_unit():
+        if k >= 0 and (lone_close or any(stacks.values())):
+            left[k] = (sorted((i, fam) for fam, st in stacks.items() for i in st), lone_close)
+
+    for m in _MARKS.finditer(text):
+        i = m.start()
+        if not ua <= i < ub:
+            close_unit()
+            k = bisect.bisect_right(starts, i) - 1
+            if k < 0 or i >= units[k][1]:
+                k, ua, ub = -1, -1, -1       # between units (a Markdown cell border, a blank line)
                 continue
-            if ch in "‘’" and (_LATIN.match(text, i - 1 if i else 0) or _APOS_NEXT.match(text, i + 1)):
-                continue        # an apostrophe: World Bank’s, ’99
-            fam = _OPEN.get(ch)
-            if fam is not None:
-                stacks.setdefault(fam, []).append(i)
-                continue
-            fam = _CLOSE[ch]
-            st = stacks.get(fam)
-            if st:
-                st.pop()
-            elif ch in "）)" and (i < list_end or _ENUM_BEFORE.search(text, max(ua, i - 3), i)):
-                continue        # 1） a) 一） numbering a list, also inside a line (包括：1）道路；2）桥梁)
-            else:
-                lone_close.append(i)
-        opens = sorted((i, fam) for fam, st in stacks.items() for i in st)
-        left.append((opens, lone_close))
+            ua, ub = units[k]
+            stacks, lone_close = {}, []
+        ch = text[i]
+        if silent.covers(i, i + 1):
+            continue
+        if ch in "‘’" and (_LATIN.match(text, i - 1 if i else 0) or _APOS_NEXT.match(text, i + 1)):
+            continue        # an apostrophe: World Bank’s, ’99
+        fam = _OPEN.get(ch)
+        if fam is not None:
+            stacks.setdefault(fam, []).append(i)
+            continue
+        fam = _CLOSE[ch]
+        st = stacks.get(fam)
+        if st:
+            st.pop()
+        elif ch in "）)" and (_ENUM_BEFORE.search(text, max(ua, i - 3), i) or
+                             ((lm := _LIST_ITEM.match(text, ua, ub)) is not None and i < lm.end())):
+            continue        # 1） a) 一） numbering a list, also inside a line (包括：1）道路；2）桥梁)
+        else:
+            lone_close.append(i)
+    close_unit()
     # pass 2: a mark left open may close on one of the next few lines (wrapped text)
     pending: list[tuple[int, str, int]] = []     # (pos, fam, unit)
-    for k, (opens, closes) in enumerate(left):
+    for k in sorted(left):
+        opens, closes = left[k]
         pending = [x for x in pending if x[2] >= k - _WRAP_LINES]
         for c in list(closes):
             fam = _CLOSE[text[c]]
@@ -464,8 +523,14 @@ def unpaired_marks(doc: Document, ctx):
                     closes.remove(c)
                     break
         pending.extend((i, fam, k) for i, fam in opens)
+    # the half bracket of a broken 文号 (财预〔20235号) is STYLE005's finding
+    for opens, lone_close in left.values():
+        opens[:] = [(o, f) for o, f in opens if not (f == "hex" and _BROKEN_OPEN.match(text, o))]
+        lone_close[:] = [c for c in lone_close
+                         if not (text[c] == "〕" and _BROKEN_CLOSE.search(text, max(0, c - 4), c + 1))]
     # pass 3: report what is still unpaired, unit by unit
-    for opens, lone_close in left:
+    for k in sorted(left):
+        opens, lone_close = left[k]
         if not opens and not lone_close:
             continue
         used: set[int] = set()
@@ -594,7 +659,9 @@ _UNIT_GROUPS = (
     ("公顷", ("公顷",), ("hm²", "hm2")),
 )
 _FULL_DIGITS = re.compile("[０-９][０-９．，]*")
-_SEP_WAN = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?=\s*(?:万|亿))")
+# found from its first comma (a literal, so a fast scan); the leading digits are read back
+_SEP_WAN = re.compile(r",\d{3}(?:,\d{3})*(?:\.\d+)?(?=\s*[万亿])")
+_LEAD_DIGITS = re.compile(r"(?<![\d.,])\d{1,3}$")
 _CN_DIGIT = re.compile("[一二三四五六七八九〇零○]")
 _FULL_TO_HALF = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 
@@ -603,7 +670,7 @@ _FULL_TO_HALF = str.maketrans("０１２３４５６７８９．，", "012345678
 def _unit_pattern() -> re.Pattern:
     names = [n for _, zh, sym in _UNIT_GROUPS for n in zh + sym]
     # 万平方米 and 平方米 both end in 平方米; a symbol must not run on into a longer word (kmh, m2x)
-    return re.compile(r"(?<=\d)\s?(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(r"\d\s?(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
                       + r")(?![A-Za-z0-9²³])")
 
 
@@ -653,10 +720,13 @@ def mixed_units(doc: Document, ctx):
                        related=[ctx.related(major[0][0], major[0][1], note=f"“{target}”的写法")],
                        data={"count": len(minor)})
     for m in _SEP_WAN.finditer(text):
-        a, b = m.start(1), m.end(1)
+        lead = _LEAD_DIGITS.search(text, max(0, m.start() - 4), m.start())
+        if lead is None:
+            continue
+        a, b = lead.start(), m.end()
         if silent.covers(a, b) or doc.in_table(a):
             continue
-        plain = m.group(1).replace(",", "")
+        plain = text[a:b].replace(",", "")
         yield ctx.flag(a, b, f"以“万”“亿”为单位的数字不用千分撇：应写为“{plain}”", suggestion=plain)
     full = [(m.start(), m.end(), m.group(0)) for m in _FULL_DIGITS.finditer(text)
             if not silent.covers(m.start(), m.end())]
@@ -771,25 +841,30 @@ _PLACEHOLDER_IN_TITLE = re.compile(r"[×✕Ｘ]{2,}")
 
 @lru_cache(maxsize=4)
 def _extra_leftovers(items: tuple) -> list:
-    return [(re.compile(p), kind, msg) for p, kind, msg in items]
+    return [(re.compile(p), kind, msg, re.compile(nb) if nb else None, eb) for p, kind, msg, nb, eb in items]
 
 
 @also("STYLE002")
 def more_leftovers(doc: Document, ctx):
     """Further leftovers: half-width Word error texts, fill-in lines, 此处插入…, review comments, ×× in a 《》 title."""
     lex = ctx.lex["hygiene"]
-    items = tuple((p["pattern"], p["kind"], p["message"]) for p in lex.get("leftovers", ()))
+    items = tuple((p["pattern"], p["kind"], p["message"], p.get("not_before", ""), p.get("extend_back", ""))
+                  for p in lex.get("leftovers", ()))
     text = doc.text
     code = _silent(doc, ctx, titles_too=False)
-    for rx, kind, msg in _extra_leftovers(items):
+    for rx, kind, msg, not_before, extend_back in _extra_leftovers(items):
         for m in rx.finditer(text):
             a, b = m.start(), m.end()
+            if not_before is not None and a > 0 and not_before.match(text, a - 1):
+                continue
+            if extend_back and a > 0 and text[a - 1] in extend_back:
+                a -= 1
             if code.covers(a, b):
                 continue
             p = doc.paragraph_at(a)
             if p is not None and kind == "placeholder" and p.text.strip("_＿ \t\u3000-") == "":
                 continue    # a rule line of underscores
-            yield ctx.flag(a, b, msg.format(text=m.group(0)))
+            yield ctx.flag(a, b, msg.format(text=text[a:b]))
     # a placeholder inside a 《》 title is a placeholder too (XX in a title may be a quoted
     # template's name; ×× is not)
     for ta, tb in _titles(doc, ctx):
