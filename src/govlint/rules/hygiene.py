@@ -148,6 +148,8 @@ _DOCNO_SHORTYEAR = re.compile(r"[〔（(\[【［]\s*(\d{2,3})\s*[〕）)\]】］
 _DOCNO_NOCLOSE = re.compile(r"〔((?:19|20)\d{2})(\d{1,4})\s*号")
 _DOCNO_NOOPEN = re.compile(r"((?:19|20)\d{2})〕\s*(\d{1,4})\s*号")
 _DOCNO_NONUMBER = re.compile(r"〔\s*((?:19|20)\d{2})\s*〕\s*号")
+# 藏民函202117号: no brackets at all, after an issuer code ending in 发/函/字/办
+_DOCNO_BARE = re.compile(r"(?<=[发函字办])((?:19|20)\d{2})(\d{1,4})号")
 
 
 @rule(code="STYLE005", name="document-number", severity=Severity.WARNING,
@@ -236,13 +238,14 @@ def document_number(doc: Document, ctx):
             if ok_context(a, b):
                 taken.append((a, b))
                 yield ctx.flag(a, b, msg)
-    for rx in (_DOCNO_NOCLOSE, _DOCNO_NOOPEN):
+    for rx in (_DOCNO_NOCLOSE, _DOCNO_NOOPEN, _DOCNO_BARE):
         for m in found(rx):
             a, b = m.start(), m.end()
             if ok_context(a, b):
                 taken.append((a, b))
                 fix = canon(m.group(1), m.group(2))
-                yield ctx.flag(a, b, f"发文字号的六角括号不完整：应写为“{fix}”", suggestion=fix)
+                what = "缺少六角括号" if rx is _DOCNO_BARE else "的六角括号不完整"
+                yield ctx.flag(a, b, f"发文字号{what}：应写为“{fix}”", suggestion=fix)
 
 
 # ----- STYLE006 dates ------------------------------------------------------------------------------
@@ -676,6 +679,7 @@ _UNIT_GROUPS = (
     ("平方米", ("平方米",), ("㎡", "m²", "m2")),
     ("立方米", ("立方米",), ("m³", "m3")),
     ("公里", ("公里", "千米"), ("km", "KM", "Km")),
+    ("米", ("米",), ("m",)),
     ("千克", ("千克", "公斤"), ("kg", "KG", "Kg")),
     ("公顷", ("公顷",), ("hm²", "hm2")),
 )
@@ -703,7 +707,7 @@ def _unit_pattern() -> re.Pattern:
       good=["新建文化广场1200平方米，改造活动室360平方米。", "项目总投资12345万元，其中中央资金1,200元/人。",
             "道路全长12.6km，设计时速30km/h。"])
 def mixed_units(doc: Document, ctx):
-    """One document writes the same unit two ways (平方米 and ㎡, 公里 and km), groups digits with commas before 万/亿, or uses full-width digits.
+    """One document writes the same unit two ways (平方米 and ㎡, 公里 and km, 米 and m), groups digits with commas before 万/亿, or uses full-width digits.
 
     The less used form of a unit is reported once, at its first use, with the form the
     document mostly uses as the suggestion (the related position is that form's first use).
@@ -826,8 +830,13 @@ def missing_cover_element(doc: Document, ctx):
                 or any(t.strip() in labels for t in cells))
 
     missing = []
+    # a title set on two lines (昌都市卡若区2022年度…项目 / 绩效评价报告): the line before counts
+    full_title = tt
+    if ti > 0 and paras[ti - 1].heading is None and len(paras[ti - 1].text) <= 50 \
+            and not re.search("[：:。]", paras[ti - 1].text):
+        full_title = paras[ti - 1].text + tt
     if need.get("name") and not any(re.search(t["pattern"], tt) for t in ctx.lex["leftovers"]["title_patterns"]):
-        rest = re.sub(alternation_src(lex["generic_title_words"]), "", tt)
+        rest = re.sub(alternation_src(lex["generic_title_words"]), "", full_title)
         rest = re.sub(r"[\d\s年月日（）()《》“”、，。:：\-—]", "", rest)
         if len(rest) < 2 and not labelled(lex["name_labels"], block):
             missing.append(("项目名称", "在标题中写明项目全称，如“青岚县2023年度农村公路提质改造项目绩效自评报告”"))
