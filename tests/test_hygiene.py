@@ -62,3 +62,14 @@ def test_no_hygiene_finding_inside_a_cited_title_except_document_numbers():
     text = "依据《关于截止2023年底拔付资金（试行的通知》（财农（2023）36号）执行。\n"
     got = lint(Document.from_text(text), Config(), codes=HYGIENE)
     assert [f.code for f in got] == ["STYLE005"]
+
+
+def test_a_bad_guard_in_a_configured_confusables_file_is_reported(tmp_path):
+    import pytest
+
+    from govlint.lexicon import LexiconError, validate
+    extra = tmp_path / "extra.toml"
+    extra.write_text('[meta]\nextends = "confusables"\n\n[[pairs]]\nwrong = "砼"\nright = "混凝土"\n'
+                     'not_after = "(unclosed"\n', encoding="utf-8")
+    with pytest.raises(LexiconError, match="unclosed"):
+        validate((str(extra),))
