@@ -53,7 +53,7 @@ class _Spans:
 
 # inline code and web addresses; each alternative starts with its own literal, so the scan is
 # a fast search for ` h w rather than a try at every position
-_CODE = re.compile(r"`[^`\n]+`|https?://[^\s，。；、）】》”]+|www\.[^\s，。；、）】》”]+")
+_CODE = lazy_re(r"`[^`\n]+`|https?://[^\s，。；、）】》”]+|www\.[^\s，。；、）】》”]+")
 
 
 class _LazySpans:
@@ -93,8 +93,8 @@ def _titles(doc: Document, ctx) -> list[tuple[int, int]]:
     return got
 
 
-_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
-_LONE_DATE = re.compile(r"^[\s\u3000]*(?:[（(]?[^\s，。]{0,24}[）)]?[\s\u3000]*)?((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月"
+_DATE = lazy_re(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
+_LONE_DATE = lazy_re(r"^[\s\u3000]*(?:[（(]?[^\s，。]{0,24}[）)]?[\s\u3000]*)?((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月"
                         r"(?:\s*(\d{1,2})\s*日)?[\s\u3000]*$")
 
 
@@ -140,16 +140,16 @@ _HAO = re.compile("号")
 _NUM_TAIL = r"\s*(第)?\s*(0*)(\d{1,5})\s*号"
 # an issuer's abbreviation (财预, 国办发, 湘财绩) stands right before the year (checked in code:
 # a class of all Chinese characters costs ~1 ms to compile, per pattern)
-_DOCNO_WRONG = re.compile(r"([（(\[【［<〈﹝])\s*((?:19|20)\d{2})\s*([）)\]】］>〉﹞])" + _NUM_TAIL)
-_DOCNO_SIX = re.compile(r"〔(\s*)((?:19|20)\d{2})(\s*)〕" + _NUM_TAIL)
-_DOCNO_SMALL = re.compile(r"﹝([^﹞\n\d]{1,6})﹞(\s*第?\s*\d{1,5}\s*号)")
-_DOCNO_NOYEAR = re.compile(r"[〔﹝]\s*[〕﹞]\s*第?\s*\d{1,5}\s*号")
-_DOCNO_SHORTYEAR = re.compile(r"[〔（(\[【［]\s*(\d{2,3})\s*[〕）)\]】］]\s*第?\s*\d{1,5}\s*号")
-_DOCNO_NOCLOSE = re.compile(r"〔((?:19|20)\d{2})(\d{1,4})\s*号")
-_DOCNO_NOOPEN = re.compile(r"((?:19|20)\d{2})〕\s*(\d{1,4})\s*号")
-_DOCNO_NONUMBER = re.compile(r"〔\s*((?:19|20)\d{2})\s*〕\s*号")
+_DOCNO_WRONG = lazy_re(r"([（(\[【［<〈﹝])\s*((?:19|20)\d{2})\s*([）)\]】］>〉﹞])" + _NUM_TAIL)
+_DOCNO_SIX = lazy_re(r"〔(\s*)((?:19|20)\d{2})(\s*)〕" + _NUM_TAIL)
+_DOCNO_SMALL = lazy_re(r"﹝([^﹞\n\d]{1,6})﹞(\s*第?\s*\d{1,5}\s*号)")
+_DOCNO_NOYEAR = lazy_re(r"[〔﹝]\s*[〕﹞]\s*第?\s*\d{1,5}\s*号")
+_DOCNO_SHORTYEAR = lazy_re(r"[〔（(\[【［]\s*(\d{2,3})\s*[〕）)\]】］]\s*第?\s*\d{1,5}\s*号")
+_DOCNO_NOCLOSE = lazy_re(r"〔((?:19|20)\d{2})(\d{1,4})\s*号")
+_DOCNO_NOOPEN = lazy_re(r"((?:19|20)\d{2})〕\s*(\d{1,4})\s*号")
+_DOCNO_NONUMBER = lazy_re(r"〔\s*((?:19|20)\d{2})\s*〕\s*号")
 # 藏民函202117号: no brackets at all, after an issuer code ending in 发/函/字/办
-_DOCNO_BARE = re.compile(r"(?<=[发函字办])((?:19|20)\d{2})(\d{1,4})号")
+_DOCNO_BARE = lazy_re(r"(?<=[发函字办])((?:19|20)\d{2})(\d{1,4})号")
 
 
 @rule(code="STYLE005", name="document-number", severity=Severity.WARNING,
@@ -193,7 +193,8 @@ def document_number(doc: Document, ctx):
 
     # every pattern ends with 号: look only at the stretch before each 号 (a literal search),
     # not at every position of the text
-    ends = [m.end() for m in _HAO.finditer(text)]
+    ends = [m.end() for m in _HAO.finditer(text)
+            if any(ch.isdigit() for ch in text[max(0, m.start() - 8):m.start()])]
 
     def found(rx):
         for e in ends:
@@ -252,17 +253,17 @@ def document_number(doc: Document, ctx):
 
 # a month (and day); the year before it, if any, is read by _YEAR_BEFORE
 _ANY_DATE = re.compile(r"月(?<=\d月)(?:(\d{1,2})日)?")   # a literal first: a fast scan for 月
-_YEAR_BEFORE = re.compile(r"((?:19|20)\d{2})年$")
-_COMPACT_DATE = re.compile(r"((?:19|20)\d{2})(\d{3,4})日")
+_YEAR_BEFORE = lazy_re(r"((?:19|20)\d{2})年$")
+_COMPACT_DATE = lazy_re(r"((?:19|20)\d{2})(\d{3,4})日")
 # 公开时间：2022928 — a labelled date with its 年月日 left out
-_LABELLED_COMPACT = re.compile(r"(?:时间|日期)[:：][ \u3000]*((?:19|20)\d{2})(\d{3,4})(?![\d年.])")
+_LABELLED_COMPACT = lazy_re(r"(?:时间|日期)[:：][ \u3000]*((?:19|20)\d{2})(\d{3,4})(?![\d年.])")
 # 2021年 3月25日: a space inside a date
-_SPACED_DATE = re.compile(r"(?:19|20)\d{2}年(?:[ \u3000]+\d{1,2}月(?:[ \u3000]*\d{1,2}日)?|\d{1,2}月[ \u3000]+\d{1,2}日)")
+_SPACED_DATE = lazy_re(r"(?:19|20)\d{2}年(?:[ \u3000]+\d{1,2}月(?:[ \u3000]*\d{1,2}日)?|\d{1,2}月[ \u3000]+\d{1,2}日)")
 # 20237-8月, 202312月: the 年 left out between year and month
-_COMPACT_MONTH = re.compile(r"((?:19|20)\d{2})(1[0-2]|[1-9])((?:[-—～~至](?:1[0-2]|[1-9]))?)月")
-_NOT_DATE_BEFORE = re.compile(r"[\d.年月]|\d,")
-_BLANK_DATE = re.compile(r"((?:19|20)\d{2})年(?:[ \t\u3000]月[ \t\u3000]*日|\d{1,2}月[ \t\u3000]+日)")
-_DATE_TAIL = re.compile(r"[ \u3000]?(?:(?:19|20)\d{2}年度?)?(?:\d{1,2}月(?:份)?)?(?:\d{1,2}日)?(?:底|末|初)?")
+_COMPACT_MONTH = lazy_re(r"((?:19|20)\d{2})(1[0-2]|[1-9])((?:[-—～~至](?:1[0-2]|[1-9]))?)月")
+_NOT_DATE_BEFORE = lazy_re(r"[\d.年月]|\d,")
+_BLANK_DATE = lazy_re(r"((?:19|20)\d{2})年(?:[ \t\u3000]月[ \t\u3000]*日|\d{1,2}月[ \t\u3000]+日)")
+_DATE_TAIL = lazy_re(r"[ \u3000]?(?:(?:19|20)\d{2}年度?)?(?:\d{1,2}月(?:份)?)?(?:\d{1,2}日)?(?:底|末|初)?")
 
 
 def _compact_fixes(year: str, rest: str) -> list[str]:
@@ -303,6 +304,9 @@ def malformed_date(doc: Document, ctx):
     def free(a, b):
         return not silent.covers(a, b) and not any(x < b and a < y for x, y in taken)
 
+    # blank and spaced dates need a space after 年 or 月; most reports have none
+    spaced = any(x in text for x in ("年 ", "年\u3000", "年\t", "月 ", "月\u3000", "月\t"))
+
     def starts_number(a):
         """Whether a digit, point or 年/月 (or a digit and comma) runs on into position a."""
         return a > 0 and _NOT_DATE_BEFORE.match(text, a - 1) is not None or \
@@ -318,7 +322,8 @@ def malformed_date(doc: Document, ctx):
             yield ctx.flag(a, b, f"日期“{m.group(0)}”缺少“年”“月”：应写为“{fixes[0]}”", suggestion=fixes[0])
         else:
             yield ctx.flag(a, b, f"日期“{m.group(0)}”缺少“年”“月”：应写成“2024年3月15日”的完整形式")
-    for m in _LABELLED_COMPACT.finditer(text):
+    labelled = any(x in text for x in ("时间：", "时间:", "日期：", "日期:"))
+    for m in (_LABELLED_COMPACT.finditer(text) if labelled else ()):
         a, b = m.start(1), m.end(2)
         if not free(a, b):
             continue
@@ -328,7 +333,7 @@ def malformed_date(doc: Document, ctx):
             yield ctx.flag(a, b, f"日期“{text[a:b]}”缺少“年”“月”“日”：应写为“{fixes[0]}”", suggestion=fixes[0])
         else:
             yield ctx.flag(a, b, f"日期“{text[a:b]}”缺少“年”“月”“日”：应写成“2024年3月15日”的完整形式")
-    for m in _SPACED_DATE.finditer(text):
+    for m in (_SPACED_DATE.finditer(text) if spaced else ()):
         a, b = m.start(), m.end()
         if (a > 0 and text[a - 1].isdigit()) or not free(a, b):
             continue
@@ -366,7 +371,7 @@ def malformed_date(doc: Document, ctx):
             yield ctx.flag(a, b, f"日期“{m.group(0)}”中的月份不存在：应核对并改为1至12月之间的实际月份")
         else:
             yield ctx.flag(a, b, f"日期“{m.group(0)}”不存在（{mo}月只有{_days_in(year, mo)}天）：应核对实际日期")
-    for m in _BLANK_DATE.finditer(text):
+    for m in (_BLANK_DATE.finditer(text) if spaced else ()):
         a, b = m.start(), m.end()
         if not (a > 0 and text[a - 1].isdigit()) and free(a, b):
             taken.append((a, b))
@@ -420,14 +425,14 @@ _CLOSER = {"paren": "）", "book": "》", "hex": "〕", "lent": "】", "dq": "�
 _OPENER = {"paren": "（", "book": "《", "hex": "〔", "lent": "【", "dq": "“", "sq": "‘"}
 _MARKS = re.compile("[（()）《》〔〕【】“”‘’]")
 # a list item numbered 1） a） 一） ①）: its closing bracket has no opening one by design
-_LIST_ITEM = re.compile(r"^[\s\u3000]*(?:[（(]?)(?:\d{1,3}|[A-Za-z]|[一二三四五六七八九十]{1,3}|[①-⑳])[）)]")
-_LATIN = re.compile(r"[A-Za-z]")
-_APOS_NEXT = re.compile(r"[A-Za-z0-9]")
+_LIST_ITEM = lazy_re(r"^[\s\u3000]*(?:[（(]?)(?:\d{1,3}|[A-Za-z]|[一二三四五六七八九十]{1,3}|[①-⑳])[）)]")
+_LATIN = lazy_re(r"[A-Za-z]")
+_APOS_NEXT = lazy_re(r"[A-Za-z0-9]")
 # 1） a) 一）: an enumerator before a closing bracket (what stands before it is checked in code)
-_ENUM_BEFORE = re.compile(r"(?:\d{1,2}|[A-Za-z]|[一二三四五六七八九十]{1,2}|[①-⑳])$")
+_ENUM_BEFORE = lazy_re(r"(?:\d{1,2}|[A-Za-z]|[一二三四五六七八九十]{1,2}|[①-⑳])$")
 _WRAP_LINES = 10
-_BROKEN_OPEN = re.compile(r"〔(?:19|20)\d{3,6}\s*号")
-_BROKEN_CLOSE = re.compile(r"(?:19|20)\d{2}〕$")        # a mark may close this many lines further on (hard-wrapped text)
+_BROKEN_OPEN = lazy_re(r"〔(?:19|20)\d{3,6}\s*号")
+_BROKEN_CLOSE = lazy_re(r"(?:19|20)\d{2}〕$")        # a mark may close this many lines further on (hard-wrapped text)
 
 
 def _enumerator_before(text: str, ua: int, i: int) -> bool:
@@ -622,7 +627,7 @@ def _confusables(pairs: tuple) -> tuple:
     return alternation(tuple(table)), table
 
 
-_CLAUSE_END = re.compile(r"[。；！？\n]")
+_CLAUSE_END = lazy_re(r"[。；！？\n]")
 
 
 @rule(code="STYLE008", name="confusable-words", severity=Severity.WARNING,
@@ -683,11 +688,11 @@ _UNIT_GROUPS = (
     ("千克", ("千克", "公斤"), ("kg", "KG", "Kg")),
     ("公顷", ("公顷",), ("hm²", "hm2")),
 )
-_FULL_DIGITS = re.compile("[０-９][０-９．，]*")
+_FULL_DIGITS = lazy_re("[０-９][０-９．，]*")
 # found from its first comma (a literal, so a fast scan); the leading digits are read back
-_SEP_WAN = re.compile(r",\d{3}(?:,\d{3})*(?:\.\d+)?(?=\s*[万亿])")
-_LEAD_DIGITS = re.compile(r"(?<![\d.,])\d{1,3}$")
-_CN_DIGIT = re.compile("[一二三四五六七八九〇零○]")
+_SEP_WAN = lazy_re(r",\d{3}(?:,\d{3})*(?:\.\d+)?(?=\s*[万亿])")
+_LEAD_DIGITS = lazy_re(r"(?<![\d.,])\d{1,3}$")
+_CN_DIGIT = lazy_re("[一二三四五六七八九〇零○]")
 _FULL_TO_HALF = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 
 
@@ -770,7 +775,7 @@ def mixed_units(doc: Document, ctx):
 # ----- STRUCT007 missing cover elements ---------------------------------------------------------
 
 # a year (20XX年 counts: the placeholder is STYLE002's)
-_YEAR = re.compile(r"(?:19|20)[\dXx]{2}\s*年")
+_YEAR = lazy_re(r"(?:19|20)[\dXx]{2}\s*年")
 
 
 @lru_cache(maxsize=4)
@@ -866,12 +871,12 @@ def alternation_src(words) -> str:
 
 # ----- STYLE002 additions ------------------------------------------------------------------------
 
-_PLACEHOLDER_IN_TITLE = re.compile(r"[×✕Ｘ]{2,}")
+_PLACEHOLDER_IN_TITLE = lazy_re(r"[×✕Ｘ]{2,}")
 
 
 @lru_cache(maxsize=4)
 def _extra_leftovers(items: tuple) -> list:
-    return [(re.compile(p), kind, msg, lazy_re(nb) if nb else None, eb, bh) for p, kind, msg, nb, eb, bh in items]
+    return [(lazy_re(p), kind, msg, lazy_re(nb) if nb else None, eb, bh, rq) for p, kind, msg, nb, eb, bh, rq in items]
 
 
 @also("STYLE002")
@@ -879,10 +884,12 @@ def more_leftovers(doc: Document, ctx):
     """Further leftovers: half-width Word error texts, fill-in lines, 此处插入…, review comments, ×× in a 《》 title."""
     lex = ctx.lex["hygiene"]
     items = tuple((p["pattern"], p["kind"], p["message"], p.get("not_before", ""), p.get("extend_back", ""),
-                   bool(p.get("between_han"))) for p in lex.get("leftovers", ()))
+                   bool(p.get("between_han")), tuple(p.get("requires", ()))) for p in lex.get("leftovers", ()))
     text = doc.text
     code = _silent(doc, ctx, titles_too=False)
-    for rx, kind, msg, not_before, extend_back, between_han in _extra_leftovers(items):
+    for rx, kind, msg, not_before, extend_back, between_han, requires in _extra_leftovers(items):
+        if requires and not any(r in text for r in requires):
+            continue        # and the pattern is never compiled
         for m in rx.finditer(text):
             a, b = m.start(), m.end()
             if between_han and not (a > 0 and b < len(text) and _is_han(text[a - 1]) and _is_han(text[b])):
