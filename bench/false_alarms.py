@@ -22,6 +22,14 @@ if "--installed" not in sys.argv:
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 
 
+# The rules govlint had when the budget was measured (bd692ab): the warning-rate budget is
+# theirs. Rules added since are held to a snapshot of their warnings, each read and judged
+# right (tests/snapshots/shared_corpus_new_warnings.json).
+BASE_CODES = frozenset({"DUP001", "DUP002", "FUND001", "FUND002", "IND001", "IND002", "IND003", "NUM001",
+                        "SCORE001", "SCORE002", "SCORE003", "SCORE004", "STRUCT001", "STRUCT002", "STRUCT003",
+                        "STRUCT004", "STYLE001", "STYLE002", "STYLE003", "STYLE004"})
+
+
 def measure(corpus: Path, jobs: int = 1, all_rules: bool = False) -> dict:
     """Lint every ``*.txt`` under ``corpus`` as ``govlint check`` would (or with every rule)."""
     from govlint import registry, runner
@@ -32,6 +40,8 @@ def measure(corpus: Path, jobs: int = 1, all_rules: bool = False) -> dict:
     by_sev: Counter = Counter()
     by_code: Counter = Counter()
     errors = []
+    new_warnings = []
+    base_warnings = 0
     for r in results:
         if r.error:
             continue
@@ -41,14 +51,20 @@ def measure(corpus: Path, jobs: int = 1, all_rules: bool = False) -> dict:
             sev = f.severity.name.lower()
             by_sev[sev] += 1
             by_code[(f.code, sev)] += 1
+            rel = os.path.relpath(r.path, corpus)
+            where = (rel, f.code, f.start, f.end, r.document.text[f.start:f.end] if r.document is not None else "")
             if sev == "error":
-                rel = os.path.relpath(r.path, corpus)
-                errors.append((rel, f.code, f.start, f.end,
-                               r.document.text[f.start:f.end] if r.document is not None else ""))
+                errors.append(where)
+            elif sev == "warning":
+                if f.code in BASE_CODES:
+                    base_warnings += 1
+                else:
+                    new_warnings.append(where)
     return {"files": len(files), "chars": chars, "by_severity": dict(by_sev),
             "by_code": {f"{c}/{s}": n for (c, s), n in sorted(by_code.items())},
             "warnings_per_100k": round(by_sev["warning"] * 100000 / max(chars, 1), 2),
-            "errors": errors}
+            "base_warnings_per_100k": round(base_warnings * 100000 / max(chars, 1), 2),
+            "errors": errors, "new_warnings": new_warnings}
 
 
 def main(argv=None) -> int:
@@ -57,16 +73,18 @@ def main(argv=None) -> int:
     ap.add_argument("-j", "--jobs", type=int, default=1)
     ap.add_argument("--all-rules", action="store_true", help="every rule, as the snapshot test does")
     ap.add_argument("--installed", action="store_true", help="use the installed govlint, not ./src")
-    ap.add_argument("--list", choices=["error"], help="print each error-level finding")
+    ap.add_argument("--list", choices=["error", "new-warning"],
+                    help="print each error-level finding, or each warning of a rule added since the budget")
     a = ap.parse_args(argv)
     m = measure(a.corpus, a.jobs, a.all_rules)
     print(f"files {m['files']}  characters {m['chars']:,}")
     print("by severity:", m["by_severity"])
     for k, n in m["by_code"].items():
         print(f"  {k:20} {n}")
-    print(f"warnings per 100,000 characters: {m['warnings_per_100k']}")
+    print(f"warnings per 100,000 characters: {m['warnings_per_100k']} "
+          f"(rules of the budget: {m['base_warnings_per_100k']})")
     if a.list:
-        for e in m["errors"]:
+        for e in m["errors" if a.list == "error" else "new_warnings"]:
             print("\t".join(map(str, e)))
     return 0
 

@@ -1,6 +1,7 @@
 """A clean report passes: every clean development sample in corpora/ is silent at warning and error level.
 
-A sample is clean when its sidecar (``<stem>.expected.toml``) lists no ``[[finding]]``.
+A sample is clean when its sidecar (``<stem>.expected.toml``) lists no ``[[finding]]``, or
+its name ends in ``_clean`` (its sidecar may then list infos a reviewer would accept).
 Under the pre-commit hook (``--fail-on warning``) a warning blocks the commit, so a false
 warning on a well-written report is a defect in the rule, not in the report. Infos are
 allowed (they never fail a check). The held-out set (corpora/holdout/) is left out: it
@@ -20,7 +21,7 @@ CORPORA = Path(__file__).resolve().parent.parent / "corpora"
 
 def clean_samples() -> list[Path]:
     return [sample for sample, sidecar in find_samples(CORPORA)
-            if not read_expectations(sidecar, sample.name)]
+            if sample.stem.endswith("_clean") or not read_expectations(sidecar, sample.name)]
 
 
 def test_there_are_enough_clean_samples():

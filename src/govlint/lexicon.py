@@ -134,12 +134,16 @@ def validate(extra_paths: tuple[str, ...]) -> None:
         for key, value in lex[name].items():
             items = value if isinstance(value, list) else []
             for item in items:
-                pattern = item.get("pattern") if isinstance(item, dict) else None
-                if isinstance(pattern, str):
-                    try:
-                        re.compile(pattern)
-                    except re.error as exc:
-                        raise LexiconError(f"词库 {name}.{key} 中的正则表达式 {pattern!r} 无效：{exc}") from None
+                if not isinstance(item, dict):
+                    continue
+                # "pattern", and the context guards of the confusables lexicon (STYLE008)
+                for field in ("pattern", "after", "not_after", "not_before", "not_later"):
+                    pattern = item.get(field)
+                    if isinstance(pattern, str):
+                        try:
+                            re.compile(pattern)
+                        except re.error as exc:
+                            raise LexiconError(f"词库 {name}.{key} 中的正则表达式 {pattern!r} 无效：{exc}") from None
 
 
 @lru_cache(maxsize=8)

@@ -29,6 +29,7 @@ RULE_MODULES = [
     "govlint.rules.table_links",
     "govlint.rules.corpus_copy",
     "govlint.rules.suppression_comments",
+    "govlint.rules.hygiene",
 ]
 
 CODE_RE = re.compile(r"^[A-Z]{3,6}\d{3}$")
