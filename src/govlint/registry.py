@@ -27,6 +27,8 @@ RULE_MODULES = [
     "govlint.rules.reasons",
     "govlint.rules.table",
     "govlint.rules.corpus_copy",
+    "govlint.rules.claims",
+    "govlint.rules.boilerplate",
 ]
 
 CODE_RE = re.compile(r"^[A-Z]{3,6}\d{3}$")
