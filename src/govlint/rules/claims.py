@@ -63,18 +63,26 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 
 # ----- IND006 -------------------------------------------------------------------------------
 
-def _section_spans(sec) -> list[tuple[int, int]]:
+def _section_spans(sec, skip=None) -> list[tuple[int, int]]:
     """The section's prose with its sub-headings' own lines (numbered targets are often parsed
-    as headings: "1.完成养护126公里。"), without its own heading title."""
+    as headings: "1.完成养护126公里。"), without its own heading title; sub-sections whose
+    title matches ``skip`` are left out with everything under them."""
     out = []
-    for node in sec.walk():
+
+    def walk(node):
         h = node.heading
         if node is sec:
             if h is not None and h.has_inline_body:
                 out.append((h.title_end, h.paragraph.end))
         elif h is not None:
+            if skip is not None and skip.search(node.title[:40]):
+                return
             out.append((h.marker_end, h.paragraph.end))
         out.extend((p.start, p.end) for p in node.paragraphs)
+        for child in node.children:
+            walk(child)
+
+    walk(sec)
     return sorted(out)
 
 
@@ -92,7 +100,11 @@ def _target_blocks(doc: Document, ctx) -> list[tuple[list[tuple[int, int]], str]
             continue
         if any(a <= sec.heading.paragraph.start < b for a, b in covered):
             continue
-        spans = _section_spans(sec)
+        # "（一）项目立项目的和年度绩效目标情况" with "1.项目提出的理由 … 3.项目绩效目标": the
+        # target sub-section is taken on its own
+        if any(head_re.search(c.title[:40]) and not not_re.search(c.title[:40]) for c in sec.walk() if c is not sec):
+            continue
+        spans = _section_spans(sec, _rx(ctx, "target_child_not"))
         covered.append((sec.heading.paragraph.start, sec.end))
         if spans:
             out.append((spans, title))
@@ -146,11 +158,13 @@ def unmeasurable_target(doc: Document, ctx):
         c = t.goal_expected
         if c is not None and c.has_span:
             blocks.append(([(c.start, c.end)], "年度总体目标"))
+    meta_re = _rx(ctx, "target_meta")
     for spans, where in blocks:
-        candidates = []
+        candidates: list[list[tuple[int, int]]] = []     # per span (paragraph or cell)
         any_checkable = False
         for a, b in spans:
             seg = _unquoted(text[a:b])
+            found = []
             for m in re.finditer(r"[^。；;！!\n]+", seg):
                 s = m.group(0)
                 if _han_len(s) < 6:
@@ -160,12 +174,16 @@ def unmeasurable_target(doc: Document, ctx):
                     continue
                 im = _ITEM.match(s)
                 off = im.end() if im else 0
-                if not slogan_re.search(s[off:]):
+                if not slogan_re.search(s[off:]) or meta_re.search(s[off:]):
                     continue
-                candidates.append(_trim(text, a + m.start() + off, a + m.end()))
-        for a, b in candidates:
+                found.append(_trim(text, a + m.start() + off, a + m.end()))
+            if found:
+                candidates.append(found)
+        for found in candidates:
+            a, b = found[0]
+            more = f"（本段另有{len(found) - 1}句同样情况）" if len(found) > 1 else ""
             sev = Severity.INFO if any_checkable else None
-            yield ctx.flag(a, b, f"{where}写成了口号：没有数量、质量标准、完成时限或成本，年底无法判断是否完成",
+            yield ctx.flag(a, b, f"{where}写成了口号：没有数量、质量标准、完成时限或成本，年底无法判断是否完成{more}",
                            suggestion="改写为可衡量的目标，写明数量和单位、质量标准、完成时限或成本，"
                                       "如“年底前完成县乡道养护126公里，验收合格率100%”",
                            severity=sev)
@@ -199,7 +217,7 @@ def _kind_problem(level1: str, level2: str, name: str, target_text: str, ctx) ->
             return (f"时效指标“{name_n}”的指标值“{target_text}”是数量，不是时间：时效指标应写完成时限",
                     "写明完成时限，如“2023年10月底前完工”或“补助资金在收到申请后15个工作日内发放”")
     elif "成本" in level2:
-        if qs and not any(q.kind == "money" for q in qs) and not re.search(r"元", target_text) \
+        if not any(q.kind == "money" for q in qs) and not re.search(r"元", name_n + target_text) \
                 and not _rx(ctx, "cost_not_money").search(name_n + level2):
             return (f"成本指标“{name_n}”的指标值“{target_text}”没有金额",
                     "写明成本金额，如“每公里养护成本≤3.5万元”或“项目总成本≤300万元”")
@@ -256,11 +274,12 @@ def indicator_misdesigned(doc: Document, ctx):
                 continue
             msg, sug = got
             yield ctx.flag(c.start, c.end, f"{c.ref}：{msg}", suggestion=sug)
-        paired = [ind for ind in rows if ind.target.kind == "number" and ind.actual.kind == "number"]
-        if len(paired) >= 5 and len(paired) == len([i for i in rows if i.actual.text.strip()]) \
+        paired = [ind for ind in rows if ind.target.text.strip() and ind.actual.text.strip()]
+        numeric = [i for i in paired if i.target.kind == "number"]
+        if len(paired) >= 5 and len(numeric) >= 3 \
                 and all(_norm_value(i.target.text) == _norm_value(i.actual.text) for i in paired) \
-                and sum(1 for i in paired if i.target.qkind != "rate" or i.target.number != 100) >= 2:
-            c = paired[0].cell("target")
+                and sum(1 for i in numeric if i.target.qkind != "rate" or i.target.number != 100) >= 2:
+            c = numeric[0].cell("target")
             if c is not None and c.has_span:
                 yield ctx.flag(c.start, c.end, f"{c.ref}：全部{len(paired)}项指标的实际完成值都与年度指标值完全相同，"
                                                "指标值像是按完成情况倒填的",
@@ -497,7 +516,25 @@ def inconsistent_identity(doc: Document, ctx):
             yield ctx.flag(m.start(1), m.end(1), f"评价年度写为{m.group(1)}年，与标题中的{year}年度不一致",
                            suggestion=f"核对评价年度，统一为{year}年度",
                            related=[ctx.related(title.start, title.end, note="标题")])
-    # 3. sentences naming the year evaluated
+    # 3. a time limit of the table set in an earlier year (2021年11月30日前 in a 2022 table)
+    for t in tables(doc, ctx.shared):
+        for ind in t.indicators:
+            if "时效" not in ind.level2 and "时效" not in ind.level1:
+                continue
+            for name in ("level3", "target"):
+                c = ind.cell(name)
+                if c is None or not c.has_span:
+                    continue
+                m = re.search(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月", c.text)
+                if m and int(m.group(1)) < int(year):
+                    a = c.start + m.start(1) if c.text == text[c.start:c.end] else c.start
+                    b = a + 4 if c.text == text[c.start:c.end] else c.end
+                    yield ctx.flag(a, b, f"{c.ref}：时效指标的完成时限在{m.group(1)}年，早于评价年度{year}年，"
+                                         "像是沿用了上一年度的指标",
+                                   suggestion=f"按{year}年度批复的绩效目标填写完成时限",
+                                   related=[ctx.related(title.start, title.end, note="标题")])
+                    break
+    # 4. sentences naming the year evaluated
     evaluated = re.compile(r"((?:19|20)\d{2})\s*年度?[^，,。；;\n]{0,30}?(?:开展|进行|组织)?了?(?:项目支出)?"
                            r"(?:绩效自评|绩效自我评价|绩效评价)(?!结果|发现|报告中|中发现|指出|提出|反馈|整改)")
     for s in doc.sentences:
