@@ -20,6 +20,7 @@ from govlint.rules._util import alternation, lazy_re, quoted_spans
 
 _HAN = lazy_re(r"[\u4e00-\u9fff]")
 _PUNCT = lazy_re(r"[\s\u3000，,。．.；;：:！!、“”\"'‘’（）()《》【】\-—/]+")
+_YEAR_ANY = lazy_re(r"(?:19|20)\d{2}\s*年|[二][〇零○][一二三四五六七八九〇零○]{2}年")
 _ITEM = lazy_re(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]|[①-⑳])\s*")
 
 
@@ -112,6 +113,9 @@ def _target_blocks(doc: Document, ctx) -> list[tuple[list[tuple[int, int]], str]
         if any(a <= p.start < b for a, b in covered):
             continue
         for m in label_re.finditer(p.text):
+            lead = re.split(r"[。；;！!]", p.text[:m.start()])[-1]
+            if _YEAR_ANY.search(lead) or _checkable(lead, ctx):
+                continue   # "到2035年，总体目标是：…": the deadline stands before the label
             a = p.start + m.end()
             nxt = label_re.search(p.text, m.end())
             b = p.start + (nxt.start() if nxt else len(p.text))
