@@ -10,7 +10,6 @@ Their words and patterns are in ``lexicons/claims.toml``.
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 
 from govlint.document import Document
 from govlint.finding import Severity
@@ -503,6 +502,7 @@ def inconsistent_identity(doc: Document, ctx):
             core = _name_core(raw, ctx)
             if len(core) < 3 or core in tcore or tcore in core or core in done:
                 continue
+            from difflib import SequenceMatcher
             ratio = SequenceMatcher(None, tcore, core).ratio()
             if ratio < 0.5:
                 continue
