@@ -28,6 +28,7 @@ RULE_MODULES = [
     "govlint.rules.table",
     "govlint.rules.corpus_copy",
     "govlint.rules.claims",
+    "govlint.rules.consistency",
     "govlint.rules.boilerplate",
 ]
 
