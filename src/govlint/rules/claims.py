@@ -211,6 +211,12 @@ def _kind_problem(level1: str, level2: str, name: str, target_text: str, ctx) ->
         return (f"“{name_n}”是资金投入和过程指标，不是产出：产出指标应写项目提供的产品或服务",
                 "把资金到位率、预算执行率放到“预算执行率”或过程指标中，产出指标改写为完成的工作量，"
                 "如“新建村道20公里”")
+    if _rx(ctx, "process_indicators").search(name_n) and ("产出" in level1 or "效益" in level1):
+        kind = "产出" if "产出" in level1 else "效益"
+        return (f"“{name_n}”是管理过程或合规性要求，不是{kind}：{kind}指标应写项目"
+                + ("提供的产品或服务" if kind == "产出" else "带来的实际变化"),
+                "合规性、程序性要求放到过程管理中说明；" + ("产出指标写完成的工作量、质量标准和时限"
+                                                         if kind == "产出" else "效益指标写可衡量的变化（附数据）"))
     if _rx(ctx, "satisfaction").search(name_n) and _rx(ctx, "benefit_kinds").search(level2 or level1) \
             and "满意" not in level2:
         return (f"满意度指标“{name_n}”被列为{level2 or level1}：满意度应作为单独的一级指标",
