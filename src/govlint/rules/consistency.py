@@ -145,6 +145,12 @@ _YEAR = lazy_re(r"((?:19|20)\d{2})\s*年")
 _TITLE_NAME = lazy_re(r"(?:19|20)\d{2}\s*年度?(.+?)(?:绩效自评报告|自评报告|绩效评价报告|评价报告|绩效自评)")
 
 
+def _abbreviates(short: str, full: str) -> bool:
+    """``short`` is ``full`` with characters left out (its characters appear in ``full`` in order)."""
+    it = iter(full)
+    return all(ch in it for ch in short)
+
+
 def _name_core(name: str, ctx) -> str:
     s = re.sub(r"(?:19|20)\d{2}\s*年度?|[（(][^）)]*[）)]", "", name)
     s = _rx(ctx, "name_noise").sub("", s)
@@ -163,7 +169,7 @@ def inconsistent_identity(doc: Document, ctx):
     The title gives the year (2023年度…) and the project name (the words between the year and
     绩效自评报告). Checked against them: a 项目名称 line or the table's 项目名称 cell naming the
     same project differently (农村公路养护 in the title, 农村公路建设 in the basic
-    information: similar names, neither containing the other — wholly different names are
+    information: similar names, neither a shortening of the other — wholly different names are
     left alone); a 评价年度 / 项目年度 line with another year; a sentence saying which year
     was evaluated (对2022年度……开展了绩效自评) with another year. A year in a comparison
     (较上年, 2022年同期, 较2022年度增加), a carry-over (2022年结转) or earlier findings
@@ -197,8 +203,8 @@ def inconsistent_identity(doc: Document, ctx):
         done = set()
         for a, b, raw in names:
             core = _name_core(raw, ctx)
-            if len(core) < 3 or core in tcore or tcore in core or core in done:
-                continue
+            if len(core) < 3 or _abbreviates(core, tcore) or _abbreviates(tcore, core) or core in done:
+                continue       # the same name, or one shortened from the other (城乡居民医保 / 城乡居民基本医疗保险)
             from difflib import SequenceMatcher
             ratio = SequenceMatcher(None, tcore, core).ratio()
             if ratio < 0.5:
