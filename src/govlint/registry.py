@@ -30,6 +30,9 @@ RULE_MODULES = [
     "govlint.rules.corpus_copy",
     "govlint.rules.suppression_comments",
     "govlint.rules.hygiene",
+    "govlint.rules.claims",
+    "govlint.rules.consistency",
+    "govlint.rules.boilerplate",
 ]
 
 CODE_RE = re.compile(r"^[A-Z]{3,6}\d{3}$")

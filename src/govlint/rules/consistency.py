@@ -1,0 +1,265 @@
+"""A report that contradicts itself: "问题：无" beside admitted shortfalls, a year or name that changes.
+
+STRUCT005 reads the problems and improvement part; STRUCT006 compares the year and the project
+name of the title with the identity lines of the report and the self-evaluation table. Their
+words and patterns are in ``lexicons/claims.toml``; helpers are shared with ``claims``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from govlint.document import Document
+from govlint.finding import Severity
+from govlint.registry import rule
+from govlint.rules._measure import figures
+from govlint.rules._util import lazy_re
+from govlint.rules.claims import _ITEM, _PUNCT, _conf, _han_len, _rx, _section_spans, _trim
+
+# ----- STRUCT005 ----------------------------------------------------------------------------
+
+_NIL_SHAPE = lazy_re(
+    r"^(?:经(?:自查|核查|检查|自评|认真自查|评价)|通过自评|自评发现)?"
+    r"(?:本(?:项目|单位|部门|年度)|该项目|项目)?(?:在)?(?:项目)?(?:实施|执行|运行)?(?:过程)?(?:中)?"
+    r"(?:暂|均|目前|尚)?(?:无|没有|未发现|不存在|未见)(?:明显|重大|突出|需要说明|需说明|其他)?(?:的)?"
+    r"(?:问题|偏差|不足|改进措施|建议|整改事项|需要整改的问题)?$")
+_LEAD = lazy_re(r"^(?:下一步|今后|我们将|我单位将|我局将|将|在今后的工作中)")
+
+
+def _is_nil(body: str, ctx) -> bool:
+    core = _PUNCT.sub("", _ITEM.sub("", body))
+    return core in _conf(ctx)["nil"] or bool(_NIL_SHAPE.match(core))
+
+
+def _is_promise(body: str, ctx) -> bool:
+    """Only generic promises: short clauses of a promise verb and a generic object, nothing else."""
+    if _han_len(body) > 80 or figures(body, ctx.lex):
+        return False
+    clauses = [c for c in re.split(r"[，,。；;！!\n]", body) if _han_len(c) >= 2]
+    if not clauses:
+        return False
+    verb, obj = _rx(ctx, "promise"), _rx(ctx, "promise_objects")
+    for c in clauses:
+        c = _LEAD.sub("", _ITEM.sub("", c.strip()))
+        if _han_len(c) > 14 or not verb.search(c) or not obj.search(c):
+            return False
+    return True
+
+
+def _admitted(doc: Document, ctx, skip: list[tuple[int, int]]):
+    """(start, end, what) of the first shortfall the report admits outside ``skip``, or None."""
+    from govlint.rules._shortfall import KIND_ZH, admissions
+    for adm in admissions(doc, ctx.lex["shortfall"]):
+        if not any(a <= adm.start < b for a, b in skip):
+            return adm.start, adm.end, f"{KIND_ZH[adm.kind]}（“{adm.text}”）"
+    from govlint.table import shortfall, tables
+    for t in tables(doc, ctx.shared):
+        for ind in t.indicators:
+            c = ind.cell("actual") or ind.cell("level3")
+            if c is None or not c.has_span:
+                continue
+            if shortfall(ind.target, ind.actual):
+                return c.start, c.end, f"自评表中“{ind.level3 or ind.level2}”未达到年度指标值"
+            if ind.points is not None and ind.score is not None and ind.score < ind.points - 1e-9:
+                return c.start, c.end, f"自评表中“{ind.level3 or ind.level2}”扣了分"
+    for m in re.finditer(r"(执行率|完成率|到位率)[^，,。；;\d]{0,6}?(\d+(?:\.\d+)?)\s*[%％]", doc.text):
+        if float(m.group(2)) < 100 and not any(a <= m.start() < b for a, b in skip):
+            return m.start(), m.end(), f"{m.group(1)}为{m.group(2)}%"
+    return None
+
+
+@rule(code="STRUCT005", name="nothing-to-report", severity=Severity.WARNING, profiles=("self-eval",),
+      bad=["2023年度农村公路养护项目绩效自评报告\n二、资金使用情况\n预算300万元，实际支出276万元，执行率92%。\n"
+           "三、存在的问题\n⟦无⟧。\n"],
+      good=["2023年度农村公路养护项目绩效自评报告\n二、资金使用情况\n预算300万元，实际支出276万元，执行率92%。\n"
+            "三、存在的问题\n部分路段因雨季停工，24万元养护资金未能在年内支付。\n"])
+def nothing_to_report(doc: Document, ctx):
+    """The problems or improvement part says 无 / 暂无 / 未发现问题, or only makes a generic promise (进一步加强管理).
+
+    The part is a section whose heading names 存在的问题, 不足, 改进措施, 整改 or 下一步
+    (not 其他需说明的问题, where 无 is the right answer), or an inline label such as
+    "存在问题：无". A warning when the report elsewhere admits a shortfall: a target not met,
+    work unfinished, a 执行率 or 完成率 below 100 %, a table row below its target or with
+    points deducted; info when it admits none.
+
+    Why: reviewers do not accept 存在问题：无 — a self-evaluation is meant to find what
+    can be done better, and 无 beside an execution rate of 92 % contradicts the report
+    itself. "进一步加强管理" names no problem and no measure anyone could check.
+    """
+    head_re, not_re = _rx(ctx, "problem_heading"), _rx(ctx, "problem_heading_not")
+    text = doc.text
+    found: list[tuple[int, int, str]] = []
+    seen: list[tuple[int, int]] = []
+    for sec in doc.sections:
+        if sec.heading is None:
+            continue
+        title = sec.title[:40]
+        if not head_re.search(title) or not_re.search(title):
+            continue
+        hp = sec.heading.paragraph
+        if any(a <= hp.start < b for a, b in seen):
+            continue
+        if re.search(r"原因", title) and not re.search(r"问题|不足", title):
+            continue       # 未完成原因和改进措施: 无 is right when every target was met (STRUCT004)
+        spans = _section_spans(sec)
+        body = "\n".join(text[a:b] for a, b in spans)
+        if not body.strip():
+            continue       # empty: STRUCT003
+        seen.append((hp.start, sec.end))
+        h = sec.heading
+        a0 = h.title_end if h.has_inline_body else min(h.paragraph.end + 1, spans[0][0])
+        if _is_nil(body, ctx):
+            a, b = _trim(text, a0, spans[-1][1])
+            found.append((a, b, "nil"))
+        elif _is_promise(body, ctx):
+            a, b = _trim(text, a0, spans[-1][1])
+            found.append((a, b, "promise"))
+    label = re.compile(r"(?:存在(?:的)?(?:主要)?问题|问题及(?:原因|改进措施)|改进措施)[：:]\s*")
+    for p in doc.paragraphs:
+        if any(a <= p.start < b for a, b in seen) or (p.heading is not None and p.heading.level <= 2):
+            continue
+        for m in label.finditer(p.text):
+            rest = re.split(r"[；;\n]|(?=\d[.．、])", p.text[m.end():], maxsplit=1)[0]
+            if rest.strip() and _is_nil(rest, ctx):
+                a, b = _trim(text, p.start + m.end(), p.start + m.end() + len(rest))
+                found.append((a, b, "nil"))
+    if not found:
+        return
+    skip = seen + [(a, b) for a, b, _ in found]
+    adm = _admitted(doc, ctx, skip)
+    for a, b, kind in found:
+        what = "写的是“无”" if kind == "nil" else "只有“进一步加强管理”一类的笼统表态"
+        if adm is not None:
+            yield ctx.flag(a, b, f"存在问题部分{what}，但报告其他地方承认了{adm[2]}",
+                           suggestion="如实写明未完成或有偏差的事项、原因，以及有时限、有责任人的改进措施",
+                           related=[ctx.related(adm[0], adm[1], note="报告承认的问题")])
+        else:
+            yield ctx.flag(a, b, f"存在问题部分{what}，自评没有找出任何可改进之处", severity=Severity.INFO,
+                           suggestion="写明项目实施中发现的具体不足（管理、进度、指标设置、资金使用等）"
+                                      "和有时限的改进措施")
+
+
+# ----- STRUCT006 ----------------------------------------------------------------------------
+
+_YEAR = lazy_re(r"((?:19|20)\d{2})\s*年")
+_TITLE_NAME = lazy_re(r"(?:19|20)\d{2}\s*年度?(.+?)(?:绩效自评报告|自评报告|绩效评价报告|评价报告|绩效自评)")
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """``short`` is ``full`` with characters left out (its characters appear in ``full`` in order)."""
+    it = iter(full)
+    return all(ch in it for ch in short)
+
+
+def _name_core(name: str, ctx) -> str:
+    s = re.sub(r"(?:19|20)\d{2}\s*年度?|[（(][^）)]*[）)]", "", name)
+    s = _rx(ctx, "name_noise").sub("", s)
+    return _PUNCT.sub("", s)
+
+
+@rule(code="STRUCT006", name="inconsistent-identity", severity=Severity.WARNING, profiles=("self-eval",),
+      bad=["2023年度农村公路养护项目绩效自评报告\n一、项目概况\n项目名称：⟦农村公路建设项目⟧\n",
+           "2023年度农村公路养护项目绩效自评报告\n一、自评工作开展情况\n根据县财政局要求，我局对⟦2022年度⟧农村公路养护项目"
+           "开展了绩效自评。\n"],
+      good=["2023年度农村公路养护项目绩效自评报告\n一、项目概况\n项目名称：2023年度农村公路养护项目\n"
+            "全年养护里程较2022年度增加12公里。\n"])
+def inconsistent_identity(doc: Document, ctx):
+    """The evaluation year or the project name differs between the title, the 项目名称 / 评价年度 lines and the body.
+
+    The title gives the year (2023年度…) and the project name (the words between the year and
+    绩效自评报告). Checked against them: a 项目名称 line or the table's 项目名称 cell naming the
+    same project differently (农村公路养护 in the title, 农村公路建设 in the basic
+    information: similar names, neither a shortening of the other — wholly different names are
+    left alone); a 评价年度 / 项目年度 line with another year; a sentence saying which year
+    was evaluated (对2022年度……开展了绩效自评) with another year. A year in a comparison
+    (较上年, 2022年同期, 较2022年度增加), a carry-over (2022年结转) or earlier findings
+    (2022年度绩效评价发现的问题) is not the year evaluated.
+
+    Why: a report whose year or project name changes inside it was adapted from another
+    report and not checked; reviewers cannot tell which project and year the figures
+    belong to, and send it back.
+    """
+    title = doc.title
+    if title is None:
+        return
+    ttext = title.text
+    ym = _YEAR.search(ttext)
+    year = ym.group(1) if ym else None
+    nm = _TITLE_NAME.search(ttext)
+    tname = nm.group(1) if nm else ""
+    tcore = _name_core(tname, ctx)
+    text = doc.text
+    cmp_re = _rx(ctx, "comparison")
+    # 1. project-name lines and the table's project cell
+    names: list[tuple[int, int, str]] = []
+    for m in re.finditer(rf"(?:{_conf(ctx)['name_label']})\s*[：:]\s*([^\n，,。；;|]{{2,40}})", text):
+        names.append((m.start(1), m.end(1), m.group(1)))
+    from govlint.table import tables
+    for t in tables(doc, ctx.shared):
+        c = t.project
+        if c is not None and c.has_span and c.text.strip():
+            names.append((c.start, c.end, c.text))
+    if len(tcore) >= 3:
+        done = set()
+        for a, b, raw in names:
+            core = _name_core(raw, ctx)
+            if len(core) < 3 or _abbreviates(core, tcore) or _abbreviates(tcore, core) or core in done:
+                continue       # the same name, or one shortened from the other (城乡居民医保 / 城乡居民基本医疗保险)
+            from difflib import SequenceMatcher
+            ratio = SequenceMatcher(None, tcore, core).ratio()
+            if ratio < 0.5:
+                continue
+            done.add(core)
+            a, b = _trim(text, a, b)
+            yield ctx.flag(a, b, f"项目名称“{raw.strip()}”与标题中的“{tname.strip()}”不一致",
+                           suggestion=f"全文统一使用批复的项目名称（标题为“{tname.strip()}”），核对是否套用了其他项目的报告",
+                           related=[ctx.related(title.start, title.end, note="标题")])
+    if year is None:
+        return
+    # 2. year lines
+    label = _conf(ctx)["year_label"]
+    for m in re.finditer(rf"(?:{label})\s*[：:]\s*((?:19|20)\d{{2}})", text):
+        if m.group(1) != year:
+            yield ctx.flag(m.start(1), m.end(1), f"评价年度写为{m.group(1)}年，与标题中的{year}年度不一致",
+                           suggestion=f"核对评价年度，统一为{year}年度",
+                           related=[ctx.related(title.start, title.end, note="标题")])
+    # 3. a time limit of the table set in an earlier year (2021年11月30日前 in a 2022 table)
+    for t in tables(doc, ctx.shared):
+        for ind in t.indicators:
+            if "时效" not in ind.level2 and "时效" not in ind.level1:
+                continue
+            for name in ("level3", "target"):
+                c = ind.cell(name)
+                if c is None or not c.has_span:
+                    continue
+                m = re.search(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月", c.text)
+                if m and int(m.group(1)) < int(year):
+                    a = c.start + m.start(1) if c.text == text[c.start:c.end] else c.start
+                    b = a + 4 if c.text == text[c.start:c.end] else c.end
+                    yield ctx.flag(a, b, f"{c.ref}：时效指标的完成时限在{m.group(1)}年，早于评价年度{year}年，"
+                                         "像是沿用了上一年度的指标",
+                                   suggestion=f"按{year}年度批复的绩效目标填写完成时限",
+                                   related=[ctx.related(title.start, title.end, note="标题")])
+                    break
+    # 4. sentences naming the year evaluated
+    evaluated = re.compile(r"((?:19|20)\d{2})\s*年度?[^，,。；;\n]{0,30}?(?:开展|进行|组织)?了?(?:项目支出)?"
+                           r"(?:绩效自评|绩效自我评价|绩效评价)(?!结果|发现|报告中|中发现|指出|提出|反馈|整改)")
+    for s in doc.sentences:
+        if s.paragraph.is_title:
+            continue
+        for m in evaluated.finditer(s.text):
+            y = m.group(1)
+            if y == year:
+                continue
+            before = s.text[max(0, m.start() - 12):m.start()]
+            clause = re.split(r"[，,；;：:]", before)[-1]
+            if cmp_re.search(clause) or cmp_re.search(m.group(0)) or re.search(r"根据|按照|依据|针对|落实", clause):
+                continue
+            if not re.search(r"对|本次|此次|本单位|我单位|我局|我委|我院|我校|^", clause):
+                continue
+            a = s.start + m.start(1)
+            b = s.start + m.end(1) + (len(re.match(r"\s*年度?", s.text[m.end(1):]).group(0)))
+            yield ctx.flag(a, b, f"正文说评价的是{y}年度，而标题为{year}年度",
+                           suggestion=f"核对评价年度；评价{year}年度的，全文统一为{year}年度",
+                           related=[ctx.related(title.start, title.end, note="标题")])
+            break
