@@ -696,12 +696,22 @@ _CN_DIGIT = lazy_re("[一二三四五六七八九〇零○]")
 _FULL_TO_HALF = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 
 
-@lru_cache(maxsize=1)
-def _unit_pattern() -> re.Pattern:
-    names = [n for _, zh, sym in _UNIT_GROUPS for n in zh + sym]
-    # 万平方米 and 平方米 both end in 平方米; a symbol must not run on into a longer word (kmh, m2x)
-    return re.compile(r"\d\s?(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-                      + r")(?![A-Za-z0-9²³])")
+def _unit_uses(text: str, names) -> list[tuple[int, int, str]]:
+    """(start, end, name) of each unit name written right after a number (1200平方米, 3.5 km),
+    longest names first so 平方米 is not also counted as 米; str.find, no regex to compile."""
+    out: list[tuple[int, int, str]] = []
+    taken: set[int] = set()
+    for name in sorted(names, key=len, reverse=True):
+        i = text.find(name)
+        while i >= 0:
+            e = i + len(name)
+            d = i - 1 if i > 0 and text[i - 1] == " " else i
+            if d > 0 and text[d - 1].isdigit() and i not in taken and \
+                    not (name.isascii() and e < len(text) and (text[e].isascii() and text[e].isalnum() or text[e] in "²³")):
+                out.append((i, e, name))
+                taken.update(range(i, e))
+            i = text.find(name, e)
+    return sorted(out)
 
 
 @rule(code="STYLE009", name="mixed-units", severity=Severity.INFO,
@@ -731,9 +741,7 @@ def mixed_units(doc: Document, ctx):
         for n in sym:
             by_name[n] = (key, "sym")
     seen: dict[str, dict[str, list[tuple[int, int, str]]]] = {}
-    for m in _unit_pattern().finditer(text):
-        a, b = m.start(1), m.end(1)
-        name = m.group(1)
+    for a, b, name in _unit_uses(text, tuple(by_name)):
         key, form = by_name[name]
         if silent.covers(a, b) and form == "zh":
             continue
@@ -778,11 +786,41 @@ def mixed_units(doc: Document, ctx):
 _YEAR = lazy_re(r"(?:19|20)[\dXx]{2}\s*年")
 
 
-@lru_cache(maxsize=4)
-def _unit_name(suffixes: tuple) -> re.Pattern:
-    """The name of a body: an administrative prefix (县, 市, 区, 省, 镇, 乡…) then a body ending
-    (县住房和城乡建设局, 区民政局, 市第一人民医院); 格局/布局 in prose have no such prefix."""
-    return re.compile(f"(?:[省市县区州盟旗镇乡]|街道)\\w{{0,18}}?(?:{alternation_src(suffixes)})")
+def _has_label(labels, where: str) -> bool:
+    """A labelled line: 主管部门：县交通运输局, 项目单位（盖章）: …, with a value on the same line.
+    Plain string searches: a regex of every label would be compiled for one use."""
+    n = len(where)
+    for lb in labels:
+        i = where.find(lb)
+        while i >= 0:
+            k = i + len(lb)
+            limit = k + 8
+            while k < n and k < limit and where[k] not in "：:\n":
+                k += 1
+            if k < n and where[k] in "：:":
+                after = where[k + 1:k + 6].lstrip(" \u3000\t")
+                if after and after[0] != "\n":
+                    return True
+            i = where.find(lb, i + 1)
+    return False
+
+
+_ADMIN = "省市县区州盟旗镇乡"
+
+
+def _has_unit_name(suffixes, where: str) -> bool:
+    """The name of a body: an administrative prefix (县, 市, 区, 省, 镇, 乡, 街道…) then a body
+    ending (县住房和城乡建设局, 区民政局, 市第一人民医院); 格局/布局 in prose have no such prefix."""
+    for suf in suffixes:
+        i = where.find(suf)
+        while i >= 0:
+            k = i - 1
+            while k >= 0 and i - k <= 19 and where[k].isalnum():
+                if where[k] in _ADMIN or where[k:k + 2] == "街道":
+                    return True
+                k -= 1
+            i = where.find(suf, i + 1)
+    return False
 
 
 @rule(code="STRUCT007", name="missing-cover-element", severity=Severity.WARNING, profiles=("self-eval",),
@@ -830,9 +868,7 @@ def missing_cover_element(doc: Document, ctx):
     closing = "\n".join(p.text for p in paras[-4:])
 
     def labelled(labels, where):
-        src = alternation_src(labels)
-        return (re.search(f"(?:{src})\\s*[（(]?[^：:\\n]{{0,6}}[)）]?\\s*[:：]\\s*\\S", where)
-                or any(t.strip() in labels for t in cells))
+        return _has_label(labels, where) or any(t.strip() in labels for t in cells)
 
     missing = []
     # a title set on two lines (昌都市卡若区2022年度…项目 / 绩效评价报告): the line before counts
@@ -841,15 +877,17 @@ def missing_cover_element(doc: Document, ctx):
             and not re.search("[：:。]", paras[ti - 1].text):
         full_title = paras[ti - 1].text + tt
     if need.get("name") and not any(re.search(t["pattern"], tt) for t in ctx.lex["leftovers"]["title_patterns"]):
-        rest = re.sub(alternation_src(lex["generic_title_words"]), "", full_title)
-        rest = re.sub(r"[\d\s年月日（）()《》“”、，。:：\-—]", "", rest)
+        rest = full_title
+        for w in sorted(lex["generic_title_words"], key=len, reverse=True):
+            rest = rest.replace(w, "")
+        rest = "".join(ch for ch in rest if _is_han(ch) and ch not in "年月日")
         if len(rest) < 2 and not labelled(lex["name_labels"], block):
             missing.append(("项目名称", "在标题中写明项目全称，如“青岚县2023年度农村公路提质改造项目绩效自评报告”"))
     if need.get("year") and not _YEAR.search(block):
         missing.append(("评价年度", "在标题中写明评价年度，如“2023年度”"))
     if need.get("unit"):
         if not labelled(lex["unit_labels"], block + "\n" + closing) and \
-                not _unit_name(tuple(lex["unit_suffixes"])).search(block + "\n" + closing):
+                not _has_unit_name(lex["unit_suffixes"], block + "\n" + closing):
             missing.append(("责任单位", "在标题、封面或开头写明项目实施单位或主管部门，如“项目由县交通运输局组织实施”"))
     if need.get("date"):
         has = labelled(lex["date_labels"], block) or _report_date(doc, ctx) is not None
