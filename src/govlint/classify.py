@@ -32,12 +32,15 @@ _CLAUSE_END = lazy_re(r"[。；;！？!?\n]")
 
 # tokens that separate the items of a use list, and tokens an item's span does not start with
 _SEPARATORS = frozenset(["、", "，", ",", "；", ";", "和", "及", "以及", "与", "并", "或", "：", ":",
-                         "（", "）", "(", ")", "等", "还有", "另有", "其余", "用于", "主要用于"])
+                         "（", "）", "(", ")", "等", "还有", "另有", "其余", "用于", "主要用于", "列支"])
 _LEADING = frozenset(["用于", "主要", "主要用于", "是", "为", "另", "还", "也", "部分", "其中", "共", "全部",
                       "一是", "二是", "三是", "四是", "发放", "支付", "拨付", "列支", "开支", "安排", "投入",
                       "资金", "经费", "的", "了", "已", "均", "分别", "专项", "实际", " ", "\u3000"])
 _MAX_SPAN = 30
 BY_RECIPIENT = "（按接受方判断）"
+_UNIT_END = lazy_re(r"(?:局|委|院|站|所|中心|部|馆|队|处|科|股|室|单位|政府)$")
+# trailing amounts and counts are not part of a use's span
+_AMOUNT = lazy_re(r"[\d.,，%]+|万元|元|亿元|万|余|多|辆|台|套|个|项|次|人次|家|所|座|处|余万元")
 
 
 # ----- prepared lexicons (once per process per lexicon object) ------------------------------
@@ -196,6 +199,7 @@ def use_statements(doc: Document, purpose: dict) -> list[Statement]:
     neg_rx = alternation(tuple(st["negations"]))
     skip_rx = alternation(tuple(st.get("skip_sentences", ()))) if st.get("skip_sentences") else None
     verbs = frozenset(st.get("verbs", ()))
+    stop_rx = alternation(tuple(st["clause_stop"])) if st.get("clause_stop") else None
     not_after = tuple(st["not_after"])
     out: list[Statement] = []
     taken = -1
@@ -221,6 +225,13 @@ def use_statements(doc: Document, purpose: dict) -> list[Statement]:
             length = min(end.start() if end else len(rest), 120)
             a = s.start + (m.start() if m.group(0) in verbs else m.end())
             b = s.start + m.end() + length
+            if stop_rx is not None:
+                pos = a
+                for part in re.split(r"([，,])", doc.text[a:b]):
+                    if part not in ("，", ",") and stop_rx.search(part) and pos > a:
+                        b = pos
+                        break
+                    pos += len(part)
             if b <= a:
                 continue
             out.append(Statement(a, b, m.group(0)))
@@ -342,7 +353,10 @@ def classify_statement(doc: Document, st: Statement, econ: dict) -> tuple[list[U
         lead = 0
         while lead < len(item) - 1 and item[lead][0] in _LEADING:
             lead += 1
-        ia, ib = item[lead][1], item[-1][2]
+        tail = len(item)
+        while tail > lead + 1 and _AMOUNT.fullmatch(item[tail - 1][0]):
+            tail -= 1
+        ia, ib = item[lead][1], item[tail - 1][2]
         found = _classify_item(text, item, prep)
         if not found:
             if text[ia:ib].strip():
@@ -381,9 +395,19 @@ def _classify_item(text: str, item, prep: _Prepared):
         pos = [i for i, t in enumerate(item) if t[1] == ra]
         if pos:
             for j in range(pos[0] - 1, max(-1, pos[0] - 4), -1):
-                if item[j][0] in prep.introducers or text[item[j][1]:ra] in prep.introducers:
+                if item[j][0] in prep.introducers:
+                    if j > 0 and item[j - 1][0] + item[j][0] in prep.introducers:
+                        j -= 1
                     ra = item[j][1]
                     break
+            else:
+                # the unit the staff belong to (民政局干部, 卫生院职工) belongs to the span
+                if kind == "staff" and pos[0] > 0 and _UNIT_END.search(text[item[0][1]:ra]) \
+                        and ra - item[0][1] <= 12:
+                    j = 0
+                    while j < pos[0] and item[j][0] in _LEADING:
+                        j += 1
+                    ra = item[j][1]
     words = _lookup(text, item, prep.words, prep.max_len)
     purchase = any(text[s:e] in prep.purchase for s, e, _ in _lookup(text, item, prep.purchase, 8))
     out = []
@@ -405,7 +429,7 @@ def _classify_item(text: str, item, prep: _Prepared):
                 continue
             out.append((table[w][0], (s, e, w), (ra, rb, kind), True))
     if not out and kind == "enterprise" and not purchase and ra is not None \
-            and any(t[0] in prep.introducers and t[0] not in ("对", "为") for t in item if t[1] <= ra):
+            and any(t[0] in prep.introducers and t[0] not in ("对", "为") for t in item if t[1] < rb):
         out.append((None, (ra, rb, text[ra:rb]), (ra, rb, kind), True))
     return out
 
