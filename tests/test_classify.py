@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import run_cli
+from helpers import make_docx, run_cli
 from govlint import classify
 from govlint.config import Config
 from govlint.document import Document
@@ -141,3 +141,14 @@ def test_explain_on_a_report_shows_its_classification(tmp_path):
     assert plain.returncode == 0 and "FUND001" in plain.stdout_text and "项目功能分类：" not in plain.stdout_text
     other = run_cli("explain", "STYLE001", "--on", str(path))
     assert other.returncode != 0 and "--on" in other.stderr_text
+
+
+def test_a_word_tables_use_column_is_read_as_use_statements(tmp_path):
+    from govlint.readers import read_path
+    path = make_docx(tmp_path / "r.docx",
+                     ["2023年度城东棚户区改造安置房建设项目绩效自评报告", "一、项目概况", "建设安置房5栋。",
+                      "二、资金使用情况", "资金支出明细如下表。"],
+                     table=[["支出内容", "金额（万元）"], ["安置房建安工程款", "800"], ["招商企业奖补", "60"]])
+    doc = read_path(str(path))
+    found = lint(doc, Config(), codes={"FUND001"})
+    assert [doc.text[f.start:f.end] for f in found] == ["招商企业奖补"]

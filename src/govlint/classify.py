@@ -20,10 +20,12 @@ project's owner).
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from govlint.document import Document
 from govlint.rules._util import alternation, lazy_re
+
+if TYPE_CHECKING:   # pragma: no cover
+    from govlint.document import Document
 
 OVERVIEW_TITLE = lazy_re(r"概况|基本情况|项目简介|项目背景|立项|项目内容|绩效目标情况")
 _NAME_LINE = lazy_re(r"\s*(?:[一二三四五六七八九十\d]+[、.．]\s*)?(?:（[一二三四五六七八九十]+）\s*)?项目名称")
