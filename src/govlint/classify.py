@@ -40,6 +40,7 @@ _LEADING = frozenset(["用于", "主要", "主要用于", "是", "为", "另", "
                       "资金", "经费", "的", "了", "已", "均", "分别", "专项", "实际", " ", "\u3000"])
 _MAX_SPAN = 30
 BY_RECIPIENT = "（按接受方判断）"
+_HAN = lazy_re(r"[\u4e00-\u9fff]")
 _UNIT_END = lazy_re(r"(?:局|委|院|站|所|中心|部|馆|队|处|科|股|室|单位|政府)$")
 # trailing amounts and counts are not part of a use's span
 _AMOUNT = lazy_re(r"[\d.,，%]+|万元|元|亿元|万|余|多|辆|台|套|个|项|次|人次|家|所|座|处|余万元")
@@ -361,7 +362,7 @@ def classify_statement(doc: Document, st: Statement, econ: dict) -> tuple[list[U
         ia, ib = item[lead][1], item[tail - 1][2]
         found = _classify_item(text, item, prep)
         if not found:
-            if text[ia:ib].strip():
+            if len(_HAN.findall(text[ia:ib])) >= 2 and not _AMOUNT.fullmatch(text[ia:ib]):
                 unknown.append((st.start + ia, st.start + ib))
             continue
         for idx, (ws, we, word), (ra, rb, kind), by_rec in found:
