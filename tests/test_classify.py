@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import make_docx, run_cli
-from govlint import classify
+from govlint.rules import budget as classify
 from govlint.config import Config
 from govlint.document import Document
 from govlint.engine import lint

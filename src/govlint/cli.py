@@ -102,7 +102,7 @@ def explain(code: str = typer.Argument(..., help="规则代码，例如 STRUCT00
     from govlint.lexicon import LexiconError, load
     from govlint.readers import InputError, read_path
     try:
-        cfg = configmod._explicit(str(config)) if config else configmod.for_path(str(on))
+        cfg = (configmod.load_file(config) or configmod.Config()) if config else configmod.for_path(str(on))
         lex = load(tuple(cfg.lexicons))
         doc = read_path(str(on))
     except (InputError, LexiconError, configmod.ConfigError) as exc:

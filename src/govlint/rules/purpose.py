@@ -3,7 +3,7 @@ functional class and the fund rules do not allow."""
 
 from __future__ import annotations
 
-from govlint import classify
+from govlint.rules import budget as classify
 from govlint.document import Document
 from govlint.finding import Severity
 from govlint.registry import rule
