@@ -152,3 +152,13 @@ def test_a_word_tables_use_column_is_read_as_use_statements(tmp_path):
     doc = read_path(str(path))
     found = lint(doc, Config(), codes={"FUND001"})
     assert [doc.text[f.start:f.end] for f in found] == ["招商企业奖补"]
+
+
+def test_a_project_of_no_known_class_gets_the_general_rows_as_info_only():
+    text = ("2023年度政务信息化专项资金绩效自评报告\n一、项目概况\n建设政务数据共享平台一期。\n"
+            "二、资金使用情况\n资金主要用于平台开发，另有6万元用于发放中心职工年终奖。\n")
+    (f,) = lint(_doc(text), Config(), codes={"FUND001"})
+    assert f.severity.label == "info" and f.data["rule"] == "R03" and text[f.start:f.end] == "中心职工年终奖"
+    # not a self-evaluation report, or no project word in the title: nothing to judge against
+    assert lint(_doc(text.replace("绩效自评报告", "工作总结")), Config(), codes={"FUND001"}) == []
+    assert lint(_doc(text.replace("专项资金", "工作")), Config(), codes={"FUND001"}) == []

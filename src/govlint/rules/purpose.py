@@ -32,7 +32,9 @@ def spending_mismatch(doc: Document, ctx):
     A pair that a row of the compatibility table (lexicon ``fund_rules``, one source per row)
     forbids for every class of the project is reported with the rule, its source and the
     purpose evidence as the related place. Prohibitions (不得用于…), permissions, plans and
-    reasons are not statements of use; 部门整体支出 reports are not checked.
+    reasons are not statements of use; 部门整体支出 reports are not checked. A self-evaluation
+    report of a project whose class is not recognised (the title names a 项目 or 专项资金) gets
+    only the rows that hold for project money of any class, as info.
     ``govlint explain FUND001 --on REPORT`` prints the classification of a report.
 
     Why: 资金使用与项目内容不符 is a finding of every financial review: the money of a
@@ -42,6 +44,10 @@ def spending_mismatch(doc: Document, ctx):
     """
     lex = ctx.lex
     classes = classify.project_classes(doc, lex["func_class"])
+    fallback = False
+    if not classes and ctx.profile == "self-eval":
+        fb = classify.fallback_class(doc, lex["func_class"])
+        classes, fallback = ([fb], True) if fb is not None else ([], False)
     if not classes:
         return
     rows = lex["fund_rules"].get("rules", [])
@@ -53,7 +59,7 @@ def spending_mismatch(doc: Document, ctx):
             continue
         seen.add((u.start, u.end))
         severity = None
-        if row.get("severity") == "info" or u.name.endswith(classify.BY_RECIPIENT):
+        if row.get("severity") == "info" or u.name.endswith(classify.BY_RECIPIENT) or fallback:
             # a transfer to a company with nothing bought named: the company may own the project
             severity = Severity.INFO
         c = classes[0]

@@ -18,6 +18,7 @@ project's owner).
 """
 
 from govlint.rules.budget.compat import explain_text, forbidding_rule  # noqa: F401
-from govlint.rules.budget.project import OVERVIEW_TITLE, ProjectClass, project_classes, purpose_scope  # noqa: F401
+from govlint.rules.budget.project import (  # noqa: F401
+    OVERVIEW_TITLE, ProjectClass, fallback_class, project_classes, purpose_scope)
 from govlint.rules.budget.statements import Statement, use_statements  # noqa: F401
 from govlint.rules.budget.uses import BY_RECIPIENT, Use, classify_statement, uses  # noqa: F401

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from govlint.rules.budget.project import ProjectClass, project_classes
+from govlint.rules.budget.project import ProjectClass, fallback_class, project_classes
 from govlint.rules.budget.uses import Use, uses
 
 if TYPE_CHECKING:   # pragma: no cover
@@ -43,7 +43,13 @@ def explain_text(doc: Document, lex) -> str:
     lines = [f"FUND001 预算分类：{doc.path}", "", "项目功能分类："]
     classes = project_classes(doc, func)
     if not classes:
-        lines.append("  （未能判断：标题、项目名称、项目概况和主管部门中没有可识别的项目类别，FUND001 不检查本报告）")
+        fb = fallback_class(doc, func)
+        if fb is not None:
+            classes = [fb]
+            lines.append("  （标题、项目名称、项目概况和主管部门中没有可识别的项目类别：只按适用于一切项目资金的规则检查，"
+                         "结果为提示级别）")
+        else:
+            lines.append("  （未能判断：标题、项目名称、项目概况和主管部门中没有可识别的项目类别，FUND001 不检查本报告）")
     for c in classes:
         line, _ = doc.line_col(c.start)
         nat = "、".join(natures.get(n, n) for n in c.nature)

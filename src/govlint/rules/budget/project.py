@@ -105,3 +105,17 @@ def project_classes(doc: Document, func: dict) -> list[ProjectClass]:
                 return [ProjectClass(code, c["name"], c.get("path", c["name"]), tuple(c.get("nature", ())),
                                      d.group(0), s, s + len(d.group(0)), "主管部门")]
     return []
+
+
+def fallback_class(doc: Document, func: dict) -> ProjectClass | None:
+    """A project of no recognised class, when the title says it is a project (项目, 专项资金 …):
+    the rows that hold for project money of any class still apply to it."""
+    fb = func.get("fallback")
+    if not fb or doc.title is None:
+        return None
+    words = tuple(fb.get("title_words", ()))
+    m = alternation(words).search(doc.text, doc.title.start, doc.title.end) if words else None
+    if m is None:
+        return None
+    return ProjectClass("", fb["name"], fb.get("path", fb["name"]), tuple(fb.get("nature", ())), m.group(0),
+                        m.start(), m.end(), "标题")
