@@ -152,6 +152,8 @@ def classify_statement(doc: Document, st: Statement, econ: dict) -> tuple[list[U
                 a, b = ia, ib
                 if b - a > _MAX_SPAN:
                     a, b = ws, we
+            if it is None and "用于" in text[ib:]:
+                continue     # 拨付给某公司用于…: the use that follows is what gets classified
             if it is None:   # classified by the recipient alone: a transfer to an enterprise
                 code, part, name = "312", "", "对企业补助" + BY_RECIPIENT
             else:
