@@ -162,3 +162,9 @@ def test_a_project_of_no_known_class_gets_the_general_rows_as_info_only():
     # not a self-evaluation report, or no project word in the title: nothing to judge against
     assert lint(_doc(text.replace("绩效自评报告", "工作总结")), Config(), codes={"FUND001"}) == []
     assert lint(_doc(text.replace("专项资金", "工作")), Config(), codes={"FUND001"}) == []
+
+
+def test_a_department_name_with_he_inside_does_not_split_the_use_list():
+    text = HOUSING + "资金主要用于安置房工程款和区住房和城乡建设局办公楼维修。\n"
+    (f,) = lint(_doc(text), Config(), codes={"FUND001"})
+    assert text[f.start:f.end] == "区住房和城乡建设局办公楼维修"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from govlint.rules._util import lazy_re
+from govlint.rules._util import alternation, lazy_re
 from govlint.rules.budget.statements import Statement, use_statements
 
 if TYPE_CHECKING:   # pragma: no cover
@@ -108,10 +108,12 @@ def _lookup(text: str, toks: list[tuple[str, int, int]], table, max_len: int):
     return out
 
 
-def _items(toks) -> list[list[tuple[str, int, int]]]:
+def _items(toks, protected=()) -> list[list[tuple[str, int, int]]]:
+    """The items of a use list: runs of tokens between separators (、 和 及 …); a separator
+    inside a ``protected`` span (a department's name: 住房和城乡建设局) does not split."""
     items, cur = [], []
     for t in toks:
-        if t[0] in _SEPARATORS:
+        if t[0] in _SEPARATORS and not any(a < t[1] < b for a, b in protected):
             if cur:
                 items.append(cur)
             cur = []
@@ -131,7 +133,9 @@ def classify_statement(doc: Document, st: Statement, econ: dict) -> tuple[list[U
     classes = econ.get("classes", {})
     uses: list[Use] = []
     unknown: list[tuple[int, int]] = []
-    for item in _items(toks):
+    names = econ.get("recipients", {}).get("unit_names", ())
+    protected = [m.span() for m in alternation(tuple(names)).finditer(text)] if names else []
+    for item in _items(toks, protected):
         lead = 0
         while lead < len(item) - 1 and item[lead][0] in _LEADING:
             lead += 1
