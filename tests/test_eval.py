@@ -22,7 +22,7 @@ FLOORS = {
     # code: (min precision, min recall) on corpora/, set from the values reached when the
     # eval was introduced (in brackets), rounded down by about one finding
     "DUP001": (0.9, 0.9),       # (1.00, 1.00)
-    "FUND001": (0.9, 0.5),      # (1.00, 0.50)
+    "FUND001": (0.9, 0.9),      # (1.00, 1.00) was (0.9, 0.5) at (1.00, 0.50)
     "FUND002": (0.8, 0.5),      # (1.00, 0.56)
     "IND001": (0.8, 0.9),       # (1.00, 1.00)
     "IND002": (0.75, 0.85),     # (0.88, 1.00)

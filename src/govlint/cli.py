@@ -11,6 +11,7 @@ from enum import Enum
 import inspect
 import os
 import sys
+from pathlib import Path
 from typing import List, Optional
 
 import typer
@@ -98,14 +99,32 @@ def rules_cmd(format: RulesFormat = typer.Option(RulesFormat.text, "--format", "
 
 
 @app.command()
-def explain(code: str = typer.Argument(..., help="规则代码，例如 STRUCT001")):
-    """显示一条规则的说明、选项和正反示例。"""
+def explain(code: str = typer.Argument(..., help="规则代码，例如 STRUCT001"),
+            on: Optional[Path] = typer.Option(None, "--on", help="显示该规则对这份报告的判断依据"
+                                               "（例如 FUND001 的项目分类和每项资金用途的分类）"),
+            config: Optional[Path] = typer.Option(None, "--config", help="配置文件（用其中的扩展词库）")):
+    """显示一条规则的说明、选项和正反示例；加 --on 报告 显示该规则对这份报告的判断依据。"""
     from govlint.docs import rule_markdown
     from govlint import registry
     spec = registry.get(code)
     if spec is None:
         fail(f"未知的规则代码 {code!r}（用 govlint rules 查看全部规则）")
-    typer.echo(rule_markdown(spec))
+    if on is None:
+        typer.echo(rule_markdown(spec))
+        return
+    explain_on = getattr(importlib.import_module(spec.func.__module__), "explain_document", None)
+    if explain_on is None:
+        fail(f"规则 {spec.code} 不提供对单份报告的判断说明（去掉 --on 查看规则说明）")
+    from govlint import config as configmod
+    from govlint.lexicon import LexiconError, load
+    from govlint.readers import InputError, read_path
+    try:
+        cfg = (configmod.load_file(config) or configmod.Config()) if config else configmod.for_path(str(on))
+        lex = load(tuple(cfg.lexicons))
+        doc = read_path(str(on))
+    except (InputError, LexiconError, configmod.ConfigError) as exc:
+        fail(str(exc))
+    typer.echo(explain_on(doc, lex))
 
 
 def version_callback(value: bool):

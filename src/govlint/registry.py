@@ -22,6 +22,7 @@ RULE_MODULES = [
     "govlint.rules.duplication",
     "govlint.rules.indicators",
     "govlint.rules.funds",
+    "govlint.rules.purpose",
     "govlint.rules.numbers",
     "govlint.rules.scoring",
     "govlint.rules.reasons",
