@@ -76,14 +76,16 @@ def rules_cmd(format: Format = typer.Option(Format.text, "--format", "-f", help=
     rules = registry.all_rules()
     if format == Format.json:
         import json
-        typer.echo(json.dumps([{"code": s.code, "name": s.name, "severity": s.severity.label,
-                                "summary": s.summary, "family": s.family,
+        typer.echo(json.dumps([{"code": s.code, "name": s.name, "title": s.title_zh, "severity": s.severity.label,
+                                "summary": s.summary, "summary_en": s.summary_en, "family": s.family,
                                 "enabled_by_default": s.enabled_by_default} for s in rules.values()],
                               ensure_ascii=False, indent=2))
         return
+    from govlint.output.text import cells
     for s in rules.values():
-        flag = "" if s.enabled_by_default else "  (默认关闭)"
-        typer.echo(f"{s.code:<10} {s.name:<32} {s.severity.label:<8} {s.summary}{flag}")
+        flag = "" if s.enabled_by_default else "（默认关闭）"
+        title = s.title_zh + " " * max(0, 26 - cells(s.title_zh))
+        typer.echo(f"{s.code:<10} {title} {s.name:<30} {s.severity.zh}  {s.summary}{flag}")
 
 
 @app.command()
