@@ -15,10 +15,13 @@ from typing import List, Optional
 import typer
 
 from govlint import __version__
+from govlint.commands import cli_zh
 from govlint.commands.check import (  # noqa: F401  (re-exported for subcommand modules)
     CHECK_OPTIONS, PATHS_HELP, Format, Level, Profile, apply_post, build_overrides, check_command,
     configured_jobs, default_jobs, exit_code, fail, guard_output, run_check, settings_for,
 )
+
+cli_zh.install()     # Chinese help layout, metavars and usage errors (typer's own texts are English)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   pretty_exceptions_enable=False,
