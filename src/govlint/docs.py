@@ -20,7 +20,7 @@ def rule_markdown(spec, anchor: bool = False) -> str:
     """One rule's documentation in Chinese (``govlint explain``; with ``anchor``, a section of docs/rules.md)."""
     lines = [f'<a id="{spec.code.lower()}"></a>', ""] if anchor else []
     lines += [f"## {spec.code} {spec.title_zh}", "",
-             f"- 英文标识：`{spec.name}`（稳定不变，供程序和配置引用）",
+             f"- 英文标识：`{spec.name}`（稳定不变）",
              f"- 默认级别：{spec.severity.zh}（{spec.severity.label}）",
              f"- 类别：{registry.FAMILY_NAMES.get(spec.family, '')}（{spec.family}）"]
     if spec.profiles:
