@@ -14,7 +14,8 @@ from helpers import run_cli
 
 ENGLISH = ["Usage:", "Show this message", "Options:", "Arguments:", "Commands:", "[OPTIONS]", "COMMAND [ARGS]",
            "[required]", "default:", "Error:", "Try '", "No such", "Missing", "Invalid value", "Value error",
-           "is not one of", "Got unexpected", "Did you mean", "Possible options", "Input should be"]
+           "is not one of", "Got unexpected", "Did you mean", "Possible options", "Input should be",
+           "x>=", "x<=", "<=x"]
 PY_TYPES = re.compile(r"<(?:list\[|str>|int>|float>|path>|Path>|bool>)|\bTEXT\b|\bINTEGER\b|\bFLOAT\b")
 
 
@@ -77,6 +78,7 @@ def test_help_from_the_console_script():
     (["chek", "x.txt"], "没有这个命令：chek（是否要用 check？）"),
     (["explain", "STYLE001", "extra"], "多余的参数：extra"),
     (["check", "-j", "abc", "x.txt"], "--jobs/-j 的取值无效：应为整数"),
+    (["web", "--max-files", "0"], "--max-files 的取值无效：应不小于 1"),
 ])
 def test_usage_errors_are_one_chinese_line(args, expect):
     p = run_cli(*args)

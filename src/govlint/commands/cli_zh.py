@@ -53,6 +53,10 @@ MESSAGES = [
     (re.compile(r"^(?:Value error, )?(.*?) is not one of (.*?)\.?$", re.S), None),
     (re.compile(r"^(?:Value error, )?(.*?) is not a valid (integer|float|number|int)\.?$"),
      r"\1 不是有效的数字"),
+    (re.compile(r"^Input should be greater than or equal to (\S+?)\.?$"), r"应不小于 \1"),
+    (re.compile(r"^Input should be less than or equal to (\S+?)\.?$"), r"应不大于 \1"),
+    (re.compile(r"^Input should be greater than (\S+?)\.?$"), r"应大于 \1"),
+    (re.compile(r"^Input should be less than (\S+?)\.?$"), r"应小于 \1"),
     (re.compile(r"^Input should be a valid integer\b.*$", re.S), "应为整数"),
     (re.compile(r"^Input should be a valid (?:number|float)\b.*$", re.S), "应为数字"),
     (re.compile(r"^(?:Value error, )?(.*?) is not in the range (.*?)\.?$"), r"\1 不在允许的范围 \2 内"),
@@ -97,6 +101,17 @@ def cells(s: str) -> int:
     import unicodedata
     s = re.sub(r"\x1b\[[0-9;]*m", "", s)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def describe_range(min, max) -> str | None:
+    """A parameter's allowed range in help: 取值 ≥1, 取值 ≤5, 取值 1–5."""
+    if min is None and max is None:
+        return None
+    if min is None:
+        return f"取值 ≤{max}"
+    if max is None:
+        return f"取值 ≥{min}"
+    return f"取值 {min}–{max}"
 
 
 def _hint(param) -> str:
@@ -157,6 +172,7 @@ def install() -> None:
     tcore._govlint_zh = True
 
     tcore._ = lambda s: WORDS.get(s, s)
+    tcore.describe_number_range = describe_range
 
     formatting.term_len = cells      # column alignment with Chinese metavars and help
     formatting.HelpFormatter.write_heading = lambda self, heading: self.write(
