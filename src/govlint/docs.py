@@ -5,6 +5,7 @@ from __future__ import annotations
 from govlint import registry
 
 MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
+PROFILE_NAMES = {"self-eval": "绩效自评报告", "generic": "一般政府报告"}
 
 
 def strip_marks(s: str) -> str:
@@ -24,7 +25,7 @@ def rule_markdown(spec, anchor: bool = False) -> str:
              f"- 默认级别：{spec.severity.zh}（{spec.severity.label}）",
              f"- 类别：{registry.FAMILY_NAMES.get(spec.family, '')}（{spec.family}）"]
     if spec.profiles:
-        lines.append(f"- 适用报告类型：{'、'.join(spec.profiles)}")
+        lines.append(f"- 适用报告类型：{'、'.join(f'{PROFILE_NAMES.get(p, p)}（{p}）' for p in spec.profiles)}")
     if not spec.enabled_by_default:
         lines.append("- 默认关闭，用 --extend-select 启用")
     lines += ["", _wrap(spec.doc_zh), ""]
