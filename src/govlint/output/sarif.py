@@ -41,12 +41,13 @@ def rule_descriptor(spec) -> dict:
     """
     paragraphs = [" ".join(p.split()) for p in spec.doc_zh.split("\n\n") if p.strip()]
     help_text = "\n\n".join(paragraphs + ([f"为什么重要：{spec.why_zh}"] if spec.why_zh else []))
+    plain = help_text.replace("``", "")     # ``min_chars`` is markup only in the markdown form
     return {
         "id": spec.code,
         "name": spec.name,
-        "shortDescription": {"text": spec.summary},
-        "fullDescription": {"text": " ".join(paragraphs)},
-        "help": {"text": help_text,
+        "shortDescription": {"text": spec.summary.replace("``", "")},
+        "fullDescription": {"text": " ".join(paragraphs).replace("``", "")},
+        "help": {"text": plain,
                  "markdown": f"**{spec.code} {spec.title_zh}**（`{spec.name}`）\n\n{help_text}"},
         "defaultConfiguration": {"level": spec.severity.sarif_level},
         "properties": {"family": spec.family, "tags": [spec.family.lower()]},
