@@ -183,8 +183,10 @@ def test_explicit_config_option(reports, tmp_path_factory):
 def test_rules_and_explain():
     p = run_cli("rules")
     assert p.returncode == 0 and "STRUCT001" in p.stdout_text and "heading-numbering" in p.stdout_text
+    assert "标题序号错误" in p.stdout_text      # the Chinese title beside the code and the slug
     p = run_cli("explain", "struct001")
-    assert p.returncode == 0 and "Why:" in p.stdout_text and "⟦" in p.stdout_text
+    assert p.returncode == 0 and "为什么重要" in p.stdout_text and "⟦" in p.stdout_text
+    assert "Why:" not in p.stdout_text and "Official documents" not in p.stdout_text   # prose in Chinese
     assert run_cli("explain", "XYZ001").returncode == 2
 
 

@@ -202,7 +202,7 @@ def test_docx_review_document(report, tmp_path):
     assert ["错误", "1"] in [[c.text for c in r.cells] for r in summary.rows]
     assert [c.text for c in comments.rows[0].cells] == ["序号", "位置", "原文", "问题", "修改建议", "严重程度", "规则"]
     last = [c.text for c in comments.rows[3].cells]
-    assert last[0] == "3" and last[5] == "错误" and last[6] == "STYLE002"
+    assert last[0] == "3" and last[5] == "错误" and last[6].split("\n") == ["STYLE002", "残留代码或模板占位符"]
     assert last[1] == "二、绩效目标完成情况；第8行"
     runs = comments.rows[3].cells[2].paragraphs[0].runs
     marked = [r for r in runs if r.bold]

@@ -72,7 +72,7 @@ def test_rule_codes_and_docs_are_well_formed():
         assert registry.CODE_RE.match(code)
         assert spec.name not in names, f"duplicate rule name {spec.name}"
         names.add(spec.name)
-        assert spec.summary, f"{code} has no summary line"
+        assert spec.summary_en, f"{code} has no summary line"
         assert spec.why, f"{code} docstring has no 'Why:' paragraph"
         assert spec.bad and spec.good, f"{code} needs bad and good examples"
 

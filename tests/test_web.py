@@ -70,6 +70,9 @@ def test_upload_check_decide_and_download(tmp_path):
     assert j["families"][txt["id"]]["FUND"] >= 1
     page = client.get(f"/files/{txt['id']}")
     assert page.status_code == 200 and "采纳" in page.text
+    shown = set(re.findall(r'<span class="code">([A-Z]+\d{3})</span>', page.text))
+    from govlint import registry
+    assert shown and all(registry.get(c).title_zh in page.text for c in shown)   # Chinese titles beside codes
     cards = re.findall(r'data-fingerprint="([^"]+)"', page.text)
     messages = re.findall(r'<p class="msg">([^<]+)</p>', page.text)
     assert len(cards) == len(messages) == txt["errors"] + txt["warnings"] + txt["infos"]

@@ -17,10 +17,13 @@ from typing import List, Optional
 import typer
 
 from govlint import __version__
+from govlint.commands import cli_zh
 from govlint.commands.check import (  # noqa: F401  (re-exported for subcommand modules)
     CHECK_OPTIONS, PATHS_HELP, Format, Level, Profile, apply_post, build_overrides, check_command,
     configured_jobs, default_jobs, exit_code, fail, guard_output, run_check, settings_for,
 )
+
+cli_zh.install()     # Chinese help layout, metavars and usage errors (typer's own texts are English)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   pretty_exceptions_enable=False,
@@ -88,14 +91,16 @@ def rules_cmd(format: RulesFormat = typer.Option(RulesFormat.text, "--format", "
         return
     if format == RulesFormat.json:
         import json
-        typer.echo(json.dumps([{"code": s.code, "name": s.name, "severity": s.severity.label,
-                                "summary": s.summary, "family": s.family,
+        typer.echo(json.dumps([{"code": s.code, "name": s.name, "title": s.title_zh, "severity": s.severity.label,
+                                "summary": s.summary, "summary_en": s.summary_en, "family": s.family,
                                 "enabled_by_default": s.enabled_by_default} for s in rules.values()],
                               ensure_ascii=False, indent=2))
         return
+    from govlint.output.text import cells
     for s in rules.values():
-        flag = "" if s.enabled_by_default else "  (默认关闭)"
-        typer.echo(f"{s.code:<10} {s.name:<32} {s.severity.label:<8} {s.summary}{flag}")
+        flag = "" if s.enabled_by_default else "（默认关闭）"
+        title = s.title_zh + " " * max(0, 26 - cells(s.title_zh))
+        typer.echo(f"{s.code:<10} {title} {s.name:<30} {s.severity.zh}  {s.summary}{flag}")
 
 
 @app.command()

@@ -5,34 +5,45 @@ from __future__ import annotations
 from govlint import registry
 
 MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
+PROFILE_NAMES = {"self-eval": "绩效自评报告", "generic": "一般政府报告"}
 
 
 def strip_marks(s: str) -> str:
     return s.replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
 
 
-def rule_markdown(spec) -> str:
-    lines = [f"## {spec.code} {spec.name}", "",
-             f"- 默认级别：{spec.severity.label}（{spec.severity.zh}）",
-             f"- 类别：{spec.family}（{registry.FAMILY_NAMES.get(spec.family, '')}）"]
+def _wrap(text: str) -> str:
+    """Chinese prose as written in rule_docs_zh.toml: paragraphs kept, no hard wrapping."""
+    return "\n\n".join(" ".join(p.split()) for p in text.split("\n\n") if p.strip())
+
+
+def rule_markdown(spec, anchor: bool = False) -> str:
+    """One rule's documentation in Chinese (``govlint explain``; with ``anchor``, a section of docs/rules.md)."""
+    lines = [f'<a id="{spec.code.lower()}"></a>', ""] if anchor else []
+    lines += [f"## {spec.code} {spec.title_zh}", "",
+             f"- 英文标识：`{spec.name}`（稳定不变）",
+             f"- 默认级别：{spec.severity.zh}（{spec.severity.label}）",
+             f"- 类别：{registry.FAMILY_NAMES.get(spec.family, '')}（{spec.family}）"]
     if spec.profiles:
-        lines.append(f"- 适用报告类型：{', '.join(spec.profiles)}")
+        lines.append(f"- 适用报告类型：{'、'.join(f'{PROFILE_NAMES.get(p, p)}（{p}）' for p in spec.profiles)}")
     if not spec.enabled_by_default:
         lines.append("- 默认关闭，用 --extend-select 启用")
-    lines += ["", spec.doc, ""]
+    lines += ["", _wrap(spec.doc_zh), ""]
+    if spec.why_zh:
+        lines += [f"**为什么重要：**{spec.why_zh}", ""]
     if spec.options:
-        lines += ["### Options", ""]
+        lines += ["### 选项", ""]
         for name, opt in spec.options.items():
             bounds = ""
             if opt.min is not None or opt.max is not None:
-                bounds = f"; range {'' if opt.min is None else opt.min}…{'' if opt.max is None else opt.max}"
-            lines.append(f"- `{name}` (default `{opt.default!r}`{bounds}): {opt.help}")
+                bounds = f"，取值范围 {'' if opt.min is None else opt.min}…{'' if opt.max is None else opt.max}"
+            lines.append(f"- `{name}`（默认 `{opt.default!r}`{bounds}）：{spec.option_help(name)}")
         lines.append("")
     if spec.bad:
-        lines += ["### 错误示例 (flagged; ⟦ ⟧ marks the span)", ""]
+        lines += ["### 错误示例（会被报告；⟦ ⟧ 标出问题位置）", ""]
         lines += ["```text", *[b.rstrip("\n") for b in spec.bad], "```", ""]
     if spec.good:
-        lines += ["### 正确示例 (not flagged)", ""]
+        lines += ["### 正确示例（不会被报告）", ""]
         lines += ["```text", *[g.rstrip("\n") for g in spec.good], "```", ""]
     return "\n".join(lines)
 
@@ -59,16 +70,18 @@ SEVERITY_POLICY = [
 
 def rules_markdown() -> str:
     rules = registry.all_rules()
-    out = ["# govlint rules", "",
-           "Generated from the rule registry by `python -m govlint.docs > docs/rules.md`; do not edit by hand.", "",
+    out = ["# govlint 规则", "",
+           "<!-- Generated from the rule registry and src/govlint/rule_docs_zh.toml by "
+           "`python -m govlint.docs > docs/rules.md`; do not edit by hand. -->", "",
+           "本文件由规则注册表自动生成。规则的中文名称和说明见各节；英文标识（slug）是规则稳定的程序标识。", "",
            *SEVERITY_POLICY,
            "## 规则一览", "",
-           "| code | name | default severity | summary |", "|---|---|---|---|"]
+           "| 代码 | 名称 | 标识 | 默认级别 | 说明 |", "|---|---|---|---|---|"]
     for s in rules.values():
-        out.append(f"| [{s.code}](#{s.code.lower()}-{s.name}) | {s.name} | {s.severity.label} | {s.summary} |")
+        out.append(f"| [{s.code}](#{s.code.lower()}) | {s.title_zh} | `{s.name}` | {s.severity.zh} | {s.summary} |")
     out.append("")
     for s in rules.values():
-        out.append(rule_markdown(s))
+        out.append(rule_markdown(s, anchor=True))
     return "\n".join(out) + "\n"
 
 

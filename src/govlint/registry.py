@@ -2,8 +2,13 @@
 
 Registration is explicit: ``RULE_MODULES`` names every module that defines rules, and
 ``all_rules()`` imports exactly those. A rule is a function ``check(target, ctx)`` that
-yields findings made with ``ctx.flag``; its docstring is its documentation (first line:
-what it does; a paragraph starting "Why:" says why it matters).
+yields findings made with ``ctx.flag``; its docstring is its developer documentation (first
+line: what it does; a paragraph starting "Why:" says why it matters) and ``name`` its stable
+English id (slug).
+
+What users read about a rule is Chinese: its title and documentation come from
+``rule_docs_zh.toml`` (one entry per code), loaded on first use by ``RuleSpec.title_zh`` /
+``summary`` / ``doc_zh`` / ``why_zh`` — never on the check path, which reads none of them.
 """
 
 from __future__ import annotations
@@ -63,7 +68,7 @@ class Option(NamedTuple):
 class RuleSpec(Record):
     """A registered rule: code, name, checkers, documentation and examples."""
 
-    __slots__ = ("code", "name", "severity", "scope", "func", "summary", "_doc_source", "_doc", "bad", "good",
+    __slots__ = ("code", "name", "severity", "scope", "func", "summary_en", "_doc_source", "_doc", "bad", "good",
                  "options", "needs", "profiles", "enabled_by_default", "extra_checks")
     _repr_fields = ("code", "name", "severity", "scope")
 
@@ -77,7 +82,7 @@ class RuleSpec(Record):
         self.severity = severity
         self.scope = scope                  # always "document": a checker gets the whole Document
         self.func = func
-        self.summary = summary
+        self.summary_en = summary           # the docstring's first line (developer documentation)
         self._doc_source = doc      # the docstring as written; ``doc`` is it cleaned, on first use
         self._doc: str | None = None
         self.bad: list[str] = [] if bad is None else bad
@@ -97,6 +102,38 @@ class RuleSpec(Record):
         return self._doc
 
     @property
+    def _zh(self) -> dict:
+        return zh_docs().get(self.code, {})
+
+    @property
+    def title_zh(self) -> str:
+        """The rule's Chinese title (rule_docs_zh.toml); the English slug when it has none."""
+        return self._zh.get("title", self.name)
+
+    @property
+    def doc_zh(self) -> str:
+        """The rule's Chinese documentation: first line what it detects, then the details."""
+        return (self._zh.get("doc") or "").strip() or self.doc
+
+    @property
+    def why_zh(self) -> str:
+        """Why the rule matters, in Chinese."""
+        return " ".join((self._zh.get("why") or "").split()) or self.why
+
+    @property
+    def summary(self) -> str:
+        """What the rule detects in one Chinese sentence (first line of ``doc_zh``) — what a user reads.
+
+        Every reader of ``summary`` shows it to users (rules, SARIF, statistics); the English
+        first line of the docstring is ``summary_en``.
+        """
+        return self.doc_zh.splitlines()[0].strip() if self._zh.get("doc") else self.summary_en
+
+    def option_help(self, name: str) -> str:
+        """An option's help for users: the Chinese text from rule_docs_zh.toml, else the rule's own."""
+        return self._zh.get("options", {}).get(name) or self.options[name].help
+
+    @property
     def family(self) -> str:
         return "".join(ch for ch in self.code if ch.isalpha())
 
@@ -108,6 +145,19 @@ class RuleSpec(Record):
 
 _REGISTRY: dict[str, RuleSpec] = {}
 _loaded = False
+_ZH_DOCS: dict | None = None
+ZH_DOCS_FILE = "rule_docs_zh.toml"
+
+
+def zh_docs() -> dict:
+    """The Chinese rule documentation by code (``rule_docs_zh.toml``), read once on first use."""
+    global _ZH_DOCS
+    if _ZH_DOCS is None:
+        import os
+        import tomllib
+        with open(os.path.join(os.path.dirname(__file__), ZH_DOCS_FILE), "rb") as fh:
+            _ZH_DOCS = tomllib.load(fh)
+    return _ZH_DOCS
 
 
 def rule(*, code: str, name: str, severity: Severity = Severity.WARNING, scope: str = "document",

@@ -141,6 +141,8 @@ def _comment_table(doc, d: rm.DocReview):
         _cell_text(cells[4], c.suggestion or "—")
         _cell_text(cells[5], c.severity.zh)
         _cell_text(cells[6], c.code)
+        if c.rule_name:    # the Chinese title under the code
+            _font(cells[6].add_paragraph().add_run(c.rule_name), BODY_FONT, 8)
     return t
 
 

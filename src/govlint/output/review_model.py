@@ -39,7 +39,7 @@ class Source:
 class Comment:
     number: int
     code: str
-    rule_name: str
+    rule_name: str          # the rule's Chinese title (the English slug stays in JSON/SARIF)
     family: str
     family_name: str
     severity: Severity
@@ -212,7 +212,7 @@ def document_review(r, index: int) -> DocReview:
             before, span, after = "", f.excerpt or "", ""
             section, line, cell = [], f.position.line if f.position else 0, ""
         comments.append(Comment(
-            number=n, code=f.code, rule_name=spec.name if spec else "", family=fam,
+            number=n, code=f.code, rule_name=spec.title_zh if spec else "", family=fam,
             family_name=registry.FAMILY_NAMES.get(fam, fam), severity=f.severity,
             start=f.start, end=f.end, line=line, unit=f"第{line}{unit}", section=section, cell=cell,
             before=before, span=span, after=after, message=f.message, suggestion=f.suggestion or "",

@@ -34,13 +34,21 @@ def _region(pos, snippet=None) -> dict:
 
 
 def rule_descriptor(spec) -> dict:
-    help_text = spec.doc
+    """The rule's SARIF descriptor, its texts in Chinese (rule_docs_zh.toml).
+
+    No ``helpUri``: the project has no stable public URL for its rule documentation (a
+    relative docs path is not a valid one), so ``help`` carries the whole Chinese text.
+    """
+    paragraphs = [" ".join(p.split()) for p in spec.doc_zh.split("\n\n") if p.strip()]
+    help_text = "\n\n".join(paragraphs + ([f"为什么重要：{spec.why_zh}"] if spec.why_zh else []))
+    plain = help_text.replace("``", "")     # ``min_chars`` is markup only in the markdown form
     return {
         "id": spec.code,
         "name": spec.name,
-        "shortDescription": {"text": spec.summary},
-        "fullDescription": {"text": " ".join(spec.doc.split("\n\n")[1].split()) if "\n\n" in spec.doc else spec.summary},
-        "help": {"text": help_text, "markdown": f"**{spec.code} {spec.name}**\n\n{help_text}"},
+        "shortDescription": {"text": spec.summary.replace("``", "")},
+        "fullDescription": {"text": " ".join(paragraphs).replace("``", "")},
+        "help": {"text": plain,
+                 "markdown": f"**{spec.code} {spec.title_zh}**（`{spec.name}`）\n\n{help_text}"},
         "defaultConfiguration": {"level": spec.severity.sarif_level},
         "properties": {"family": spec.family, "tags": [spec.family.lower()]},
     }

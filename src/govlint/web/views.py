@@ -50,7 +50,7 @@ def report_view(store, row) -> dict:
         cards.append({"n": i, "code": f.code, "family": f.family, "severity": int(f.severity),
                       "severity_zh": f.severity.zh, "message": f.message, "suggestion": f.suggestion or "",
                       "fingerprint": f.fingerprint, "verdict": verdict or "", "note": note,
-                      "name": spec.name if spec else "", "line": f.position.line if f.position else 0,
+                      "name": spec.name if spec else "", "title": spec.title_zh if spec else "", "line": f.position.line if f.position else 0,
                       "start": f.start, "end": f.end})
     lines = []
     text = doc.text
