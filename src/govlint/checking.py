@@ -319,12 +319,13 @@ def check_command(paths: List[str], format=Format.text, output: Optional[Path] =
     from govlint import output as out
     use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                  and not os.environ.get("NO_COLOR"))
-    text = out.render(Format(format).value, results, color=use_color, show_source=not no_source)
+    text = out.render(Format(format).value, results, color=use_color, show_source=not no_source,
+                      signed=output is not None)
     if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            fail(f"{output}: 无法写入（系统错误 {exc.errno}）")
+        from govlint.guard import write_output
+        reason = write_output(output, text.encode("utf-8"))
+        if reason:
+            fail(f"{output}: {reason}")
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
