@@ -130,7 +130,7 @@ def _header_re():
         import re
         # Content-Length (any case, CRLF or LF), optional other headers, then the blank line
         _HEADER = re.compile(rb"content-length[ \t]*:[ \t]*(\d{1,20})[ \t]*\r?\n"
-                             rb"(?:[A-Za-z][A-Za-z0-9-]*[ \t]*:[^\r\n]{0,1000}\r?\n){0,8}\r?\n", re.I)
+                             rb"(?:(?!content-length)[A-Za-z][A-Za-z0-9-]*[ \t]*:[^\r\n]{0,1000}\r?\n){0,8}\r?\n", re.I)
     return _HEADER
 
 
