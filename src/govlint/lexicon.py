@@ -65,7 +65,7 @@ def _parse(path: Path, raw: bytes) -> dict:
         raise LexiconError(f"{path}: 词库文件嵌套层数过多") from None
 
 
-_OPTIONAL = {"suggestion", "suggest", "not", "also_text", "unless", "hint", "example"}   # read with .get
+_OPTIONAL = {"suggestion", "suggest", "not", "also_text", "unless", "hint", "example", "required"}   # read with .get
 _META_KEYS = {"extends", "source", "description"}
 _KIND = {str: "字符串", int: "数字", float: "数字", bool: "true 或 false", list: "列表", dict: "表"}
 
