@@ -211,7 +211,12 @@ class Framer:
             else:
                 body = bytes(self.buf[m.end():m.end() + length])
                 try:
-                    json.loads(body)
+                    obj = json.loads(body)
+                    if not (isinstance(obj, dict) and "jsonrpc" in obj):
+                        del self.buf[:m.end() + length]
+                        self.skipped += 1
+                        log.warning("framing: a JSON body that is not a JSON-RPC message, skipped")
+                        continue
                 except (ValueError, RecursionError):
                     again = header.search(self.buf, m.end(), m.end() + length)
                     self._drop(again.start() if again else m.end() + length, "body is not JSON")

@@ -124,21 +124,46 @@ def _branches(seq, depth: int = 0):
             yield from _branches(av[2], depth + 1)
 
 
-def _walk(seq, inside: bool, depth: int = 0) -> str | None:
+def _ambiguous_branch(branches, body_first) -> bool:
+    """Branches that can match the same text, or an empty branch beside one that starts like
+    the repeated body itself (``(a|aa)+`` is ``a(?:|a)`` after Python's prefix factoring)."""
+    if _overlapping(branches):
+        return True
+    if any(_nullable(alt) for alt in branches):
+        for alt in branches:
+            if _nullable(alt):
+                continue
+            f = _first(alt)
+            if f is None or body_first is None or f & body_first:
+                return True
+    return False
+
+
+_SOME = 4     # a repeat bound above this, around an unbounded repeat, is polynomial of high degree
+
+
+def _walk(seq, inside, depth: int = 0) -> str | None:
+    """``inside``: the bound of the nearest enclosing repeat that may repeat more than once (or None)."""
     if depth > 200:
         return "嵌套层数过多"
     for op, av in seq:
         if op in _REPEATS:
             lo, hi, sub = av
             many = _many(hi)
-            if many and inside:
-                return "量词嵌套（如 (a+)+），请改写为不嵌套的形式"
+            if inside is not None and (
+                    (many and (inside == MAXREPEAT or inside > _SOME))
+                    or (hi == MAXREPEAT and inside > _SOME) or (inside == MAXREPEAT and hi > _SOME)):
+                return "量词嵌套（如 (a+)+ 或 (.*a){12}），请改写为不嵌套的形式"
             if many:
-                if any(_overlapping(b) for b in _branches(sub)):
+                body_first = _first(sub)
+                if any(_ambiguous_branch(b, body_first) for b in _branches(sub)):
                     return "可重复的选择分支能匹配相同的文字（如 (a|a)+），请改写"
                 if _nullable(sub):
                     return "可重复的部分能匹配空串（如 (a?)*），请改写"
-            r = _walk(sub, inside or many, depth + 1)
+            outer = inside
+            if hi > 1:
+                outer = hi if inside is None else max(inside, hi) if MAXREPEAT not in (inside, hi) else MAXREPEAT
+            r = _walk(sub, outer, depth + 1)
             if r:
                 return r
         elif op is SUBPATTERN:
@@ -173,4 +198,4 @@ def unsafe_reason(pattern: str) -> str | None:
         return "嵌套层数过多"
     except Exception:   # invalid patterns are reported by re.compile
         return None
-    return _walk(list(parsed), False)
+    return _walk(list(parsed), None)

@@ -23,7 +23,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 EXAMPLES = int(os.environ.get("GOVLINT_FUZZ_EXAMPLES", "60"))
 MAX_CHARS = int(os.environ.get("GOVLINT_FUZZ_MAX_CHARS", "4000"))
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=os.environ.get("GOVLINT_FUZZ_RANDOM") != "1",
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=os.environ.get("GOVLINT_FUZZ_RANDOM") != "1",
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.function_scoped_fixture])
 
