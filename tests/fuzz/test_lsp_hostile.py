@@ -96,7 +96,8 @@ def _frame(obj) -> bytes:
 
 
 @pytest.mark.parametrize("prefix", [b"", b"junk\n", b"Content-Length: 99999999999999\r\n\r\n",
-                                    b"content-length: 3\n\n{x}", b"\r\n\r\n\r\n"])
+                                    b"content-length: 3\n\n{x}", b"\r\n\r\n\r\n", b"Content-Length: 2\r\n\r\n{}",
+                                    b"Content-Length: 7\n\n[1,2,3]"])
 def test_framer_yields_every_valid_message(prefix):
     from govlint.lsp import Framer
     msgs = [{"id": i, "jsonrpc": "2.0", "method": "x", "params": {"t": "报告" * i}} for i in range(5)]
@@ -114,8 +115,8 @@ def test_framer_yields_every_valid_message(prefix):
 def test_framer_memory_is_bounded_by_the_limit(monkeypatch):
     from govlint import lsp
     monkeypatch.setattr(lsp, "MAX_MESSAGE", 1000)
-    stream = io.BytesIO(_frame({"big": "x" * 5000}) + _frame({"ok": 1}))
+    stream = io.BytesIO(_frame({"jsonrpc": "2.0", "big": "x" * 5000}) + _frame({"jsonrpc": "2.0", "ok": 1}))
     f = lsp.Framer(stream)
-    assert json.loads(f.next_message()) == {"ok": 1}
+    assert json.loads(f.next_message()) == {"jsonrpc": "2.0", "ok": 1}
     assert f.next_message() is None
     assert len(f.buf) <= 5000 + 1 << 16
