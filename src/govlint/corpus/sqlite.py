@@ -131,6 +131,12 @@ class SqliteIndex(CorpusIndex):
         import tempfile
         try:
             p.parent.mkdir(parents=True, exist_ok=True)
+            for stale in p.parent.glob(f".{p.name}.*.tmp"):   # left by a creator killed mid-way
+                try:
+                    if time.time() - stale.stat().st_mtime > 600:
+                        stale.unlink()
+                except OSError:
+                    pass
             fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=str(p.parent))
             os.close(fd)
         except OSError as exc:
