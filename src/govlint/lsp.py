@@ -160,7 +160,7 @@ class Framer:
         if fd is None:
             data = self.stream.read1(self.CHUNK) if hasattr(self.stream, "read1") else self.stream.read(self.CHUNK)
         else:
-            if timeout is not None:
+            if timeout is not None and os.name != "nt":     # select() takes only sockets on Windows
                 ready, _, _ = select.select([fd], [], [], timeout)
                 if not ready:
                     return False
