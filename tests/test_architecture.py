@@ -18,7 +18,7 @@ PKG = SRC / "govlint"
 # Lowest first. An entry names a module, or a package and everything in it ("govlint.rules.*").
 LAYERS = [
     ("base", ["govlint", "govlint._record", "govlint.finding", "govlint.patterns", "govlint.numerals",
-              "govlint.cache", "govlint.lexicon", "govlint.nlp", "govlint.ner", "govlint.guard", "govlint.console"]),
+              "govlint.cache", "govlint.lexicon", "govlint.nlp", "govlint.ner", "govlint.guard", "govlint.console", "govlint.safe_regex"]),
     ("text model", ["govlint.outline", "govlint.document", "govlint.quantities"]),
     ("readers and tables", ["govlint.readers", "govlint.readers.*", "govlint.evaltable", "govlint.evaltable.*",
                             "govlint.table"]),
@@ -28,7 +28,7 @@ LAYERS = [
     ("running", ["govlint.runner", "govlint.baseline", "govlint.docs", "govlint.fixing"]),
     ("output", ["govlint.output", "govlint.output.*"]),
     ("front ends", ["govlint.commands", "govlint.commands.*", "govlint.cli", "govlint.entry", "govlint.__main__",
-                    "govlint.lsp", "govlint.spacy_component", "govlint.web", "govlint.web.*"]),
+                    "govlint.lsp", "govlint.lsp_actions", "govlint.spacy_component", "govlint.web", "govlint.web.*"]),
 ]
 
 MAX_LINES = 450

@@ -328,7 +328,7 @@ def test_a_large_findings_file_govlint_wrote_is_recognised_as_its_own(tmp_path, 
     from govlint.runner import FileResult
     results = [FileResult(f"reports/{i:05d}.txt", findings, document=one) for i in range(2000)]
     out = tmp_path / f"findings.{fmt}"
-    out.write_text(render(fmt, results, show_source=True), encoding="utf-8")
+    out.write_text(render(fmt, results, show_source=True, signed=True), encoding="utf-8")  # as -o writes
     assert out.stat().st_size > 1 << 20
     assert govlint_made(out)
     cut = tmp_path / f"cut.{fmt}"

@@ -154,11 +154,17 @@ def test_markdown_title_without_hashes(tmp_path):
 
 
 def test_govlint_outputs_are_recognised(tmp_path):
-    from govlint.guard import govlint_made
-    (tmp_path / "a.json").write_text('{"findings": [], "summary": {}}', encoding="utf-8")
+    """By govlint's signature only (issue #19): files that merely look like outputs — a user's
+    own 审核意见表.md, a .json with findings/summary keys, a .txt whose last line starts 共检查 —
+    are the user's and are never replaced."""
+    from govlint.guard import govlint_made, sign_text
+    (tmp_path / "a.json").write_text('{"findings": [], "summary": {"generator": "govlint"}}', encoding="utf-8")
     (tmp_path / "b.json").write_text('{"findings": []}', encoding="utf-8")
-    (tmp_path / "c.txt").write_text("x\n共检查 3 个文件，未发现问题。\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text(sign_text("x\n共检查 3 个文件，未发现问题。\n"), encoding="utf-8")
     (tmp_path / "d.txt").write_text("一份报告\n", encoding="utf-8")
-    (tmp_path / "e.md").write_text("# 审核意见表\n", encoding="utf-8")
+    (tmp_path / "e.md").write_text(sign_text("# 审核意见表\n", "md"), encoding="utf-8")
+    (tmp_path / "f.json").write_text('{"findings": [], "summary": {}}', encoding="utf-8")
+    (tmp_path / "g.txt").write_text("x\n共检查 3 个文件，未发现问题。\n", encoding="utf-8")
+    (tmp_path / "h.md").write_text("# 审核意见表\n", encoding="utf-8")
     made = {p.name for p in tmp_path.iterdir() if govlint_made(p)}
     assert made == {"a.json", "c.txt", "e.md"}

@@ -58,7 +58,7 @@ def is_baseline(path) -> bool:
     """True when ``path`` holds a govlint baseline (used before overwriting a file)."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return False
     return isinstance(data, dict) and FORMAT_KEY in data
 
@@ -82,7 +82,7 @@ def load(path) -> Counter:
         data = json.loads(p.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ValueError(f"无法读取基线文件 {path}：{exc.strerror}") from None
-    except ValueError:
+    except (ValueError, RecursionError):   # RecursionError: JSON nested 100,000 deep
         raise ValueError(f"基线文件 {path} 已损坏：不是合法的 JSON（可用 govlint baseline 重新生成）") from None
     if not isinstance(data, dict) or FORMAT_KEY not in data:
         raise ValueError(f"{path} 不是 govlint 基线文件（可用 govlint baseline 生成）")

@@ -256,8 +256,13 @@ def load_file(path: Path) -> Config | None:
         raise ConfigError(f"{path}: 不是 UTF-8 编码的 TOML 文件") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: 不是合法的 TOML：{exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: TOML 嵌套层数过多") from None
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("govlint")
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):   # tool = "x", [[tool]]: not a table, so no [tool.govlint]
+            raise ConfigError(f"{path}: tool 应为表（[tool.govlint]），不是{'数组' if isinstance(tool, list) else '单个取值'}")
+        table = tool.get("govlint")
         if table is None:
             return None
         return parse(table, f"{path} [tool.govlint]", str(path.parent))
@@ -267,11 +272,18 @@ def load_file(path: Path) -> Config | None:
 @lru_cache(maxsize=256)
 def find_for_dir(directory: str) -> Config:
     """The nearest config at or above ``directory`` (govlint.toml before pyproject.toml)."""
-    d = Path(directory).resolve()
+    try:
+        d = Path(directory).resolve()
+    except (OSError, RuntimeError):   # a symlink loop, a name too long: no configuration to find
+        return Config()
     for cand in [d, *d.parents]:
         for name in ("govlint.toml", "pyproject.toml"):
             f = cand / name
-            if f.is_file():
+            try:
+                found = f.is_file()
+            except OSError:   # a directory without search permission: its files are unreadable too
+                found = False
+            if found:
                 cfg = load_file(f)
                 if cfg is not None:
                     return cfg
@@ -281,7 +293,11 @@ def find_for_dir(directory: str) -> Config:
 def for_path(path: str) -> Config:
     """The configuration file's settings for a checked file (discovered upward from it)."""
     p = Path(path)
-    return find_for_dir(str(p.parent if not p.is_dir() else p))
+    try:
+        is_dir = p.is_dir()
+    except (OSError, ValueError):
+        is_dir = False
+    return find_for_dir(str(p.parent if not is_dir else p))
 
 
 class Settings(Frozen):

@@ -78,7 +78,7 @@ def fingerprint(doc: Document, f: Finding, seen: dict) -> str:
     key = f"{f.code}\x1f{span}\x1f{context}\x1f{message}"
     n = seen.get(key, 0)
     seen[key] = n + 1
-    return hashlib.sha1(f"{key}\x1f{n}".encode("utf-8")).hexdigest()[:20]
+    return hashlib.sha1(f"{key}\x1f{n}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 def excerpt(doc: Document, start: int, end: int) -> str:

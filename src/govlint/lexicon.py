@@ -61,6 +61,108 @@ def _parse(path: Path, raw: bytes) -> dict:
         raise LexiconError(f"{path}: 词库文件不是 UTF-8 编码") from None
     except tomllib.TOMLDecodeError as exc:
         raise LexiconError(f"{path}: 词库文件不是合法的 TOML：{exc}") from None
+    except RecursionError:
+        raise LexiconError(f"{path}: 词库文件嵌套层数过多") from None
+
+
+_OPTIONAL = {"suggestion", "suggest", "not", "also_text", "unless", "hint", "example", "required"}   # read with .get
+_META_KEYS = {"extends", "source", "description"}
+_KIND = {str: "字符串", int: "数字", float: "数字", bool: "true 或 false", list: "列表", dict: "表"}
+
+
+def _kind(v) -> str:
+    for t, name in _KIND.items():
+        if type(v) is t:
+            return name
+    return type(v).__name__
+
+
+def _same_kind(base, ext) -> bool:
+    if isinstance(base, bool) or isinstance(ext, bool):
+        return isinstance(base, bool) and isinstance(ext, bool)
+    if isinstance(base, (int, float)):
+        return isinstance(ext, (int, float))
+    return isinstance(ext, type(base)) if isinstance(base, (str, list, dict)) else True
+
+
+def _records(where: str, base_items: list, item: dict) -> None:
+    """``item`` (a table in a list or a new entry of a table of tables) against the shipped ones."""
+    keys = set().union(*(set(b) for b in base_items))
+    required = set.intersection(*(set(b) for b in base_items)) - _OPTIONAL
+    for key in sorted(set(item) - keys):
+        raise LexiconError(f"{where}: 未知的键 {key!r}（可用：{'、'.join(sorted(keys))}）")
+    for key in sorted(required - set(item)):
+        raise LexiconError(f"{where}: 缺少键 {key!r}")
+    for key, value in item.items():
+        _conform(f"{where}.{key}", next(b[key] for b in base_items if key in b), value)
+
+
+def _conform(where: str, base, ext) -> None:
+    """Raise LexiconError unless ``ext`` has the shape of the shipped value ``base``."""
+    if not _same_kind(base, ext):
+        raise LexiconError(f"{where}: 应为{_kind(base)}，不是{_kind(ext)} {str(ext)[:40]!r}")
+    if isinstance(base, list) and base:
+        if all(isinstance(b, dict) for b in base):
+            for i, item in enumerate(ext):
+                if not isinstance(item, dict):
+                    raise LexiconError(f"{where}[{i}]: 应为表，不是{_kind(item)} {str(item)[:40]!r}")
+                _records(f"{where}[{i}]", base, item)
+        else:
+            for i, item in enumerate(ext):
+                _conform(f"{where}[{i}]", base[0], item)
+    elif isinstance(base, dict):
+        values = list(base.values())
+        for key, value in ext.items():
+            if key in base:
+                _conform(f"{where}.{key}", base[key], value)
+            elif values and all(isinstance(v, dict) for v in values):
+                if not isinstance(value, dict):
+                    raise LexiconError(f"{where}.{key}: 应为表，不是{_kind(value)} {str(value)[:40]!r}")
+                _records(f"{where}.{key}", values, value)
+            elif values and all(_same_kind(values[0], v) for v in values):
+                _conform(f"{where}.{key}", values[0], value)
+            else:
+                raise LexiconError(f"{where}: 未知的键 {key!r}（可用：{'、'.join(sorted(base))}）")
+
+
+def _user_patterns(node, key: str = ""):
+    """Regular expressions in an extension: values of ``pattern``/``not`` and items of ``*patterns`` lists."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in ("pattern", "not") and isinstance(v, str):
+                yield v
+            else:
+                yield from _user_patterns(v, k)
+    elif isinstance(node, list):
+        for v in node:
+            if key.endswith("patterns") and isinstance(v, str):
+                yield v
+            else:
+                yield from _user_patterns(v, key)
+
+
+def check_extension(path: Path, target: str, base: dict, data: dict) -> None:
+    """An extension's values have the shapes of the lexicon it extends, and its regular
+    expressions compile and cannot backtrack catastrophically (``patterns.unsafe_reason``)."""
+    import re
+    from govlint.safe_regex import unsafe_reason
+    for key, value in data.items():
+        if key == "meta":
+            continue
+        if key not in base:
+            raise LexiconError(f"{path}: 未知的键 {key!r}（词库 {target} 可用：{'、'.join(sorted(k for k in base if k != 'meta'))}）")
+        try:
+            _conform(key, base[key], value)
+        except LexiconError as exc:
+            raise LexiconError(f"{path}: {exc}") from None
+    for pattern in _user_patterns({k: v for k, v in data.items() if k != "meta"}):
+        try:
+            re.compile(pattern)
+        except (re.error, OverflowError, RecursionError) as exc:
+            raise LexiconError(f"{path}: 正则表达式 {pattern[:60]!r} 无效：{exc}") from None
+        reason = unsafe_reason(pattern)
+        if reason:
+            raise LexiconError(f"{path}: 正则表达式 {pattern[:60]!r} 可能导致匹配耗时失控：{reason}")
 
 
 def _merge(base: dict, extra: dict) -> dict:
@@ -106,11 +208,20 @@ class Lexicons:
         for extra in extra_paths:
             path = Path(extra)
             data = _read(path)
-            target = data.get("meta", {}).get("extends")
+            meta = data.get("meta", {})
+            if not isinstance(meta, dict):
+                raise LexiconError(f"{path}: meta 应为表（[meta] extends = \"<词库名>\"）")
+            for key in sorted(set(meta) - _META_KEYS):
+                raise LexiconError(f"{path}: [meta] 中的未知键 {key!r}（可用：extends、source、description；"
+                                   f"词表应写在 [meta] 之前，或写在它自己的表里）")
+            target = meta.get("extends")
+            if target is not None and not isinstance(target, str):
+                raise LexiconError(f"{path}: [meta] extends 应为词库名（字符串）")
             if not target:
                 raise LexiconError(f"{path}: 缺少 [meta] extends = \"<词库名>\"，无法确定要扩展哪个词库")
             if target not in self._data:
                 raise LexiconError(f"{path}: 未知词库 {target!r}（可选：{', '.join(sorted(self._data))}）")
+            check_extension(path, target, self._data[target], data)
             self._data[target] = _merge(self._data[target], data)
 
     def __getitem__(self, name: str) -> dict:
@@ -142,7 +253,7 @@ def validate(extra_paths: tuple[str, ...]) -> None:
                     if isinstance(pattern, str):
                         try:
                             re.compile(pattern)
-                        except re.error as exc:
+                        except (re.error, OverflowError, RecursionError) as exc:
                             raise LexiconError(f"词库 {name}.{key} 中的正则表达式 {pattern!r} 无效：{exc}") from None
 
 

@@ -329,12 +329,12 @@ def check_command(paths: List[str], format=Format.text, output: Optional[Path] =
     on_terminal = output is None and terminal_width() > 0
     text = out.render(Format(format).value, results, color=use_color, show_source=not no_source,
                       statistics=statistics, width=terminal_width() if on_terminal else 0,
-                      wide_ambiguous=on_terminal and ambiguous_wide())
+                      wide_ambiguous=on_terminal and ambiguous_wide(), signed=output is not None)
     if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            fail(f"{output}: 无法写入（系统错误 {exc.errno}）")
+        from govlint.guard import write_output
+        reason = write_output(output, text.encode("utf-8"))
+        if reason:
+            fail(f"{output}: {reason}")
     else:
         sys.stdout.write(text)
         sys.stdout.flush()

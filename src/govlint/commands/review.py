@@ -44,10 +44,10 @@ def _render(fmt: str, review) -> bytes:
 
 
 def _write(path: Path, data: bytes, fail) -> None:
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        fail(f"{path}: 无法写入（系统错误 {exc.errno}）")
+    from govlint.guard import write_output
+    reason = write_output(path, data)
+    if reason:
+        fail(f"{path}: {reason}")
 
 
 def register(app: typer.Typer) -> None:

@@ -71,11 +71,27 @@ class SourceDoc:
 
 
 def file_sha(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    """sha256 of a regular file's bytes; InputError (Chinese) for anything else: a FIFO or a
+    device is never opened for reading (it could block forever or never end)."""
+    import os
+    import stat
+    from govlint.readers import InputError
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise InputError(f"无法读取文件（系统错误 {exc.errno}）") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError("不是普通文件（管道、设备等），已跳过")
+        h = hashlib.sha256()
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        return h.hexdigest()
+    except OSError as exc:
+        raise InputError(f"无法读取文件（系统错误 {exc.errno}）") from None
+    finally:
+        os.close(fd)
 
 
 def make_record(path: str, file_hash: str, doc) -> DocRecord:
@@ -149,14 +165,19 @@ class CorpusIndex:
         if old is not None and old[1] == file_hash:
             return "unchanged"
         rec = make_record(path, file_hash, doc)
-        self._store(rec, old[0] if old else None)
+        # a backend may decide again under its write lock (another process added the path meanwhile)
+        status = self._store(rec, old[0] if old else None)
         if old:
             self._forget(old[0])
-        return "updated" if old else "added"
+        return status or ("updated" if old else "added")
 
     def add_file(self, path) -> str:
         from govlint.readers import read_path
-        p = Path(path).resolve()
+        try:
+            p = Path(path).resolve()
+        except (OSError, RuntimeError):    # a symlink loop
+            from govlint.readers import InputError
+            raise InputError("无法解析路径（符号链接循环或路径过长）") from None
         key = str(p)
         fh = file_sha(p)
         old = self.lookup_path(key)
@@ -176,6 +197,9 @@ class CorpusIndex:
                 status = self.add_file(f)
             except InputError as exc:
                 counts["errors"].append((f, str(exc)))
+                continue
+            except OSError as exc:   # one unreadable file never ends the batch
+                counts["errors"].append((f, f"无法读取（{type(exc).__name__}）"))
                 continue
             counts[status] += 1
             if progress:

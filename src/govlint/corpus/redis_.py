@@ -30,6 +30,17 @@ from govlint.corpus import text as T
 from govlint.corpus.base import chunks, CorpusIndex, DocRecord, pack_text, unpack_text
 
 CHUNK = 2000
+PING_TIMEOUT = 3.0
+LOCK_WAIT = 30.0          # seconds an add waits for another writer before giving up
+
+
+def _lock_ttl() -> float:
+    """How long a writer's lock outlives a writer that was killed (refreshed on every document)."""
+    import os
+    try:
+        return max(0.5, float(os.environ.get("GOVLINT_REDIS_LOCK_TTL", "15")))
+    except ValueError:
+        return 15.0
 
 
 def _chunks(seq):
@@ -40,18 +51,31 @@ class RedisIndex(CorpusIndex):
     def __init__(self, url: str, create: bool = False):
         super().__init__()
         import redis
-        parts = urlsplit(url)
-        self.prefix = parts.fragment or "govlint"
-        clean = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
         self.location = url
+        try:
+            parts = urlsplit(url)
+            parts.port            # a bad port or an unclosed [IPv6 bracket raise here
+            clean = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+            redis.connection.parse_url(clean) if hasattr(redis.connection, "parse_url") else None
+        except (ValueError, TypeError) as exc:
+            raise CorpusError(f"Redis 地址无效：{url}（{_reason(exc)}；应为 redis://主机:端口/库号）") from None
+        self.prefix = parts.fragment or "govlint"
         self._redis_mod = redis
         try:
-            self.r = redis.Redis.from_url(clean, socket_connect_timeout=3, socket_timeout=60)
-            self.r.ping()
-        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, ValueError, OSError) as exc:
+            # a server that accepts the connection but never answers is found within PING_TIMEOUT
+            # seconds; later commands (large pipelines) get the longer socket timeout
+            probe = redis.Redis.from_url(clean, socket_connect_timeout=PING_TIMEOUT, socket_timeout=PING_TIMEOUT)
+            try:
+                probe.ping()
+            finally:
+                probe.close()
+            self.r = redis.Redis.from_url(clean, socket_connect_timeout=PING_TIMEOUT, socket_timeout=60)
+        except redis.exceptions.TimeoutError:
+            raise CorpusError(f"Redis 无应答：{url}（{PING_TIMEOUT:g} 秒内没有回应，可能不是 Redis 服务）") from None
+        except (redis.exceptions.ConnectionError, ValueError, OSError) as exc:
             raise CorpusError(f"无法连接 Redis：{url}（{_reason(exc)}）") from None
         except redis.exceptions.RedisError as exc:
-            raise CorpusError(f"Redis 出错：{url}（{exc}）") from None
+            raise CorpusError(f"Redis 出错：{url}（{_reason(exc)}）") from None
         kw = self.r.connection_pool.connection_kwargs
         conf = {k: kw[k] for k in ("host", "port", "db", "password", "username", "path") if kw.get(k) is not None}
         self.storage_config = {"type": "redis", "redis": conf, "basename": f"{self.prefix}:lsh".encode()}
@@ -193,8 +217,10 @@ class RedisIndex(CorpusIndex):
         self._guard(self._store_raw, rec, old_id)
 
     def _store_raw(self, rec: DocRecord, old_id) -> None:
+        self._refresh_lock()
         new_id = int(self.r.incr(self.k("nextid")))
         pipe = self.r.pipeline(transaction=True)
+        pipe.sadd(self.k("pending"), new_id)    # until committed: cleaned by the next add if we die
         pipe.hset(self.k("doc", new_id), mapping={
             "path": rec.path, "file_hash": rec.file_hash, "text_hash": rec.text_hash, "title": rec.title,
             "chars": len(rec.text), "text": pack_text(rec.text), "added": time.time()})
@@ -212,8 +238,10 @@ class RedisIndex(CorpusIndex):
                     session.insert(f"{new_id}:{pf.index}", pf.minhash, check_duplication=False)
         # commit point: the document becomes visible and the frequencies change together
         old_hashes = self._doc_hashes(old_id) if old_id is not None else []
+        self._refresh_lock()
         pipe = self.r.pipeline(transaction=True)
         pipe.sadd(self.k("docs"), new_id)
+        pipe.srem(self.k("pending"), new_id)
         pipe.hset(self.k("paths"), rec.path, new_id)
         pipe.sadd(self.k("th", rec.text_hash), new_id)
         for h in rec.distinct:
@@ -223,6 +251,7 @@ class RedisIndex(CorpusIndex):
         pipe.execute()
         if old_id is not None:
             self._purge(old_id, old_hashes)
+            self.r.srem(self.k("pending"), old_id)
 
     def _doc_hashes(self, doc_id) -> list[int]:
         blob = self.r.hget(self.k("doc", doc_id), "text")
@@ -233,6 +262,7 @@ class RedisIndex(CorpusIndex):
     def _retire(self, pipe, doc_id, hashes) -> None:
         th = self.r.hget(self.k("doc", doc_id), "text_hash")
         pipe.srem(self.k("docs"), doc_id)
+        pipe.sadd(self.k("pending"), doc_id)    # retired: purged next, or by the next add if we die
         if th:
             pipe.srem(self.k("th", th.decode()), doc_id)
         for h in hashes:
@@ -284,7 +314,63 @@ class RedisIndex(CorpusIndex):
                 pipe.hdel(self.k("paths"), path.decode())
             pipe.execute()
             self._purge(doc_id, hashes)
+            self.r.srem(self.k("pending"), doc_id)
         self._guard(run)
+
+    # ----- one writer at a time, and what a killed writer left behind -------------------------
+    def _acquire(self) -> None:
+        import os
+        import uuid
+        self._token = f"{os.getpid()}:{uuid.uuid4().hex}"
+        deadline = time.monotonic() + LOCK_WAIT
+        ttl = int(_lock_ttl() * 1000)
+        while not self.r.set(self.k("lock"), self._token, nx=True, px=ttl):
+            if time.monotonic() > deadline:
+                self._token = None
+                raise CorpusError(f"另一个进程正在写入语料索引 {self.location}，请稍后重试")
+            time.sleep(0.1)
+
+    def _refresh_lock(self) -> None:
+        token = getattr(self, "_token", None)
+        if token and self.r.get(self.k("lock")) == token.encode():
+            self.r.pexpire(self.k("lock"), int(_lock_ttl() * 1000))
+
+    def _release(self) -> None:
+        token = getattr(self, "_token", None)
+        self._token = None
+        if token:
+            try:
+                self.r.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end "
+                            "return 0", 1, self.k("lock"), token)
+            except self._redis_mod.exceptions.RedisError:   # pragma: no cover - expires anyway
+                pass
+
+    def clean_orphans(self) -> int:
+        """Purge the ids a killed writer left uncommitted or half-retired (call with the lock held)."""
+        def run():
+            n = 0
+            for raw in self.r.smembers(self.k("pending")):
+                i = int(raw)
+                if not self.r.sismember(self.k("docs"), i):
+                    self._purge(i, self._doc_hashes(i))
+                    n += 1
+                self.r.srem(self.k("pending"), i)
+            return n
+        return self._guard(run)
+
+    def _writing(self, fn):
+        self._guard(self._acquire)
+        try:
+            self.clean_orphans()
+            return fn()
+        finally:
+            self._guard(self._release)
+
+    def add_paths(self, paths, skip_errors: bool = False, progress=None) -> dict:
+        return self._writing(lambda: super(RedisIndex, self).add_paths(paths, skip_errors, progress))
+
+    def remove_paths(self, paths):
+        return self._writing(lambda: super(RedisIndex, self).remove_paths(paths))
 
     def stats(self) -> dict:
         def run():

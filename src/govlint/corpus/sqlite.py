@@ -43,32 +43,129 @@ def _chunks(seq):
     return chunks(seq, CHUNK)
 
 
+_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT = 30.0       # seconds a writer waits for another process's transaction
+BUSY_MESSAGE = "另一个进程正在写入语料索引 {}，请稍后重试"
+
+
+def _probe(path: Path) -> str | None:
+    """Why ``path`` is not an existing govlint index (Chinese), checked without changing it:
+    only a regular file with SQLite's header and a govlint ``meta`` table is ever opened for writing."""
+    import os
+    import stat
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return f"无法访问（系统错误 {exc.errno}）"
+    if stat.S_ISDIR(st.st_mode):
+        return "是目录，不是语料索引文件"
+    if not stat.S_ISREG(st.st_mode):
+        return "不是普通文件，不是语料索引"
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            head = os.read(fd, 16)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        return f"无法读取（系统错误 {exc.errno}）"
+    if head != _MAGIC:
+        return "已损坏或不是 govlint 语料索引（不是 SQLite 数据库），不会写入此文件"
+    try:   # read-only: a foreign database is never switched to WAL or otherwise touched
+        ro = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
+        try:
+            names = {r[0] for r in ro.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not {"meta", "docs", "postings", "df", "paras", "bands"} <= names:
+                return "已损坏或不是 govlint 语料索引（缺少 meta 表），不会写入此文件"
+            if ro.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() is None:
+                return "已损坏或不是 govlint 语料索引（meta 表中没有格式版本），不会写入此文件"
+        finally:
+            ro.close()
+    except sqlite3.DatabaseError as exc:
+        return f"已损坏或不是 govlint 索引（{exc}）；请删除后用 govlint corpus add 重建"
+    return None
+
+
 class SqliteIndex(CorpusIndex):
     def __init__(self, path: str, create: bool = False):
         super().__init__()
         self.location = path
         memory = path == ":memory:"
         p = Path(path)
-        exists = not memory and p.exists()
+        try:
+            exists = not memory and (p.exists() or p.is_symlink())
+        except OSError:
+            exists = True      # probed below, which words the error
         if not memory and not exists and not create:
             raise CorpusError(f"语料索引不存在：{path}（先运行 govlint corpus add）")
-        if not memory and p.is_dir():
-            raise CorpusError(f"{path} 是目录，不是语料索引文件")
+        if not memory and exists:
+            reason = _probe(p)
+            if reason:
+                raise CorpusError(f"{path} {reason}")
         if not memory and not exists:
-            p.parent.mkdir(parents=True, exist_ok=True)
+            exists = self._create_file(p)
         try:
-            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
+                                      timeout=BUSY_TIMEOUT)
             if not memory:
                 # WAL: a commit needs no fsync of the main file; an interrupted add still rolls
                 # back. The -wal/-shm side files disappear when the last connection closes.
                 self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            if exists and p.stat().st_size > 0:
-                self._check()
-            else:
+            if memory:
                 self._create()
+            else:
+                self._check()
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise CorpusError(BUSY_MESSAGE.format(path)) from None
+            raise CorpusError(f"语料索引已损坏或不是 govlint 索引：{path}（{exc}）；请删除后用 govlint corpus add 重建") from None
         except sqlite3.DatabaseError as exc:
             raise CorpusError(f"语料索引已损坏或不是 govlint 索引：{path}（{exc}）；请删除后用 govlint corpus add 重建") from None
+
+    def _create_file(self, p: Path) -> bool:
+        """A new index made whole in a temporary file beside ``p``, then linked into place
+        (never over an existing file): a crash leaves either no index or a complete empty one,
+        and of two processes creating it at once one wins and the other opens the winner's."""
+        import os
+        import tempfile
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            for stale in p.parent.glob(f".{p.name}.*.tmp"):   # left by a creator killed mid-way
+                try:
+                    if time.time() - stale.stat().st_mtime > 600:
+                        stale.unlink()
+                except OSError:
+                    pass
+            fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=str(p.parent))
+            os.close(fd)
+        except OSError as exc:
+            raise CorpusError(f"无法创建语料索引 {p}（系统错误 {exc.errno}）") from None
+        try:
+            db = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                self.db = db
+                self._create()
+            finally:
+                db.close()
+            try:
+                os.link(tmp, p)         # atomic and never replaces: the loser sees FileExistsError
+            except FileExistsError:
+                pass
+            except OSError:             # a filesystem without hard links
+                if not p.exists():
+                    os.replace(tmp, p)
+        except (OSError, sqlite3.DatabaseError) as exc:
+            raise CorpusError(f"无法创建语料索引 {p}（{exc}）") from None
+        finally:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        reason = _probe(p)
+        if reason:
+            raise CorpusError(f"{p} {reason}")
+        return True
 
     # ----- schema ------------------------------------------------------------------------
     def _create(self) -> None:
@@ -160,9 +257,15 @@ class SqliteIndex(CorpusIndex):
                 out[i] = (path, title, unpack_text(blob))
         return out
 
-    def _store(self, rec: DocRecord, old_id) -> None:
+    def _store(self, rec: DocRecord, old_id):
         try:
             with self._tx():
+                # another process may have added or replaced this path since it was looked up:
+                # decided again inside the write transaction (no UNIQUE constraint failure)
+                row = self.db.execute("SELECT id, file_hash FROM docs WHERE path = ?", (rec.path,)).fetchone()
+                if row is not None and row[1] == rec.file_hash:
+                    return "unchanged"
+                old_id = row[0] if row is not None else None
                 if old_id is not None:
                     self._delete_rows(old_id)
                 cur = self.db.execute(
@@ -174,6 +277,11 @@ class SqliteIndex(CorpusIndex):
                 self.db.executemany("INSERT INTO df VALUES (?, 1) ON CONFLICT(hash) DO UPDATE SET n = n + 1",
                                     ((h,) for h in rec.distinct))
                 self._store_paras(doc_id, rec.paras)
+            return "updated" if old_id is not None else "added"
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise CorpusError(BUSY_MESSAGE.format(self.location)) from None
+            raise CorpusError(f"写入语料索引失败：{self.location}（{exc}）") from None
         except sqlite3.DatabaseError as exc:
             raise CorpusError(f"写入语料索引失败：{self.location}（{exc}）") from None
 
@@ -207,6 +315,10 @@ class SqliteIndex(CorpusIndex):
         try:
             with self._tx():
                 self._delete_rows(doc_id)
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise CorpusError(BUSY_MESSAGE.format(self.location)) from None
+            raise CorpusError(f"写入语料索引失败：{self.location}（{exc}）") from None
         except sqlite3.DatabaseError as exc:
             raise CorpusError(f"写入语料索引失败：{self.location}（{exc}）") from None
 

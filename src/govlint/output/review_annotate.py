@@ -181,6 +181,7 @@ def annotate_bytes(result, source_path: str, author: str = AUTHOR) -> tuple[byte
                                 initials=INITIALS if author == AUTHOR else author[:2])
         comment._comment_elm.attrib.pop(_qn("w:date"), None)    # no clock: reproducible output
         added += 1
+    d.core_properties   # creates docProps/core.xml when the source has none: it carries govlint's mark
     buf = io.BytesIO()
     d.save(buf)
     return rm.stable_zip(buf.getvalue(), scrub_core=False), added, skipped

@@ -301,12 +301,14 @@ def render_review(review: rm.Review) -> str:
     if review.batch:
         body.append(_overview(review, ids))
     body += [_document(d, review, ids) for d in review.documents]
-    return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+    from govlint.guard import sign_text
+    from govlint.output import clean
+    return sign_text(clean("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
             "<meta name=\"generator\" content=\"govlint\">"
             f"<title>{e(title)}</title><style>{CSS}</style></head><body>"
             "<header class=\"top\"><h1>审核意见表</h1></header><main>"
-            + "".join(body) + "</main></body></html>\n")
+            + "".join(body) + "</main></body></html>\n"), "html")
 
 
 def render(results, **kw) -> str:

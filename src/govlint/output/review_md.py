@@ -72,7 +72,9 @@ def render_review(review: rm.Review) -> str:
     else:
         for d in review.documents:
             out += _document(d, 2)
-    return "\n".join(out).rstrip("\n") + "\n"
+    from govlint.guard import sign_text
+    from govlint.output import clean
+    return sign_text(clean("\n".join(out).rstrip("\n") + "\n"), "md")
 
 
 def render(results, **kw) -> str:

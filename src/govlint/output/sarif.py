@@ -23,7 +23,7 @@ def _uri(path: str) -> str:
             p = p.relative_to(Path.cwd())
         except ValueError:
             return p.as_uri()
-    return quote(p.as_posix())
+    return quote(p.as_posix(), errors="surrogateescape")   # a non-UTF-8 byte in a name: its %XX
 
 
 def _region(pos, snippet=None) -> dict:
