@@ -169,12 +169,15 @@ def _progress_bar(total: int, enabled: bool):
 
 
 def run_check(paths: List[str], overrides: dict, stdin_filename: Optional[str], jobs: int,
-              progress: bool, isolated_config: Optional[str] = None, skip: Optional[List[Path]] = None):
-    """Lint paths (or stdin) and return the results, config errors raised as exit 2."""
+              progress: bool, isolated_config: Optional[str] = None, skip: Optional[List[Path]] = None,
+              skipped: Optional[list] = None):
+    """Lint paths (or stdin) and return the results, config errors raised as exit 2.
+
+    Non-report files passed over in checked folders are appended to ``skipped``."""
     from govlint import config as cfgmod
     from govlint import engine
     from govlint.config import ConfigError
-    from govlint.readers import InputError, read_bytes
+    from govlint.readers import InputError, read_stream
 
     if isolated_config:
         cfg_path = Path(isolated_config)
@@ -191,8 +194,16 @@ def run_check(paths: List[str], overrides: dict, stdin_filename: Optional[str], 
             cfg = cfgmod.for_path(str(Path(name).resolve())).override(**overrides)
         except ConfigError as exc:
             fail(str(exc))
+        except (OSError, RuntimeError, ValueError):   # the name is only a label: a name too long
+            try:
+                cfg = cfgmod.for_path(str(Path.cwd() / "x")).override(**overrides)
+            except ConfigError as exc:
+                fail(str(exc))
         try:
-            doc = read_bytes(sys.stdin.buffer.read(), name)
+            stdin = sys.stdin.buffer if sys.stdin is not None else None
+            if stdin is None:
+                raise InputError("没有标准输入")
+            doc = read_stream(stdin, name)
         except InputError as exc:
             return [engine.FileResult(name, error=str(exc))]
         result = engine.lint_document_result(doc, cfg)
@@ -202,18 +213,25 @@ def run_check(paths: List[str], overrides: dict, stdin_filename: Optional[str], 
     # validate configuration up front so a bad file is a usage error, not a per-file one
     try:
         for p in paths:
-            cfgmod.for_path(p)
+            try:
+                cfgmod.for_path(p)
+            except (OSError, RuntimeError, ValueError):
+                pass     # an unreadable path: its own error result (engine.collect)
     except ConfigError as exc:
         fail(str(exc))
-    files, errors = engine.collect(list(dict.fromkeys(paths)), tuple(overrides.get("exclude") or ()))
+    files, errors = engine.collect(list(dict.fromkeys(paths)), tuple(overrides.get("exclude") or ()),
+                                   skipped)
     # the same file named twice (a.txt and ./a.txt, a directory and a file in it) is checked once;
     # a file govlint writes in this run (-o inside a checked directory) is not a report
-    skipped = {p.resolve() for p in (skip or [])}
+    skip_set = {p.resolve() for p in (skip or [])}
     seen: set = set()
     unique = []
     for f in files:
-        key = Path(f).resolve()
-        if key in seen or key in skipped:
+        try:
+            key = Path(f).resolve()
+        except (OSError, RuntimeError, ValueError):   # a link loop: read_path reports it
+            key = Path(f).absolute()
+        if key in seen or key in skip_set:
             continue
         seen.add(key)
         unique.append(f)
@@ -308,8 +326,9 @@ def check_command(paths: List[str], format=Format.text, output: Optional[Path] =
                                 str(baseline) if baseline else None)
     if output is not None:
         guard_output(output, paths)
+    passed_over: list = []
     results = run_check(paths, overrides, stdin_filename, jobs or configured_jobs(paths), not no_progress,
-                        config, skip=[output] if output is not None else [])
+                        config, skip=[output] if output is not None else [], skipped=passed_over)
     # DUP002 records corpus problems (unreachable Redis, corrupt/wrong-version index, empty
     # corpus) instead of raising: they are usage errors, exit 2 with the one-line message.
     corpus_errors = [r.extra.pop("_corpus_error") for r in results if r.extra.get("_corpus_error")]
@@ -319,7 +338,8 @@ def check_command(paths: List[str], format=Format.text, output: Optional[Path] =
     from govlint import output as out
     use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                  and not os.environ.get("NO_COLOR"))
-    text = out.render(Format(format).value, results, color=use_color, show_source=not no_source)
+    text = out.render(Format(format).value, results, color=use_color, show_source=not no_source,
+                      skipped=len(passed_over))
     if output is not None:
         try:
             output.write_text(text, encoding="utf-8")

@@ -244,26 +244,31 @@ class CollectError(Exception):
     pass
 
 
-def collect(paths: list[str], exclude: tuple[str, ...] = ()) -> tuple[list[str], list[FileResult]]:
-    """Expand files and directories into report files; bad paths become error results."""
-    from govlint.readers import supported_suffixes
+def collect(paths: list[str], exclude: tuple[str, ...] = (),
+            skipped: list | None = None) -> tuple[list[str], list[FileResult]]:
+    """Expand files and directories into report files; bad paths become error results.
+
+    Nothing in a folder is ignored silently: a file govlint cannot read is an error result;
+    only clearly non-report files and excluded ones are skipped, appended to ``skipped``.
+    """
+    from govlint.readers import path_error, supported_suffixes, walk
     suffixes = set(supported_suffixes())
     files: list[str] = []
     errors: list[FileResult] = []
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
-            found = []
-            for root, dirs, names in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("__pycache__", "node_modules"))
-                for name in sorted(names):
-                    if name.startswith((".", "~$")):
-                        continue
-                    fp = Path(root) / name
-                    if fp.suffix.lower() in suffixes and not _excluded(fp, exclude) \
-                            and not _config_excludes(fp) and not govlint_made(fp):
-                        found.append(str(fp))
-            if not found:
+        try:
+            is_dir = p.is_dir()
+        except (OSError, RuntimeError, ValueError) as exc:   # a name too long, a link loop
+            errors.append(FileResult(raw, error=path_error(exc)))
+            continue
+        if is_dir:
+            found, bad, passed = walk(p, lambda fp: _excluded(fp, exclude) or _config_excludes(fp)
+                                      or govlint_made(fp))
+            errors.extend(FileResult(f, error=msg) for f, msg in bad)
+            if skipped is not None:
+                skipped.extend(passed)
+            if not found and not bad:
                 errors.append(FileResult(raw, error=f"目录中没有可检查的报告（支持：{'、'.join(sorted(suffixes))}）"))
             files.extend(found)
         else:
@@ -282,7 +287,7 @@ def _config_excludes(path: Path) -> bool:
     from govlint import config as cfgmod
     try:
         return cfgmod.for_path(str(path)).excludes(path)
-    except ConfigError:
+    except (ConfigError, OSError, RuntimeError):
         return False   # reported when the file is linted
 
 
@@ -301,6 +306,9 @@ def lint_file(path: str, overrides: dict | None = None, codes: set[str] | None =
         cfg = cfgmod.for_path(path).override(**(overrides or {}))
     except ConfigError as exc:
         return FileResult(path, error=str(exc))
+    except (OSError, RuntimeError, ValueError) as exc:    # an unreadable folder, a link loop
+        from govlint.readers import path_error
+        return FileResult(path, error=path_error(exc))
     try:
         doc = read_path(path)
     except InputError as exc:

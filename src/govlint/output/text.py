@@ -43,7 +43,7 @@ def _excerpt_lines(doc, f, color: bool) -> list[str]:
     return [gutter + shown, " " * (len(gutter) - 2) + "| " + (_c(color, "mark", carets) if color else carets)]
 
 
-def render(results, color: bool = False, show_source: bool = True, **kw) -> str:
+def render(results, color: bool = False, show_source: bool = True, skipped: int = 0, **kw) -> str:
     out: list[str] = []
     for r in results:
         if r.error:
@@ -71,5 +71,7 @@ def render(results, color: bool = False, show_source: bool = True, **kw) -> str:
         parts.append("未发现问题")
     if s["input_errors"]:
         parts.append(f"{len(s['input_errors'])} 个文件无法读取")
+    if skipped:
+        parts.append(f"跳过 {skipped} 个非报告文件（图片、压缩包或已排除的文件）")
     out.append("，".join(parts) + "。")
     return "\n".join(out) + "\n"

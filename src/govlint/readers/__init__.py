@@ -305,3 +305,57 @@ def read_bytes(data: bytes, name: str) -> Document:
     check_text_size(text)
     kind = "md" if suffix in (".md", ".markdown") else "txt"
     return Document(name, text, kind)
+
+
+def walk(top: Path, skip=None):
+    """The files of a checked folder: ``(reports, errors, skipped)``.
+
+    ``reports`` are paths to read; ``errors`` are ``(path, message)`` for files that cannot be
+    read (an unsupported extension, a FIFO or device, a symlink loop, an unreadable subfolder);
+    ``skipped`` are paths of clearly non-report files (images, archives, …) and of files for
+    which ``skip(path)`` is true (``exclude``, govlint's own outputs). Hidden files and folders,
+    Office lock files (``~$``) and ``__pycache__``/``node_modules`` are not looked at.
+    A non-regular file is never opened (``skip`` is only asked about regular files).
+    """
+    reports: list[str] = []
+    errors: list[tuple[str, str]] = []
+    skipped: list[str] = []
+
+    def onerror(exc: OSError):
+        errors.append((getattr(exc, "filename", None) or str(top), "无法读取此目录：" + str(os_error(exc))))
+
+    for root, dirs, names in os.walk(top, onerror=onerror):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("__pycache__", "node_modules"))
+        for name in sorted(names):
+            if name.startswith((".", "~$")):
+                continue
+            fp = Path(root) / name
+            try:
+                kind = classify(fp)
+                if kind == "skip":
+                    skipped.append(str(fp))
+                    continue
+                st = os.stat(fp)
+            except OSError as exc:
+                errors.append((str(fp), str(os_error(exc))))
+                continue
+            except Exception as exc:    # a name the file system gave but Python cannot handle
+                errors.append((str(fp), path_error(exc)))
+                continue
+            if stat.S_ISDIR(st.st_mode):   # a link to a folder: not followed (loops), not a report
+                skipped.append(str(fp))
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                errors.append((str(fp), "不是普通文件（管道、设备或套接字），不会读取"))
+                continue
+            try:
+                if skip is not None and skip(fp):
+                    skipped.append(str(fp))
+                    continue
+            except Exception:
+                pass
+            if kind == "read":
+                reports.append(str(fp))
+            else:
+                errors.append((str(fp), unsupported(fp)))
+    return reports, errors, skipped
