@@ -370,6 +370,8 @@ def check_files(files: list[str], overrides: dict | None = None, jobs: int = 1,
                 progress=None, codes: set[str] | None = None) -> list[FileResult]:
     """Lint report files (in parallel when ``jobs`` > 1); results in input order."""
     results: list[FileResult] = []
+    from govlint.readers import prepare
+    prepare(files)     # .doc/.wps: one LibreOffice start for the batch, before workers fork
     if jobs > 1 and len(files) > 1:
         from concurrent.futures import ProcessPoolExecutor
         registry.all_rules()   # import the rule modules once, before forking the workers

@@ -201,7 +201,7 @@ def supported_suffixes() -> tuple[str, ...]:
 
 def _ensure():
     if not READERS:
-        from govlint.readers import text, word, pdf  # noqa: F401
+        from govlint.readers import text, word, pdf, office, ofd  # noqa: F401
         import importlib
         try:
             importlib.import_module("govlint.readers.xlsx")
@@ -261,6 +261,13 @@ def read_path(path: str | Path, max_bytes: int | None = None) -> Document:
         raise InputError("文件结构嵌套过深，无法读取") from None
     check_text_size(doc.text)
     return doc
+
+
+def prepare(paths) -> None:
+    """Before a batch is checked: convert the files that need LibreOffice with one start."""
+    if any(str(p).lower().endswith((".doc", ".wps", ".rtf", ".odt")) for p in paths):
+        from govlint.readers import office
+        office.prepare(paths)
 
 
 def read_stream(stream, name: str, max_bytes: int | None = None) -> Document:
