@@ -19,7 +19,7 @@ import shutil
 from pathlib import Path
 
 from govlint.document import Document
-from govlint.readers import InputError, read_head, reader, regular_file, zip_guard
+from govlint.readers import OLE_MAGIC, InputError, read_head, reader, regular_file, zip_guard
 
 SUFFIXES = (".doc", ".wps", ".rtf", ".odt")
 TIMEOUT = 180                 # seconds for one conversion (a batch gets this per file, at most 30 min)
@@ -61,8 +61,33 @@ def _workdir() -> Path:
     return _state["dir"]
 
 
+def _ole(path: Path) -> bool:
+    try:
+        return read_head(path, 8) == OLE_MAGIC
+    except InputError:
+        return False
+
+
 def _convert(sources: list[Path]) -> dict[str, Path | str]:
-    """Convert files with one LibreOffice run: {str(source): converted .docx, or an error message}."""
+    """Convert files: {str(source): converted .docx, or an error message}.
+
+    A .doc compound (OLE) file is converted with Word's binary import filter named: LibreOffice
+    would otherwise import a damaged one as plain text and "convert" its bytes. Other files (.wps,
+    which may be Kingsoft's Word-compatible format or Microsoft Works; RTF; a web page saved as
+    .doc; OpenDocument) are left to LibreOffice's detection.
+    """
+    ole = [s for s in sources if s.suffix.lower() == ".doc" and _ole(s)]
+    other = [s for s in sources if s not in ole]
+    result: dict[str, Path | str] = {}
+    if ole:
+        result.update(_run(ole, "MS Word 97"))
+    if other:
+        result.update(_run(other, None))
+    return result
+
+
+def _run(sources: list[Path], infilter: str | None) -> dict[str, Path | str]:
+    """Convert files with one LibreOffice run."""
     program = soffice()
     if program is None:
         return {str(s): missing_message(s.suffix.lower()) for s in sources}
@@ -92,7 +117,8 @@ def _convert(sources: list[Path]) -> dict[str, Path | str]:
     if names:
         profile = (work / "profile").as_uri()
         cmd = [program, "--headless", "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-               f"-env:UserInstallation={profile}", "--convert-to", "docx:MS Word 2007 XML",
+               f"-env:UserInstallation={profile}", *([f"--infilter={infilter}"] if infilter else []),
+               "--convert-to", "docx:MS Word 2007 XML",
                "--outdir", str(outbox), *[str(c) for c in names.values()]]
         env = dict(os.environ, HOME=str(work), SAL_USE_VCLPLUGIN="svp")
         timeout = min(TIMEOUT * len(names), 1800)
