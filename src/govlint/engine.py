@@ -268,7 +268,7 @@ def collect(paths: list[str], exclude: tuple[str, ...] = (),
             errors.extend(FileResult(f, error=msg) for f, msg in bad)
             if skipped is not None:
                 skipped.extend(passed)
-            if not found and not bad:
+            if not found:
                 errors.append(FileResult(raw, error=f"目录中没有可检查的报告（支持：{'、'.join(sorted(suffixes))}）"))
             files.extend(found)
         else:

@@ -40,7 +40,7 @@ HINTS = {
     ".dps": "演示文稿不是报告，请提供 Word、PDF 或文本文件",
     ".docm": "请另存为 .docx", ".dotx": "请另存为 .docx", ".dot": "请另存为 .docx", ".wpt": "请另存为 .docx",
     ".html": "请另存为 .docx 或 .pdf", ".htm": "请另存为 .docx 或 .pdf", ".mht": "请另存为 .docx 或 .pdf",
-    ".ceb": "请另存为 PDF 或 OFD", ".caj": "请提供 Word、PDF 或文本文件",
+    ".rtf": "请另存为 .docx", ".ceb": "请另存为 PDF 或 OFD", ".caj": "请提供 Word、PDF 或文本文件",
 }
 
 
@@ -265,7 +265,7 @@ def read_path(path: str | Path, max_bytes: int | None = None) -> Document:
 
 def prepare(paths) -> None:
     """Before a batch is checked: convert the files that need LibreOffice with one start."""
-    if any(str(p).lower().endswith((".doc", ".wps", ".rtf", ".odt")) for p in paths):
+    if any(str(p).lower().endswith((".doc", ".wps", ".odt")) for p in paths):
         from govlint.readers import office
         office.prepare(paths)
 

@@ -1,4 +1,4 @@
-"""Old Word (.doc), WPS (.wps), RTF and OpenDocument text through LibreOffice in headless mode.
+"""Old Word (.doc), WPS (.wps) and OpenDocument text (.odt) through LibreOffice in headless mode.
 
 The file is copied into a private temporary directory and converted there to .docx (never
 beside the input: LibreOffice's lock files and output stay in that directory), with a timeout
@@ -21,7 +21,7 @@ from pathlib import Path
 from govlint.document import Document
 from govlint.readers import OLE_MAGIC, InputError, read_head, reader, regular_file, zip_guard
 
-SUFFIXES = (".doc", ".wps", ".rtf", ".odt")
+SUFFIXES = (".doc", ".wps", ".odt")
 TIMEOUT = 180                 # seconds for one conversion (a batch gets this per file, at most 30 min)
 _state: dict = {}             # per process: the private directory, the converted files
 
@@ -73,8 +73,8 @@ def _convert(sources: list[Path]) -> dict[str, Path | str]:
 
     A .doc compound (OLE) file is converted with Word's binary import filter named: LibreOffice
     would otherwise import a damaged one as plain text and "convert" its bytes. Other files (.wps,
-    which may be Kingsoft's Word-compatible format or Microsoft Works; RTF; a web page saved as
-    .doc; OpenDocument) are left to LibreOffice's detection.
+    which may be Kingsoft's Word-compatible format or Microsoft Works; an RTF or a web page saved
+    as .doc; OpenDocument) are left to LibreOffice's detection.
     """
     ole = [s for s in sources if s.suffix.lower() == ".doc" and _ole(s)]
     other = [s for s in sources if s not in ole]
