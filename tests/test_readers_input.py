@@ -75,11 +75,13 @@ def test_fifo_in_folder_does_not_hang(tmp_path):
     d.mkdir()
     (d / "a.txt").write_text(CLEAN, encoding="utf-8")
     os.mkfifo(d / "pipe.txt")
+    os.symlink("/dev/zero", d / "zero.txt")
     t = time.monotonic()
     p = run_cli("check", str(d), "-j", "1")
     assert time.monotonic() - t < 60
     assert p.returncode == 2
     assert "pipe.txt: 不是普通文件" in p.stderr_text
+    assert "zero.txt: 不是普通文件" in p.stderr_text
     assert "共检查 1 个文件" in p.stdout_text
 
 

@@ -45,7 +45,7 @@ class Opt(NamedTuple):
     help: str
 
 
-PATHS_HELP = "报告文件或目录（.txt .md .docx .pdf .xlsx）；- 表示标准输入"
+PATHS_HELP = "报告文件或目录（.txt .md .docx .doc .wps .pdf .ofd .xlsx）；- 表示标准输入"
 CHECK_OPTIONS = (
     Opt("format", ("--format", "-f"), Format, Format.text, "输出格式"),
     Opt("output", ("--output", "-o"), Path, None, "写入文件而不是标准输出"),
