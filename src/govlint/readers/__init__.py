@@ -102,9 +102,12 @@ def size_error(limit: int) -> InputError:
     return InputError(f"文件过大（超过 {shown} MB 的上限；可用配置项 max-file-size 调整）")
 
 
+_current_limit: list = [None]    # the limit read_path found for the file it is reading
+
+
 def read_limited(path: Path, limit: int | None = None) -> bytes:
-    """All bytes of a regular file, refusing more than ``limit``."""
-    limit = limit or max_file_bytes(path)
+    """All bytes of a regular file, refusing more than ``limit`` (default: the file's configured limit)."""
+    limit = limit or _current_limit[0] or max_file_bytes(path)
     st = regular_file(path)
     if st.st_size > limit:
         raise size_error(limit)
@@ -251,6 +254,7 @@ def read_path(path: str | Path, max_bytes: int | None = None) -> Document:
     limit = max_bytes or max_file_bytes(p)
     if st.st_size > limit:
         raise size_error(limit)
+    _current_limit[0] = limit
     try:
         doc = func(p)
     except InputError:
@@ -259,6 +263,8 @@ def read_path(path: str | Path, max_bytes: int | None = None) -> Document:
         raise InputError("文件内容过大，内存不足，无法读取") from None
     except RecursionError:
         raise InputError("文件结构嵌套过深，无法读取") from None
+    finally:
+        _current_limit[0] = None
     check_text_size(doc.text)
     return doc
 
