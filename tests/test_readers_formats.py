@@ -288,3 +288,24 @@ def test_batch_of_every_format_nothing_skipped_silently(made, tmp_path):
     assert checked == ["a.doc", "b.wps", "c.pdf", "d.docx", "e.ofd", "f.xlsx", "g.txt", "h.md"]
     assert [Path(x["path"]).name for x in data["summary"]["input_errors"]] == ["i.xls"]
     assert "i.xls: 不支持的文件类型 .xls" in p.stderr_text
+
+
+def test_a_batch_starts_libreoffice_once(made, tmp_path, monkeypatch):
+    from govlint.readers import office
+    d, src = made
+    doc_file = _convert(src, "doc", tmp_path / "conv")
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for name in ("甲.doc", "乙.doc", "丙.wps"):
+        shutil.copy(doc_file, batch / name)
+    runs = []
+    real = office._run
+
+    def counting(sources, infilter):
+        runs.append(sorted(Path(s).name for s in sources))
+        return real(sources, infilter)
+    monkeypatch.setattr(office, "_run", counting)
+    results = engine.check_paths([str(batch)], jobs=1)
+    assert [r.error for r in results] == [None, None, None]
+    # one start for the .doc files (Word's filter named) and one for the .wps (detected)
+    assert runs == [["乙.doc", "甲.doc"], ["丙.wps"]]
