@@ -309,3 +309,44 @@ def test_a_batch_starts_libreoffice_once(made, tmp_path, monkeypatch):
     assert [r.error for r in results] == [None, None, None]
     # one start for the .doc files (Word's filter named) and one for the .wps (detected)
     assert runs == [["乙.doc", "甲.doc"], ["丙.wps"]]
+
+
+def test_running_headers_and_footers_are_not_report_text():
+    from govlint.readers.pdf import drop_running_lines
+    body = ["县交通运输局负责全县农村公路养护。", "完成农村公路养护126公里，路面优良率达到82%。",
+            "预算资金320万元，实际支出320万元，执行率100%。"]
+    pages = [["XX县财政局 2023年度绩效自评报告", f"第{i}项：养护里程{i * 10}公里。", *body,
+              "仅此一次的句子。" if i == 2 else "", f"第{i + 4}项：完成。", f"- {i} -", f"第 {i} 页 共 4 页"]
+             for i in range(1, 5)]
+    out = drop_running_lines(pages)
+    text = "\n".join(line for page in out for line in page if line)
+    assert "XX县财政局" not in text and "共 4 页" not in text
+    assert "仅此一次的句子。" in text and "第3项：养护里程30公里。" in text and "第8项：完成。" in text
+    assert drop_running_lines(pages[:2]) == pages[:2]          # too few pages to tell
+
+
+def test_pdf_header_repeated_on_every_page_is_dropped(tmp_path):
+    _soffice()
+    if not shutil.which("pdftotext"):
+        unavailable("poppler-utils (pdftotext) is not installed")
+    import docx
+    d = docx.Document()
+    d.sections[0].header.paragraphs[0].text = "XX县财政局 2023年度项目支出绩效自评报告"
+    d.add_paragraph("2023年度农村公路养护项目资金绩效自评报告")
+    for i in range(120):
+        d.add_paragraph(f"第{i + 1}项：县交通运输局完成农村公路养护126公里，路面优良率达到82%，资金执行率100%。")
+    src = tmp_path / "h.docx"
+    d.save(str(src))
+    pdf = _convert(src, "pdf", tmp_path / "conv")
+    doc = read_path(pdf)
+    assert max(b.locator["page"] for b in doc.blocks) >= 3
+    compact = doc.text.replace(" ", "")
+    assert "XX县财政局" not in compact
+    assert compact.startswith("2023年度农村公路养护项目资金绩效自评报告\n第1项：")
+    assert "第120项：县交通运输局完成农村公路养护126公里，路面优良率达到82%，资金执行率100%。" in compact
+
+
+def test_ofd_running_header_dropped(tmp_path):
+    pages = [["XX县财政局 2023年度绩效自评报告", f"第{i}部分：县交通运输局负责全县农村公路养护。"] for i in range(1, 5)]
+    doc = read_path(make_ofd(tmp_path / "r.ofd", pages))
+    assert "XX县财政局" not in doc.text and doc.text.count("县交通运输局") == 4

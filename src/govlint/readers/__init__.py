@@ -202,8 +202,12 @@ def supported_suffixes() -> tuple[str, ...]:
     return tuple(sorted(READERS))
 
 
+_LOADED: list = []
+
+
 def _ensure():
-    if not READERS:
+    if not _LOADED:
+        _LOADED.append(True)
         from govlint.readers import text, word, pdf, office, ofd  # noqa: F401
         import importlib
         try:

@@ -117,8 +117,8 @@ def read_ofd(path: Path) -> Document:
                 pages.append(page_lines(_parse(z, _resolve(base, loc, names))))
     finally:
         z.close()
-    from govlint.readers.pdf import join_wrapped_lines
-    lines = [(line, i + 1) for i, page in enumerate(pages) for line in page]
+    from govlint.readers.pdf import drop_running_lines, join_wrapped_lines
+    lines = [(line, i + 1) for i, page in enumerate(drop_running_lines(pages)) for line in page]
     paragraphs = join_wrapped_lines(lines)
     parts, blocks, pos = [], [], 0
     for t, page in paragraphs:

@@ -99,10 +99,8 @@ def read_pdf(path: Path) -> Document:
     if pages is None:
         pages = pages_pypdf(path)
         extractor = "pypdf"
-    lines: list[tuple[str, int]] = []          # (line, page)
-    for i, t in enumerate(pages):
-        for line in t.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-            lines.append((line, i + 1))
+    page_lines = [t.replace("\r\n", "\n").replace("\r", "\n").split("\n") for t in pages]
+    lines = [(line, i + 1) for i, page in enumerate(drop_running_lines(page_lines)) for line in page]
     paragraphs = join_wrapped_lines(lines)
     parts, blocks, pos = [], [], 0
     for t, page in paragraphs:
@@ -113,6 +111,47 @@ def read_pdf(path: Path) -> Document:
     if not text.strip():
         raise InputError("PDF 没有文字层（可能是扫描件），请提供含文字的 PDF 或 Word 文件")
     return Document(str(path), text, "pdf", blocks=blocks, meta={"extractor": extractor})
+
+
+RUNNING_ZONE = 2          # lines at the top and at the bottom of a page where headers/footers live
+
+
+def drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
+    """Pages without their running headers and footers (not report text).
+
+    A line is a running header/footer when the same text stands among the first or last
+    ``RUNNING_ZONE`` non-empty lines of at least 60 % of the pages, and of at least three of them.
+    Digits are masked (page numbers: 第3页 / 共12页, - 3 -) only in lines about pages or made of
+    little else, so numbered body lines (第1项：… 第2项：…) never look alike; a line ending a
+    sentence (。；，) is report text. Shorter documents are left as they are.
+    """
+    if len(pages) < 3:
+        return pages
+
+    def key(line: str) -> str:
+        compact = re.sub(r"\s+", "", line)
+        masked = re.sub(r"\d+", "#", compact)
+        if compact.endswith(("。", "！", "？", "；", "，", "、")):
+            return ""            # the end of a sentence wrapped onto the page's last line: report text
+        if masked != compact and ("页" in compact or len(re.sub(r"[\W_#]", "", masked)) <= 2):
+            return masked
+        return compact
+
+    def zone(page: list[str]) -> set[int]:
+        idx = [i for i, line in enumerate(page) if line.strip()]
+        return set(idx[:RUNNING_ZONE]) | set(idx[-RUNNING_ZONE:])
+
+    zones = [zone(p) for p in pages]
+    from collections import Counter
+    seen = Counter()
+    for page, z in zip(pages, zones):
+        seen.update({key(page[i]) for i in z})
+    need = max(3, -(-len(pages) * 3 // 5))
+    running = {k for k, n in seen.items() if n >= need and k and k != "#"}
+    if not running:
+        return pages
+    return [[("" if i in z and key(line) in running else line) for i, line in enumerate(page)]
+            for page, z in zip(pages, zones)]
 
 
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－·]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d{1,4})?[\s\-—–－·]*$")
