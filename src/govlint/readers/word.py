@@ -46,10 +46,13 @@ def _grid_span(tc) -> int:
 
 
 def _continues_merge(tc) -> bool:
-    """A cell that continues a vertical merge: its content is the cell above's."""
+    """A cell that continues a vertical merge: its content is the cell above's. A continuation
+    with no cell above it (on the first row) is an ordinary cell (``_harden_python_docx``)."""
     pr = tc.find(_W + "tcPr")
     vm = pr.find(_W + "vMerge") if pr is not None else None
-    return vm is not None and vm.get(_W + "val", "continue") == "continue"
+    if vm is None or vm.get(_W + "val", "continue") != "continue":
+        return False
+    return tc.vMerge == "continue"
 
 
 def _table_blocks(table, t_index, nested: tuple = ()):
@@ -58,7 +61,8 @@ def _table_blocks(table, t_index, nested: tuple = ()):
     Rows and cells are read from the XML directly (not python-docx's layout grid, which builds
     one object per spanned grid column and follows vertical merges upward): the column of a cell
     is the sum of the spans before it, as python-docx numbers it, with spans clamped to
-    ``MAX_GRID_COLUMNS``. A cell continuing a vertical merge is read once, at its first row.
+    ``MAX_GRID_COLUMNS``. A cell continuing a vertical merge is read once, at its first row; an
+    orphan continuation (nothing above it) is read as an ordinary cell.
     """
     from docx.table import Table, _Cell
 
@@ -110,9 +114,49 @@ def read_docx(path: Path) -> Document:
     return docx_document(path, str(path))
 
 
+def _harden_python_docx() -> None:
+    """Make python-docx's table grid tolerate cells Word never writes, for this process.
+
+    Other code opens the same file with python-docx after the reader (the self-evaluation table
+    rules walk ``row.cells``): there ``gridSpan="abc"`` raised ValueError, ``gridSpan="100000000"``
+    built a hundred million cell references, and a ``vMerge`` continuation on the first row (or
+    with no cell above it) raised. Spans are clamped to 1…``MAX_GRID_COLUMNS`` and an orphan
+    continuation counts as an ordinary cell — the same reading as ``_table_blocks``. Valid
+    documents read exactly as before.
+    """
+    from docx.oxml.table import CT_Tc
+    if getattr(CT_Tc, "_govlint_hardened", False):
+        return
+    span_prop, vmerge_prop = CT_Tc.grid_span, CT_Tc.vMerge
+
+    def grid_span(tc) -> int:
+        try:
+            n = span_prop.fget(tc)
+        except (ValueError, TypeError):
+            return 1
+        return min(max(n, 1), MAX_GRID_COLUMNS)
+
+    def v_merge(tc):
+        try:
+            value = vmerge_prop.fget(tc)
+        except (ValueError, TypeError):
+            return None
+        if value == "continue":
+            try:
+                tc._tc_above
+            except (ValueError, IndexError, AttributeError):
+                return None
+        return value
+
+    CT_Tc.grid_span = property(grid_span, span_prop.fset)
+    CT_Tc.vMerge = property(v_merge, vmerge_prop.fset)
+    CT_Tc._govlint_hardened = True
+
+
 def docx_document(path: Path, shown: str, meta: dict | None = None) -> Document:
     """The Document of the .docx at ``path``, named ``shown`` (a converted file keeps its source's name)."""
     _use_large_text_parser()
+    _harden_python_docx()
     try:
         import docx
         d = docx.Document(str(path))
