@@ -68,8 +68,11 @@ def test_doc_read_through_libreoffice(made, tmp_path):
     assert QUOTES in doc.text and "产出指标" in doc.text
     b = doc.block_at(doc.text.index("产出指标"))
     assert b.locator["kind"] == "cell" and (b.locator["row"], b.locator["col"]) == (1, 0)
-    # nothing was written beside the input (no converted copy, no LibreOffice lock file)
+    # nothing was written beside the input (no converted copy, no LibreOffice lock file);
+    # the converted .docx is kept in the private directory for code that reopens the Word file
     assert sorted(p.name for p in inbox.iterdir()) == ["报告.doc"]
+    conv = Path(doc.meta["converted_docx"])
+    assert conv.is_file() and conv.suffix == ".docx" and inbox not in conv.parents
 
 
 def test_wps_and_doc_in_one_batch_give_the_findings_of_the_docx(made, tmp_path):

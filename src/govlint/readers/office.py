@@ -180,18 +180,13 @@ def read_office(path: Path) -> Document:
         got = _convert([path])[str(path)]
     if isinstance(got, str):
         raise InputError(got)
-    try:
-        return _read_converted(got, path, suffix)
-    finally:
-        try:
-            got.unlink()
-            if not any(got.parent.iterdir()):          # the batch is read: its directory goes
-                shutil.rmtree(got.parent.parent, True)
-        except OSError:
-            pass
+    # the converted file stays (in the private directory, removed at exit) so that code which
+    # reopens the Word file — the table rules — can use ``meta["converted_docx"]``
+    return _read_converted(got, path, suffix)
 
 
 def _read_converted(docx_path: Path, source: Path, suffix: str) -> Document:
     from govlint.readers.word import docx_document
     zip_guard(docx_path, "转换后的文档").close()
-    return docx_document(docx_path, str(source), meta={"converted_from": suffix})
+    return docx_document(docx_path, str(source), meta={"converted_from": suffix,
+                                                        "converted_docx": str(docx_path)})
