@@ -353,3 +353,16 @@ def test_ofd_running_header_dropped(tmp_path):
     pages = [["XX县财政局 2023年度绩效自评报告", f"第{i}部分：县交通运输局负责全县农村公路养护。"] for i in range(1, 5)]
     doc = read_path(make_ofd(tmp_path / "r.ofd", pages))
     assert "XX县财政局" not in doc.text and doc.text.count("县交通运输局") == 4
+
+
+@pytest.mark.parametrize("damage", ["header", "data"])
+def test_ofd_damaged_member_is_an_input_error(tmp_path, damage):
+    f = make_ofd(tmp_path / "r.ofd", [REPORT.splitlines()])
+    with zipfile.ZipFile(f) as z:
+        info = z.getinfo("Doc_0/Pages/Page_0/Content.xml")
+    raw = bytearray(f.read_bytes())
+    at = info.header_offset + (0 if damage == "header" else 30 + len(info.filename) + 5)
+    raw[at:at + 4] = b"XXXX"
+    f.write_bytes(bytes(raw))
+    with pytest.raises(InputError, match="OFD 文件已损坏"):
+        read_path(f)

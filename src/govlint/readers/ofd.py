@@ -38,6 +38,8 @@ def _parse(z, member: str):
         data = z.read(member)
     except KeyError:
         raise InputError(f"OFD 文件不完整（缺少 {member}）") from None
+    except Exception:     # zipfile raises many kinds on damaged members (BadZipFile, zlib.error, OSError, …)
+        raise InputError(f"OFD 文件已损坏（无法解压 {member}）") from None
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
         return etree.fromstring(data, parser)
