@@ -368,3 +368,15 @@ def test_openpyxl_warnings_do_not_reach_stderr(tmp_path):
     p = run_cli("check", str(bad), "--fail-on", "never")
     assert p.returncode == 0, p.stderr_text
     assert "Warning" not in p.stderr_text and "extension" not in p.stderr_text
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx"])
+def test_zip_with_an_impossible_version_field_is_an_input_error(tmp_path, suffix):
+    src = _table_docx(tmp_path) if suffix == ".docx" else _xlsx(tmp_path)
+    raw = bytearray(src.read_bytes())
+    at = raw.index(b"PK\x01\x02")                  # the first central-directory entry
+    raw[at + 6:at + 8] = (249).to_bytes(2, "little")   # "version needed to extract": 24.9
+    bad = tmp_path / ("v" + suffix)
+    bad.write_bytes(bytes(raw))
+    r = engine.lint_file(str(bad))
+    assert r.error and "损坏" in r.error

@@ -131,10 +131,12 @@ def zip_guard(path: Path, what: str):
     import zipfile
     try:
         z = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
-        raise InputError(f"{what}已损坏（不是有效的 ZIP 包）") from None
     except OSError as exc:
-        raise os_error(exc) from None
+        if isinstance(exc, FileNotFoundError) or exc.errno in (13, 1, 21, 36, 40):
+            raise os_error(exc) from None
+        raise InputError(f"{what}已损坏（不是有效的 ZIP 包）") from None
+    except Exception:   # BadZipFile, NotImplementedError (a mangled version field), ValueError, EOFError
+        raise InputError(f"{what}已损坏（不是有效的 ZIP 包）") from None
     infos = z.infolist()
     if len(infos) > MAX_ZIP_MEMBERS:
         z.close()
