@@ -7,7 +7,6 @@ returns one FileResult per input, bad inputs included as errors.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from pathlib import Path
 
