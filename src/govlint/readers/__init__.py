@@ -207,10 +207,22 @@ def supported_suffixes() -> tuple[str, ...]:
 _LOADED: list = []
 
 
+def _lazy(module: str, name: str):
+    """A reader imported when first called (its module's ``@reader`` then replaces this entry)."""
+    def read(path: Path) -> Document:
+        import importlib
+        return getattr(importlib.import_module(module), name)(path)
+    return read
+
+
 def _ensure():
     if not _LOADED:
         _LOADED.append(True)
-        from govlint.readers import text, word, pdf, office, ofd  # noqa: F401
+        from govlint.readers import text, word, pdf  # noqa: F401
+        # formats a plain-text check never needs: imported on first use
+        for suffix in (".doc", ".wps", ".odt"):
+            READERS.setdefault(suffix, _lazy("govlint.readers.office", "read_office"))
+        READERS.setdefault(".ofd", _lazy("govlint.readers.ofd", "read_ofd"))
         import importlib
         try:
             importlib.import_module("govlint.readers.xlsx")

@@ -15,7 +15,6 @@ Without LibreOffice, reading such a file is a one-line Chinese error naming the 
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 from govlint.document import Document
@@ -28,6 +27,7 @@ _state: dict = {}             # per process: the private directory, the converte
 
 def soffice() -> str | None:
     """The LibreOffice program: ``GOVLINT_SOFFICE``, else ``soffice``/``libreoffice`` on PATH."""
+    import shutil
     explicit = os.environ.get("GOVLINT_SOFFICE")
     if explicit:
         return explicit if os.path.isfile(explicit) and os.access(explicit, os.X_OK) else None
@@ -46,6 +46,7 @@ def _workdir() -> Path:
     when a batch is prepared before workers are forked), and removed by it at exit; each
     process converts in a subdirectory of its own, with its own LibreOffice profile.
     """
+    import shutil
     import tempfile
     pid = os.getpid()
     if "root" not in _state:
@@ -91,8 +92,9 @@ def _run(sources: list[Path], infilter: str | None) -> dict[str, Path | str]:
     program = soffice()
     if program is None:
         return {str(s): missing_message(s.suffix.lower()) for s in sources}
-    import subprocess
+    import shutil
     import signal
+    import subprocess
     work = _workdir()
     batch = work / f"batch{_state['n']}"
     _state["n"] += 1

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 from govlint.document import Block, Document
@@ -29,6 +28,7 @@ def pdftotext_program() -> str | None:
     """poppler's pdftotext, unless ``GOVLINT_PDF_READER=pypdf`` asks for pypdf."""
     if os.environ.get("GOVLINT_PDF_READER", "").lower() == "pypdf":
         return None
+    import shutil
     return shutil.which("pdftotext")
 
 
