@@ -18,7 +18,7 @@ PROFILES = ("auto", "self-eval", "generic")
 
 KNOWN_KEYS = {
     "select", "ignore", "extend-select", "severity", "per-file-ignores", "options", "lexicons",
-    "profile", "fail-on", "exclude", "corpus", "baseline", "boilerplate", "jobs",
+    "profile", "fail-on", "exclude", "corpus", "baseline", "boilerplate", "jobs", "max-file-size",
 }
 
 
@@ -30,7 +30,8 @@ class Config(Frozen):
     """Settings from the configuration file and the command line (immutable; ``override`` makes a new one)."""
 
     _fields = ("select", "ignore", "extend_select", "severity", "per_file_ignores", "options", "lexicons",
-               "profile", "fail_on", "exclude", "corpus", "baseline", "boilerplate", "jobs", "source", "root")
+               "profile", "fail_on", "exclude", "corpus", "baseline", "boilerplate", "jobs", "max_file_size",
+               "source", "root")
     __slots__ = _fields
     _compare_fields = _fields
     _repr_fields = _fields
@@ -43,6 +44,7 @@ class Config(Frozen):
                  fail_on: Severity | None = Severity.WARNING,     # None: never fail on findings
                  exclude: tuple[str, ...] = (), corpus: str | None = None, baseline: str | None = None,
                  boilerplate: tuple[str, ...] = (), jobs: int | None = None,
+                 max_file_size: float | None = None,   # MB per input file (readers.DEFAULT_MAX_FILE_MB)
                  source: str | None = None,     # the file this came from
                  root: str | None = None):      # its directory; globs are relative to it
         self._fill(locals())
@@ -237,6 +239,11 @@ def parse(data: dict, source: str = "<config>", root: str | None = None) -> Conf
         if not isinstance(data["jobs"], int) or isinstance(data["jobs"], bool) or data["jobs"] < 1:
             raise _err(source, "jobs", "应为正整数")
         kw["jobs"] = data["jobs"]
+    if "max-file-size" in data:
+        v = data["max-file-size"]
+        if not isinstance(v, (int, float)) or isinstance(v, bool) or not 0 < v <= 4096:
+            raise _err(source, "max-file-size", "应为 0 到 4096 之间的数（单位 MB）")
+        kw["max_file_size"] = float(v)
     return Config(**kw)
 
 

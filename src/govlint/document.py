@@ -104,18 +104,28 @@ class DocMeta(Record):
     (Word adds their numbers); ``tables``: per top-level Word table, one tuple per row giving
     for each grid position the (row, col) where its cell was first seen (merged cells);
     ``sheets``: the workbook's sheet names in order; ``merged``: sheet → merged ranges
-    ("A1:B2"). ``meta["merged"]`` and ``meta.get(...)`` read the same fields.
+    ("A1:B2"); ``converted_from``/``converted_docx`` for .doc/.wps/.odt converted by LibreOffice;
+    ``format``/``pages`` for OFD; ``extractor`` for PDF. ``meta["merged"]`` and
+    ``meta.get(...)`` read the same fields.
     """
 
-    __slots__ = ("heading_levels", "tables", "sheets", "merged")
+    __slots__ = ("heading_levels", "tables", "sheets", "merged", "converted_from", "converted_docx", "format",
+                 "pages", "extractor")
     _repr_fields = __slots__
 
     def __init__(self, heading_levels: dict | None = None, tables: tuple = (), sheets: list | None = None,
-                 merged: dict | None = None):
+                 merged: dict | None = None, converted_from: str | None = None, converted_docx: str | None = None,
+                 format: str | None = None, pages: int | None = None, extractor: str | None = None):
         self.heading_levels: dict[int, int] = {} if heading_levels is None else heading_levels
         self.tables: tuple = tables
         self.sheets: list[str] = [] if sheets is None else sheets
         self.merged: dict[str, list[str]] = {} if merged is None else merged
+        # .doc/.wps/.odt read through LibreOffice: the original suffix and the converted .docx
+        self.converted_from = converted_from
+        self.converted_docx = converted_docx
+        self.format = format          # "ofd" for an OFD read as pages
+        self.pages = pages
+        self.extractor = extractor    # the PDF text extractor used (pdftotext or pypdf)
 
     def __getitem__(self, key: str):
         if key not in self.__slots__:

@@ -44,11 +44,12 @@ def _settings(settings) -> Settings:
     return settings if isinstance(settings, Settings) else Settings.make(settings)
 
 
-def collect(paths: list[str], exclude: tuple[str, ...] = (),
-            settings: Settings | None = None) -> tuple[list[str], list[FileResult]]:
-    """Expand files and directories into report files; bad paths become error results."""
+def collect(paths: list[str], exclude: tuple[str, ...] = (), settings: Settings | None = None,
+            skipped: list | None = None) -> tuple[list[str], list[FileResult]]:
+    """Expand files and directories into report files; bad paths become error results (and
+    files skipped as clearly not reports are appended to ``skipped``)."""
     from govlint.walk import find_reports
-    files, errors = find_reports(paths, exclude, settings)
+    files, errors = find_reports(paths, exclude, settings, skipped)
     return files, [FileResult(path, error=message) for path, message in errors]
 
 
@@ -59,13 +60,15 @@ def lint_file(path: str, overrides: "Settings | dict | None" = None, codes: set[
     foresaw — becomes this file's error, and the rest of the batch is checked. Only a
     reference-corpus problem (``CorpusError``) stops the run: it concerns every file.
     """
-    from govlint.readers import InputError, read_path
+    from govlint.readers import InputError, max_file_bytes, path_error, read_path
     try:
         cfg = _settings(overrides).for_path(path)
     except ConfigError as exc:
         return FileResult(path, error=str(exc))
+    except (OSError, RuntimeError, ValueError) as exc:    # an unreadable folder, a link loop
+        return FileResult(path, error=path_error(exc))
     try:
-        doc = read_path(path)
+        doc = read_path(path, max_bytes=max_file_bytes(cfg.max_file_size))
         return lint_document_result(doc, cfg, codes)
     except InputError as exc:
         return FileResult(path, error=str(exc))
@@ -136,6 +139,8 @@ def check_files(files: list[str], overrides: "Settings | dict | None" = None, jo
     """Lint report files (in parallel when ``jobs`` > 1); results in input order."""
     settings = _settings(overrides)
     results: list[FileResult] = []
+    from govlint.readers import prepare
+    prepare(files)     # .doc/.wps: one LibreOffice start for the batch, before workers fork
     if jobs > 1 and len(files) > 1:
         from concurrent.futures import ProcessPoolExecutor
         registry.all_rules()   # import the rule modules once, before forking the workers

@@ -13,27 +13,32 @@ from pathlib import Path
 from govlint.config import ConfigError, Settings
 
 
-def find_reports(paths: list[str], exclude: tuple[str, ...] = (),
-                 settings: Settings | None = None) -> tuple[list[str], list[tuple[str, str]]]:
-    """Expand files and directories into report files → (files, [(path, one-line error)])."""
-    from govlint.readers import supported_suffixes
+def find_reports(paths: list[str], exclude: tuple[str, ...] = (), settings: Settings | None = None,
+                 skipped: list | None = None) -> tuple[list[str], list[tuple[str, str]]]:
+    """Expand files and directories into report files → (files, [(path, one-line error)]).
+
+    Nothing in a folder is ignored silently (``readers.walk``): a file govlint cannot read is an
+    error; only clearly non-report files, excluded ones and govlint's own outputs are skipped,
+    and appended to ``skipped`` so the summary can say how many.
+    """
+    from govlint.readers import path_error, supported_suffixes, walk
     settings = settings or Settings()
     suffixes = set(supported_suffixes())
     files: list[str] = []
     errors: list[tuple[str, str]] = []
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
-            found = []
-            for root, dirs, names in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("__pycache__", "node_modules"))
-                for name in sorted(names):
-                    if name.startswith((".", "~$")):
-                        continue
-                    fp = Path(root) / name
-                    if fp.suffix.lower() in suffixes and not _excluded(fp, exclude) \
-                            and not _config_excludes(fp, settings) and not govlint_made(fp):
-                        found.append(str(fp))
+        try:
+            is_dir = p.is_dir()
+        except (OSError, RuntimeError, ValueError) as exc:   # a name too long, a link loop
+            errors.append((raw, path_error(exc)))
+            continue
+        if is_dir:
+            found, bad, passed = walk(p, lambda fp: _excluded(fp, exclude) or _config_excludes(fp, settings)
+                                      or govlint_made(fp))
+            errors.extend(bad)
+            if skipped is not None:
+                skipped.extend(passed)
             if not found:
                 errors.append((raw, f"目录中没有可检查的报告（支持：{'、'.join(sorted(suffixes))}）"))
             files.extend(found)
@@ -54,7 +59,7 @@ def _config_excludes(path: Path, settings: Settings) -> bool:
     """``exclude`` of the configuration found for the file (files named explicitly are always checked)."""
     try:
         return settings.file_config(str(path)).excludes(path)
-    except ConfigError:
+    except (ConfigError, OSError, RuntimeError, ValueError):
         return False   # reported when the file is linted
 
 

@@ -45,7 +45,7 @@ class Opt(NamedTuple):
     help: str
 
 
-PATHS_HELP = "报告文件或目录（.txt .md .docx .pdf .xlsx）；- 表示标准输入"
+PATHS_HELP = "报告文件或目录（.txt .md .docx .doc .wps .pdf .ofd .xlsx）；- 表示标准输入"
 CHECK_OPTIONS = (
     Opt("format", ("--format", "-f"), Format, Format.text, "输出格式"),
     Opt("output", ("--output", "-o"), Path, None, "写入文件而不是标准输出"),
@@ -177,7 +177,8 @@ def settings_for(overrides: dict, config: Optional[str] = None):
 
 
 def run_check(paths: List[str], overrides, stdin_filename: Optional[str], jobs: int,
-              progress: bool, isolated_config: Optional[str] = None, skip: Optional[List[Path]] = None):
+              progress: bool, isolated_config: Optional[str] = None, skip: Optional[List[Path]] = None,
+              skipped: Optional[list] = None):
     """Lint paths (or stdin) and return the results; configuration and corpus errors exit 2.
 
     ``overrides`` is a ``config.Settings`` or a dict of command-line overrides (then
@@ -186,7 +187,7 @@ def run_check(paths: List[str], overrides, stdin_filename: Optional[str], jobs: 
     from govlint.config import ConfigError, Settings
     settings = overrides if isinstance(overrides, Settings) else settings_for(overrides, isolated_config)
     try:
-        return _run(paths, settings, stdin_filename, jobs, progress, skip)
+        return _run(paths, settings, stdin_filename, jobs, progress, skip, skipped)
     except ConfigError as exc:
         fail(str(exc))
     except Exception as exc:
@@ -197,15 +198,21 @@ def run_check(paths: List[str], overrides, stdin_filename: Optional[str], jobs: 
         raise
 
 
-def _run(paths, settings, stdin_filename, jobs, progress, skip):
+def _run(paths, settings, stdin_filename, jobs, progress, skip, skipped=None):
     from govlint import runner
-    from govlint.readers import InputError, read_bytes
+    from govlint.readers import InputError, max_file_bytes, read_stream
 
     if paths == ["-"]:
         name = stdin_filename or "<stdin>"
-        cfg = settings.for_path(str(Path(name).resolve()))
         try:
-            doc = read_bytes(sys.stdin.buffer.read(), name)
+            cfg = settings.for_path(str(Path(name).resolve()))
+        except (OSError, RuntimeError, ValueError):   # the name is only a label: a name too long
+            cfg = settings.for_path(str(Path.cwd() / "x"))
+        try:
+            stdin = sys.stdin.buffer if sys.stdin is not None else None
+            if stdin is None:
+                raise InputError("没有标准输入")
+            doc = read_stream(stdin, name, max_file_bytes(cfg.max_file_size))
         except InputError as exc:
             return [runner.FileResult(name, error=str(exc))]
         result = runner.lint_document_result(doc, cfg)
@@ -214,16 +221,23 @@ def _run(paths, settings, stdin_filename, jobs, progress, skip):
         return [result]
     # validate configuration up front so a bad file is a usage error, not a per-file one
     for p in paths:
-        settings.file_config(p)
-    files, errors = runner.collect(list(dict.fromkeys(paths)), tuple(settings.get("exclude") or ()), settings)
+        try:
+            settings.file_config(p)
+        except (OSError, RuntimeError, ValueError):
+            pass     # an unreadable path: its own error result (the folder walk reports it)
+    files, errors = runner.collect(list(dict.fromkeys(paths)), tuple(settings.get("exclude") or ()), settings,
+                                   skipped)
     # the same file named twice (a.txt and ./a.txt, a directory and a file in it) is checked once;
     # a file govlint writes in this run (-o inside a checked directory) is not a report
-    skipped = {p.resolve() for p in (skip or [])}
+    skip_set = {p.resolve() for p in (skip or [])}
     seen: set = set()
     unique = []
     for f in files:
-        key = Path(f).resolve()
-        if key in seen or key in skipped:
+        try:
+            key = Path(f).resolve()
+        except (OSError, RuntimeError, ValueError):   # a link loop: read_path reports it
+            key = Path(f).absolute()
+        if key in seen or key in skip_set:
             continue
         seen.add(key)
         unique.append(f)
@@ -319,8 +333,9 @@ def check_command(paths: List[str], format=Format.text, output: Optional[Path] =
     if output is not None:
         guard_output(output, paths)
     settings = settings_for(overrides, config)     # resolved once, passed down
+    passed_over: list = []
     results = run_check(paths, settings, stdin_filename, jobs or configured_jobs(paths, settings),
-                        not no_progress, skip=[output] if output is not None else [])
+                        not no_progress, skip=[output] if output is not None else [], skipped=passed_over)
     results = apply_post(results, settings, paths)
     from govlint import output as out
     use_color = color if color is not None else (output is None and sys.stdout.isatty()
@@ -329,7 +344,8 @@ def check_command(paths: List[str], format=Format.text, output: Optional[Path] =
     on_terminal = output is None and terminal_width() > 0
     text = out.render(Format(format).value, results, color=use_color, show_source=not no_source,
                       statistics=statistics, width=terminal_width() if on_terminal else 0,
-                      wide_ambiguous=on_terminal and ambiguous_wide(), signed=output is not None)
+                      wide_ambiguous=on_terminal and ambiguous_wide(), signed=output is not None,
+                      skipped=len(passed_over))
     if output is not None:
         from govlint.guard import write_output
         reason = write_output(output, text.encode("utf-8"))

@@ -107,7 +107,7 @@ def _statistics(results, color: bool = False) -> list[str]:
 
 
 def render(results, color: bool = False, show_source: bool = True, statistics: bool = False, width: int = 0,
-           wide_ambiguous: bool = False, **kw) -> str:
+           wide_ambiguous: bool = False, skipped: int = 0, **kw) -> str:
     out: list[str] = []
     if statistics:
         out.extend(_statistics(results, color))
@@ -141,7 +141,11 @@ def render(results, color: bool = False, show_source: bool = True, statistics: b
         parts.append("未发现新问题" if hidden else "未发现问题")
     if hidden:
         parts.append(f"基线中已记录的 {hidden} 个问题未列出")
+    if skipped:
+        parts.append(f"跳过 {skipped} 个非报告文件（图片、压缩包或已排除的文件）")
     if s["input_errors"]:
         parts.append(f"{len(s['input_errors'])} 个文件无法读取")
+    if skipped:
+        parts.append(f"跳过 {skipped} 个非报告文件（图片、压缩包或已排除的文件）")
     out.append("，".join(parts) + "。")
     return "\n".join(out) + "\n"
