@@ -51,6 +51,19 @@ def note_is_empty(text: str) -> bool:
     return text in words().note_empty
 
 
+class _NoteEmpty:
+    """``text in NOTE_EMPTY``: the ``note_empty`` words of lexicons/evaltable.toml (the name
+    rules used when the words were a set in code)."""
+
+    __slots__ = ()
+
+    def __contains__(self, text) -> bool:
+        return note_is_empty(text)
+
+
+NOTE_EMPTY = _NoteEmpty()
+
+
 _DATE_FULL = lazy_re(
     r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?(?P<e>底|末|中旬|上旬|下旬)?"
     r"|(?P<y2>(?:19|20)\d{2})[-./](?P<m2>0?[1-9]|1[0-2])(?:[-./](?P<d2>\d{1,2}))?(?![\d万元%])"

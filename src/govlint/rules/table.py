@@ -12,10 +12,9 @@ import re
 
 from govlint.document import Document
 from govlint.finding import Severity
-from govlint.evaltable import (TIER_BANDS, Cell, EvalTable, Indicator, _norm, comparable, fmt,
-                               narrative_paragraphs, note_is_empty, percent_of, shortfall, tables)
+from govlint.evaltable import (NOTE_EMPTY, TIER_BANDS, Cell, EvalTable, Indicator, _norm, comparable, fmt,
+                               narrative_paragraphs, percent_of, shortfall, tables)
 from govlint.registry import Option, rule
-from govlint.rules._util import alternation
 
 FIELD_ZH = {"level1": "一级指标", "level2": "二级指标", "level3": "三级指标", "target": "年度指标值",
             "actual": "实际完成值", "points": "分值", "score": "得分", "note": "偏差原因分析及改进措施"}
@@ -204,11 +203,12 @@ def _check_weights(doc: Document, t: EvalTable, ctx):
 # ----- SCORE004 ------------------------------------------------------------------------------
 
 def _note_empty(ind: Indicator) -> bool:
-    return note_is_empty(_norm(ind.note).rstrip("。.").lower())
+    return _norm(ind.note).rstrip("。.").lower() in NOTE_EMPTY
 
 
 EXEC_REASON = re.compile(r"执行率[^。\n]{0,80}(原因|由于|因为|主要是)|(原因|由于|因为)[^。\n]{0,80}"
                          r"(未[^。\n]{0,6}(支付|拨付|执行|使用|结算)|结余|结转|执行率)")
+FUNDS_WORDS = re.compile(r"资金|支付|拨付|执行|结余|结转|结算|尾款|质保金")
 
 
 @rule(code="SCORE004", name="shortfall-without-reason", severity=Severity.WARNING,
@@ -255,8 +255,7 @@ def shortfall_without_reason(doc: Document, ctx):
         pct = percent_of(rate.cell.text)
         if pct is None or pct[0] >= 100 - 1e-9:
             continue
-        funds_words = alternation(tuple(ctx.lex["evaltable"]["funds_note"]))
-        if any(funds_words.search(i.note) and not _note_empty(i) for i in t.indicators):
+        if any(FUNDS_WORDS.search(i.note) and not _note_empty(i) for i in t.indicators):
             continue
         if any(EXEC_REASON.search(p.text) for p in narrative_paragraphs(doc)):
             continue
