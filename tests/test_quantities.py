@@ -69,3 +69,20 @@ def test_number_after_full_width_comma():
     assert [q.text for q in qs] == ["14栋", "9栋", "10栋"]
     assert find_money("共１，２５０万元")[0].value == 12_500_000
     assert parse_number("1，250") == 1250
+
+
+def test_user_unit_extensions_count(tmp_path):
+    """A user lexicon extending ``units`` adds count units; the engine activates it for a document."""
+    from govlint import quantities
+    from govlint.config import Config
+    from govlint.document import Document
+    from govlint.engine import lint
+    ext = tmp_path / "units_extra.toml"
+    ext.write_text('count = ["尾"]\n\n[meta]\nextends = "units"\nsource = "test"\n', encoding="utf-8")
+    assert not find_counts("放流鱼苗3000尾")
+    try:
+        lint(Document.from_text("放流鱼苗3000尾。"), Config(lexicons=(str(ext),), select=("STYLE001",)))
+        assert [q.unit for q in find_counts("放流鱼苗3000尾")] == ["尾"]
+    finally:
+        quantities.use_lexicons(())
+    assert not find_counts("放流鱼苗3000尾")

@@ -165,3 +165,18 @@ def test_weights_reported_as_info_unless_explained():
     assert len(found) == 1 and "权重" in found[0].message
     doc = Document.from_text(text + "因项目以效益为主，经批准将效益指标权重调整为40分。\n", path="t.txt")
     assert [f for f in lint(doc, Config(), codes={"SCORE003"}) if f.severity.name == "INFO"] == []
+
+
+def test_word_reader_records_the_table_layout_and_the_parser_never_reopens_the_file(tmp_path):
+    """Merged cells come from Document.meta.tables: the table is found with the file gone."""
+    import shutil
+    src = tmp_path / "copy.docx"
+    shutil.copy(SAMPLES / "word_faulty.docx", src)
+    doc = read_path(src)
+    src.unlink()
+    assert len(doc.meta.tables) == 2
+    first = doc.meta.tables[0]
+    assert any(owner != (r, c) for r, row in enumerate(first) for c, owner in enumerate(row)), "no merged cell"
+    [t] = tables(doc)
+    assert len(t.indicators) == 8
+    assert t.indicators[0].cell("level1") is t.indicators[1].cell("level1")

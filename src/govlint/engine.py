@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from govlint import quantities, registry
+from govlint import lexicon, quantities, registry
 from govlint.config import Config
 from govlint.document import Document
 from govlint.finding import Edit, Finding, Fix, Related, Severity
@@ -34,7 +34,6 @@ class Context:
 
     @property
     def lex(self):
-        from govlint import lexicon
         return lexicon.load(self.config.lexicons)
 
     def flag(self, start: int, end: int, message: str, suggestion: str | None = None,
@@ -97,6 +96,7 @@ def lint(doc: Document, config: Config | None = None, codes: set[str] | None = N
     ignored = config.ignored_for_path(doc.path)
     profile = config.profile if config.profile != "auto" else detect_profile(doc)
     shared: dict = {"extra": extra if extra is not None else {}}
+    lexicon.activate(config.lexicons)          # for code without a context (the table parser)
     quantities.use_lexicons(config.lexicons)   # the user's unit extensions count in find_quantities
     found: list[Finding] = []
     ran: set[str] = set()

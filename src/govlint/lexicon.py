@@ -261,3 +261,18 @@ def validate(extra_paths: tuple[str, ...]) -> None:
 def load(extra_paths: tuple[str, ...] = ()) -> Lexicons:
     """Load (once per process and set of extra paths)."""
     return Lexicons(extra_paths)
+
+
+_ACTIVE: tuple[str, ...] = ()
+
+
+def activate(extra_paths: tuple[str, ...]) -> None:
+    """The user extensions in force for code that has no rule context (the table parser);
+    ``engine.lint`` sets them from the configuration of the document being checked."""
+    global _ACTIVE
+    _ACTIVE = tuple(extra_paths)
+
+
+def active() -> Lexicons:
+    """The lexicons with the extensions in force (see ``activate``)."""
+    return load(_ACTIVE)

@@ -19,8 +19,8 @@ from govlint.evaltable.parse import (  # noqa: F401
     table_paragraph_spans, tables, today_year,
 )
 from govlint.evaltable.values import (  # noqa: F401
-    GRADES, NOTE_EMPTY, TIER_BANDS, VAGUE, Value, comparable, is_vague, number_of, parse_value, percent_of,
-    shortfall,
+    NOTE_EMPTY, TIER_BANDS, Value, comparable, is_vague, note_is_empty, number_of, parse_value, percent_of, shortfall,
+    words,
 )
 from govlint.numerals import fmt  # noqa: F401
 

@@ -7,40 +7,67 @@ import re
 
 from govlint._record import Record
 from govlint.evaltable.grid import norm as _norm
-from govlint.patterns import lazy_re
+from govlint.patterns import alternation_source, lazy_re
 
-_CMP = [
-    (r"≥|>=|≧|＞=|不低于|不少于|不小于|大于等于|大于或等于|至少", ">="),
-    (r"≤|<=|≦|＜=|不高于|不超过|不大于|不多于|小于等于|小于或等于|控制在", "<="),
-    (r">|＞|大于|高于|超过|多于", ">"),
-    (r"<|＜|小于|低于|少于", "<"),
-    (r"=|＝", "="),
-]
-_CMP_AFTER = [(r"以上|及以上", ">="), (r"以内|以下|及以下", "<=")]
+# The words are in lexicons/evaltable.toml; compiled once per set of lexicons in force.
+# 10号: 达成 80–100% of the points, 部分达成 60–80%, 未达成 0–60%
+TIER_BANDS = {3: (0.8, 1.0), 2: (0.6, 0.8), 1: (0.0, 0.6)}
+
+
+class _Words(Record):
+    """The value words of ``lexicons/evaltable.toml`` as compiled patterns."""
+
+    __slots__ = ("cmp", "cmp_after", "before", "late", "on_time", "accepted", "vague", "grades", "note_empty")
+
+    def __init__(self, lex):
+        t = lex["evaltable"]
+        alt = lambda words: re.compile(alternation_source(words))  # noqa: E731
+        self.cmp = [(alt(c["words"]), c["op"]) for c in t["comparators"]]
+        self.cmp_after = [(alt(c["words"]), c["op"]) for c in t["comparators_after"]]
+        self.before = alt(t["before"])
+        self.late = alt(t["late"])
+        self.on_time = alt(t["on_time"])
+        self.accepted = alt(t["accepted"])
+        self.vague = alt(t["vague"])
+        # longest first; among equals, in the lexicon's order
+        self.grades = sorted(((w, tuple(g)) for w, g in t["grades"].items()), key=lambda kv: -len(kv[0]))
+        self.note_empty = frozenset(t["note_empty"])
+
+
+_WORDS: dict = {}
+
+
+def words() -> _Words:
+    from govlint import lexicon
+    lex = lexicon.active()
+    got = _WORDS.get(id(lex))
+    if got is None or got[0] is not lex:
+        got = _WORDS[id(lex)] = (lex, _Words(lex))
+    return got[1]
+
+
+def note_is_empty(text: str) -> bool:
+    """A 偏差原因分析 that says nothing (无, 暂无, /, 不适用 …); ``text`` normalised by the caller."""
+    return text in words().note_empty
+
+
+class _NoteEmpty:
+    """``text in NOTE_EMPTY``: the ``note_empty`` words of lexicons/evaltable.toml (the name
+    rules used when the words were a set in code)."""
+
+    __slots__ = ()
+
+    def __contains__(self, text) -> bool:
+        return note_is_empty(text)
+
+
+NOTE_EMPTY = _NoteEmpty()
+
+
 _DATE_FULL = lazy_re(
     r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?(?P<e>底|末|中旬|上旬|下旬)?"
     r"|(?P<y2>(?:19|20)\d{2})[-./](?P<m2>0?[1-9]|1[0-2])(?:[-./](?P<d2>\d{1,2}))?(?![\d万元%])"
     r"|(?:(?P<y3>(?:19|20)\d{2})|(?<!\d))年(?P<e3>底|末)")
-_BEFORE = lazy_re(r"前|之前|以前|底|末|内|截止|截至")
-_LATE = lazy_re(r"延期|推迟|滞后|逾期|未按期|未按时|未完成|尚未|未能")
-_ON_TIME = lazy_re(r"按时|如期|按期|提前|及时")
-# qualitative levels: (scale, rank) — higher rank is better
-GRADES = {
-    "达成年度指标": ("tier", 3), "达成": ("tier", 3), "已达成": ("tier", 3), "全部达成": ("tier", 3),
-    "基本达成": ("tier", 2), "部分达成": ("tier", 2), "未达成": ("tier", 1),
-    "好": ("good", 5), "较好": ("good", 4), "一般": ("good", 3), "较差": ("good", 2), "差": ("good", 1),
-    "优": ("grade", 4), "优秀": ("grade", 4), "良": ("grade", 3), "良好": ("grade", 3),
-    "中": ("grade", 2), "中等": ("grade", 2), "合格": ("pass", 2), "不合格": ("pass", 1),
-    "达标": ("pass", 2), "不达标": ("pass", 1), "是": ("yes", 2), "否": ("yes", 1),
-    "有": ("has", 2), "无": ("has", 1),
-}
-# 10号: 达成 80–100% of the points, 部分达成 60–80%, 未达成 0–60%
-TIER_BANDS = {3: (0.8, 1.0), 2: (0.6, 0.8), 1: (0.0, 0.6)}
-_ACCEPTED_WORDS = lazy_re(r"无|零|未发生|杜绝|全覆盖|全部|全面|100%|按时|如期|按期|及时|提前|合格|达标|通过|"
-                             r"符合|满足|是|否|有|建立|出台|印发|制定")
-VAGUE = lazy_re(r"明显|显著|有效|有所|进一步|逐步|稳步|不断|持续|提升|提高|改善|加强|增强|促进|推动|"
-                   r"达到预期|预期|完成|良好|较大|大幅|积极|一定|效果")
-NOTE_EMPTY = {"", "无", "暂无", "无无", "/", "\\", "-", "--", "—", "——", "无偏差", "没有", "不适用", "未", "空", "na", "n/a"}
 
 
 class Value(Record):
@@ -78,13 +105,14 @@ def parse_value(text: str) -> Value:
     v = Value(raw)
     if not s or s in ("/", "\\", "-", "—", "——", "无数据"):
         return v
-    for rx, op in _CMP:
-        if re.match(rx, s) or (op in ("<=", ">=") and re.search(rx, s)):
+    w = words()
+    for rx, op in w.cmp:
+        if rx.match(s) or (op in ("<=", ">=") and rx.search(s)):
             v.comparator = op
             break
     if v.comparator is None:
-        for rx, op in _CMP_AFTER:
-            if re.search(rx, s):
+        for rx, op in w.cmp_after:
+            if rx.search(s):
                 v.comparator = op
                 break
     m = _DATE_FULL.search(s)
@@ -101,7 +129,7 @@ def parse_value(text: str) -> Value:
             if end in ("底", "末") and day is None:
                 day = 31
             v.kind, v.date = "date", (int(y) if y else None, mo, day)
-            if _BEFORE.search(s) and v.comparator is None:
+            if w.before.search(s) and v.comparator is None:
                 v.comparator = "<="
             return v
     from govlint.quantities import find_quantities
@@ -117,7 +145,7 @@ def parse_value(text: str) -> Value:
         v.kind, v.number, v.value, v.unit, v.qkind = "number", num, num, unit, "number"
         return v
     core = re.sub(r"[。.，,；;！!]+$", "", s)
-    for word, (scale, rank) in sorted(GRADES.items(), key=lambda kv: -len(kv[0])):
+    for word, (scale, rank) in w.grades:
         if core == word or core.startswith(word) and len(core) <= len(word) + 12 and scale == "tier":
             v.kind, v.grade = "grade", (scale, rank, word)
             return v
@@ -136,11 +164,12 @@ def is_vague(v: Value, other: Value | None = None) -> bool:
     if v.kind != "text":
         return False
     s = _norm(v.text)
-    if other is not None and other.kind == "date" and _ON_TIME.search(s):
+    w = words()
+    if other is not None and other.kind == "date" and w.on_time.search(s):
         return False
-    if _ACCEPTED_WORDS.search(s) and not re.search(r"达到预期|效果明显|明显", s):
+    if w.accepted.search(s) and not re.search(r"达到预期|效果明显|明显", s):
         return False
-    return bool(VAGUE.search(s))
+    return bool(w.vague.search(s))
 
 
 def comparable(t: Value, a: Value) -> bool:
@@ -166,9 +195,10 @@ def shortfall(t: Value, a: Value) -> bool | None:
             akey = ((ay or ty or 0), am, ad or 1)
             return akey > tkey
         if a.kind == "text":
-            if _LATE.search(a.text):
+            w = words()
+            if w.late.search(a.text):
                 return True
-            if _ON_TIME.search(a.text):
+            if w.on_time.search(a.text):
                 return False
         return None
     if a.kind == "grade":

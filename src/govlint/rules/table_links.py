@@ -12,6 +12,7 @@ import re
 from govlint.document import Document
 from govlint.evaltable import fmt, is_vague, narrative_paragraphs, percent_of, shortfall, tables
 from govlint.finding import Severity
+from govlint.patterns import alternation_source
 from govlint.registry import also
 # the rules these checks attach to are registered first
 from govlint.rules import funds, indicators, numbers  # noqa: F401
@@ -67,8 +68,18 @@ def table_execution_rate(doc: Document, ctx):
 
 
 # narrative statements of the total score and grade
-GRADE_RX = re.compile(r"(?:自评|评价|绩效)(?:等级|结果|结论|级别)[^。；;\n]{0,6}?[“\"「]?(优秀|良好|优|良|中等|中|合格|"
-                      r"不合格|较差|一般|差)[”\"」]?(?![\u4e00-\u9fff])")
+_GRADE_RX: dict = {}
+
+
+def _grade_rx(lex) -> re.Pattern:
+    """A stated evaluation grade (自评等级为“良好”); the grade words are the bands' of scoring.toml."""
+    got = _GRADE_RX.get(id(lex))
+    if got is None or got[0] is not lex:
+        words = alternation_source(w for b in bands(lex) for w in b["words"])
+        rx = re.compile(r"(?:自评|评价|绩效)(?:等级|结果|结论|级别)[^。；;\n]{0,6}?[“\"「]?(" + words +
+                        r")[”\"」]?(?![\u4e00-\u9fff])")
+        got = _GRADE_RX[id(lex)] = (lex, rx)
+    return got[1]
 
 
 def _band(score: float, lex) -> dict:
@@ -138,7 +149,7 @@ def table_total_vs_narrative_grade(doc: Document, ctx):
     total = t.total.number
     right = _band(total, ctx.lex)
     for p in narrative_paragraphs(doc):
-        for m in GRADE_RX.finditer(p.text):
+        for m in _grade_rx(ctx.lex).finditer(p.text):
             if m.group(1) in right["words"]:
                 continue
             c = t.total.cell
