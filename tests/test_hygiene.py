@@ -70,6 +70,6 @@ def test_a_bad_guard_in_a_configured_confusables_file_is_reported(tmp_path):
     from govlint.lexicon import LexiconError, validate
     extra = tmp_path / "extra.toml"
     extra.write_text('[meta]\nextends = "confusables"\n\n[[pairs]]\nwrong = "砼"\nright = "混凝土"\n'
-                     'not_after = "(unclosed"\n', encoding="utf-8")
+                     'why = "公文中用规范名称"\nnot_after = "(unclosed"\n', encoding="utf-8")
     with pytest.raises(LexiconError, match="unclosed"):
         validate((str(extra),))

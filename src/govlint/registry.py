@@ -36,6 +36,8 @@ RULE_MODULES = [
     "govlint.rules.corpus_copy",
     "govlint.rules.suppression_comments",
     "govlint.rules.hygiene",
+    "govlint.rules.hygiene_marks",
+    "govlint.rules.cover",
     "govlint.rules.claims",
     "govlint.rules.consistency",
     "govlint.rules.boilerplate",
