@@ -205,7 +205,7 @@ def document_number(doc: Document, ctx):
         taken.append((a, b))
         fix = canon(m.group(2), m.group(6))
         yield ctx.flag(a, b, f"发文字号的年份应使用六角括号“〔〕”，不用“{m.group(1)}{m.group(3)}”：应写为“{fix}”",
-                       suggestion=fix)
+                       suggestion=fix, fix="safe")
     for m in found(_DOCNO_SIX):
         a, b = m.start(), m.end()
         di, zeros = m.group(4), m.group(5)
@@ -219,7 +219,7 @@ def document_number(doc: Document, ctx):
         taken.append((a, b))
         fix = canon(m.group(2), m.group(6))
         what = "不加“第”" if di else ("不编虚位（不加前导0）" if zeros else "中间不留空格")
-        yield ctx.flag(a, b, f"发文字号的顺序号{what}：应写为“{fix}”", suggestion=fix)
+        yield ctx.flag(a, b, f"发文字号的顺序号{what}：应写为“{fix}”", suggestion=fix, fix="safe")
     for m in found(_DOCNO_SMALL):
         a, b = m.start(), m.end()
         if ok_context(a, b):
@@ -242,7 +242,7 @@ def document_number(doc: Document, ctx):
                 taken.append((a, b))
                 fix = canon(m.group(1), m.group(2))
                 what = "缺少六角括号" if rx is _DOCNO_BARE else "的六角括号不完整"
-                yield ctx.flag(a, b, f"发文字号{what}：应写为“{fix}”", suggestion=fix)
+                yield ctx.flag(a, b, f"发文字号{what}：应写为“{fix}”", suggestion=fix, fix="unsafe")
 
 
 # ----- STYLE006 dates ------------------------------------------------------------------------------
@@ -335,14 +335,14 @@ def malformed_date(doc: Document, ctx):
             continue
         taken.append((a, b))
         fix = re.sub(r"[ \u3000]", "", m.group(0))
-        yield ctx.flag(a, b, f"日期“{m.group(0)}”中间有空格：应写为“{fix}”", suggestion=fix)
+        yield ctx.flag(a, b, f"日期“{m.group(0)}”中间有空格：应写为“{fix}”", suggestion=fix, fix="safe")
     for m in _COMPACT_MONTH.finditer(text):
         a, b = m.start(), m.end()
         if starts_number(a) or not free(a, b):
             continue
         taken.append((a, b))
         fix = f"{m.group(1)}年{m.group(2)}{m.group(3)}月"
-        yield ctx.flag(a, b, f"日期“{m.group(0)}”缺少“年”：应写为“{fix}”", suggestion=fix)
+        yield ctx.flag(a, b, f"日期“{m.group(0)}”缺少“年”：应写为“{fix}”", suggestion=fix, fix="unsafe")
     for m in _ANY_DATE.finditer(text):
         a, b = m.start(), m.end()
         a -= 2 if a > 1 and text[a - 2].isdigit() else 1      # the month's one or two digits
@@ -386,7 +386,7 @@ def malformed_date(doc: Document, ctx):
         if not free(a, b):
             continue
         yield ctx.flag(a, b, "表示截到某一时间点应用“截至”（“截止”指到期停止，用在时间之后）：应改为“截至”",
-                       suggestion="截至")
+                       suggestion="截至", fix="unsafe")
     # a date after the report's own date stated as achieved
     rdate = _report_date(doc, ctx)
     if rdate is None:

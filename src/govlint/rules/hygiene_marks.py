@@ -166,14 +166,14 @@ def unpaired_marks(doc: Document, ctx):
                     if not titles.covers(o2, o2 + 1):
                         used.update((o1, o2))
                         yield ctx.flag(o2, o2 + 1, f"引号方向有误：与前面的“{text[o1]}”配对的应是“{_CLOSER[fam]}”，"
-                                       f"应改为“{_CLOSER[fam]}”", suggestion=_CLOSER[fam],
+                                       f"应改为“{_CLOSER[fam]}”", suggestion=_CLOSER[fam], fix="safe",
                                        related=[ctx.related(o1, o1 + 1, note="与之配对的前引号")])
             cl = [i for i in lone_close if _CLOSE[text[i]] == fam]
             if len(cl) >= 2 and len(cl) % 2 == 0:
                 for c1, c2 in zip(cl[::2], cl[1::2]):
                     used.update((c1, c2))
                     yield ctx.flag(c1, c1 + 1, f"引号方向有误：与后面的“{text[c2]}”配对的应是“{_OPENER[fam]}”，"
-                                   f"应改为“{_OPENER[fam]}”", suggestion=_OPENER[fam],
+                                   f"应改为“{_OPENER[fam]}”", suggestion=_OPENER[fam], fix="safe",
                                    related=[ctx.related(c2, c2 + 1, note="与之配对的后引号")])
         # a closing mark of another kind: 《…）
         for c in lone_close:
@@ -271,7 +271,7 @@ def confusable_words(doc: Document, ctx):
         if silent.covers(a, b):
             continue
         why_s = f"（{why}）" if why else ""
-        yield ctx.flag(a, b, f"“{m.group(0)}”应写作“{right}”{why_s}", suggestion=right, severity=sev)
+        yield ctx.flag(a, b, f"“{m.group(0)}”应写作“{right}”{why_s}", suggestion=right, severity=sev, fix="unsafe")
 
 
 # ----- STYLE009 mixed units ----------------------------------------------------------------------
@@ -362,7 +362,7 @@ def mixed_units(doc: Document, ctx):
         if silent.covers(a, b) or doc.in_table(a):
             continue
         plain = text[a:b].replace(",", "")
-        yield ctx.flag(a, b, f"以“万”“亿”为单位的数字不用千分撇：应写为“{plain}”", suggestion=plain)
+        yield ctx.flag(a, b, f"以“万”“亿”为单位的数字不用千分撇：应写为“{plain}”", suggestion=plain, fix="safe")
     full = [(m.start(), m.end(), m.group(0)) for m in _FULL_DIGITS.finditer(text)
             if not silent.covers(m.start(), m.end())]
     if len(full) >= ctx.options["collapse_after"]:
@@ -374,6 +374,6 @@ def mixed_units(doc: Document, ctx):
             half = s.translate(_FULL_TO_HALF)
             if set(s) == {"０"} and (_CN_DIGIT.match(text, a - 1 if a else 0) or _CN_DIGIT.match(text, b)):
                 half = "〇" * len(s)      # 二００一年: a zero among Chinese numerals is 〇
-            yield ctx.flag(a, b, f"使用了全角数字“{s}”：应改为半角“{half}”", suggestion=half)
+            yield ctx.flag(a, b, f"使用了全角数字“{s}”：应改为半角“{half}”", suggestion=half, fix="safe")
 
 
