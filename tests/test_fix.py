@@ -261,3 +261,15 @@ def test_fixes_in_json_and_sarif(tmp_path):
     reps = [rep for r in results for ch in r["fixes"][0]["artifactChanges"] for rep in ch["replacements"]]
     assert len(reps) == len(results)
     assert all(rep["deletedRegion"]["endColumn"] == rep["deletedRegion"]["startColumn"] + 1 for rep in reps)
+
+
+def test_a_reference_to_a_renumbered_heading_is_reported(tmp_path):
+    text = ("一、项目概况\n内容。\n二、项目实施\n资金使用情况详见第四部分。\n四、资金使用\n内容。\n五、绩效指标\n内容。\n")
+    (tmp_path / "r.txt").write_text(text, encoding="utf-8")
+    p = run_cli("fix", "r.txt", "--unsafe", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr_text
+    assert "r.txt:4: 注意：此处引用的标题已重新编号" in p.stderr_text
+    fixed = (tmp_path / "r.fixed.txt").read_text(encoding="utf-8")
+    assert "三、资金使用" in fixed and "详见第四部分" in fixed      # reported, never rewritten
+    quiet = run_cli("fix", "r.txt", "--diff", cwd=tmp_path)          # safe mode renumbers nothing
+    assert "注意" not in quiet.stderr_text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import re
 
 from govlint.finding import Edit, Finding
 
@@ -103,3 +104,35 @@ def fix_text(doc, lint_text, unsafe: bool = False) -> tuple[str, int, list[Findi
         text = new
         findings = lint_text(text)
     return text, applied, findings
+
+
+_CUE = re.compile(r"(?:详见|参见|见|如|按|依照|根据|本报告)(?:本报告)?(?:第)?")
+
+
+def stale_references(text: str, findings) -> list[tuple[int, str]]:
+    """Places that cite a heading by the number a renumbering fix changed: (line, excerpt).
+
+    A fix that renumbers headings (STRUCT001, ``--unsafe``) leaves 见（三） / 详见第四部分 in the
+    text pointing at the old numbers; they are reported for the author, never rewritten.
+    """
+    old = {}
+    for f in findings:
+        if f.code != "STRUCT001" or not f.fix or len(f.fix.edits) < 2:
+            continue
+        for e in f.fix.edits:
+            core = text[e.start:e.end].rstrip("、.．， ")
+            if core and core != e.text.rstrip("、.．， "):
+                old[core.strip("（）()")] = e.start
+    if not old:
+        return []
+    out = []
+    for m in _CUE.finditer(text):
+        rest = text[m.end():m.end() + 8]
+        for core, at in old.items():
+            if rest.lstrip("（(“").startswith(core) and m.end() != at:
+                line = text.count("\n", 0, m.start()) + 1
+                ls = text.rfind("\n", 0, m.start()) + 1
+                le = text.find("\n", m.start())
+                out.append((line, text[ls:le if le >= 0 else len(text)].strip()[:60]))
+                break
+    return out

@@ -101,7 +101,11 @@ def fix_one(path: str, cfg, *, unsafe: bool, write: bool, show_diff: bool, autho
         def lint_text(text):
             return engine.lint(Document(doc.path, text, doc.kind), cfg)
 
+        first = lint_text(doc.text)
         text, applied, remaining = fixing.fix_text(doc, lint_text, unsafe)
+        stale = fixing.stale_references(doc.text, first) if unsafe else []
+        for line, excerpt in stale:
+            sys.stderr.write(f"{path}:{line}: 注意：此处引用的标题已重新编号，请核对引用：{excerpt}\n")
         if show_diff:
             sys.stdout.write(fixing.diff(path, doc.text, text))
             return ""
