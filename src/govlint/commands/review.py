@@ -26,7 +26,8 @@ def _same(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
-def _render(fmt: str, review) -> bytes:
+def render_list(fmt: str, review) -> bytes:
+    """The review list in one of FORMATS' formats, as bytes (also used by the web workbench)."""
     if fmt == "md":
         from govlint.output.review_md import render_review
         return render_review(review).encode("utf-8")
@@ -125,7 +126,7 @@ def register(app: typer.Typer) -> None:
         from govlint.output.review_pdf import PdfUnavailable
         for out in outputs:
             try:
-                data = _render(FORMATS[out.suffix.lower()], review_data)
+                data = render_list(FORMATS[out.suffix.lower()], review_data)
             except PdfUnavailable as exc:
                 fail(f"{out}: {exc}")
             _write(out, data, fail)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import posixpath
 from pathlib import Path
 
-from govlint.document import Block, Document
+from govlint.document import Document
 from govlint.readers.base import InputError, read_head, reader, zip_guard
 
 MAX_PAGES = 20_000
@@ -119,15 +119,8 @@ def read_ofd(path: Path) -> Document:
                 pages.append(page_lines(_parse(z, _resolve(base, loc, names))))
     finally:
         z.close()
-    from govlint.readers.pdf import drop_running_lines, join_wrapped_lines
-    lines = [(line, i + 1) for i, page in enumerate(drop_running_lines(pages)) for line in page]
-    paragraphs = join_wrapped_lines(lines)
-    parts, blocks, pos = [], [], 0
-    for t, page in paragraphs:
-        blocks.append(Block(pos, pos + len(t), {"kind": "page", "page": page}))
-        parts.append(t)
-        pos += len(t) + 1
-    text = "\n".join(parts)
+    from govlint.readers.pdf import paged_text
+    text, blocks = paged_text(pages)
     if not text.strip():
         raise InputError("OFD 文档没有文字内容（可能是扫描件）")
     return Document(str(path), text, "pdf", blocks=blocks, meta={"format": "ofd", "pages": len(pages)})

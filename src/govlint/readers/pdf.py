@@ -100,17 +100,22 @@ def read_pdf(path: Path) -> Document:
         pages = pages_pypdf(path)
         extractor = "pypdf"
     page_lines = [t.replace("\r\n", "\n").replace("\r", "\n").split("\n") for t in pages]
-    lines = [(line, i + 1) for i, page in enumerate(drop_running_lines(page_lines)) for line in page]
-    paragraphs = join_wrapped_lines(lines)
-    parts, blocks, pos = [], [], 0
-    for t, page in paragraphs:
-        blocks.append(Block(pos, pos + len(t), {"kind": "page", "page": page}))
-        parts.append(t)
-        pos += len(t) + 1
-    text = "\n".join(parts)
+    text, blocks = paged_text(page_lines)
     if not text.strip():
         raise InputError("PDF 没有文字层（可能是扫描件），请提供含文字的 PDF 或 Word 文件")
     return Document(str(path), text, "pdf", blocks=blocks, meta={"extractor": extractor})
+
+
+def paged_text(page_lines: list[list[str]]) -> tuple[str, list]:
+    """The text of lines laid out on pages (PDF, OFD): running headers and footers dropped,
+    wrapped lines joined into paragraphs, each paragraph a block that remembers its page."""
+    lines = [(line, i + 1) for i, page in enumerate(drop_running_lines(page_lines)) for line in page]
+    parts, blocks, pos = [], [], 0
+    for t, page in join_wrapped_lines(lines):
+        blocks.append(Block(pos, pos + len(t), {"kind": "page", "page": page}))
+        parts.append(t)
+        pos += len(t) + 1
+    return "\n".join(parts), blocks
 
 
 RUNNING_ZONE = 2          # lines at the top and at the bottom of a page where headers/footers live

@@ -101,18 +101,9 @@ def review_of(store, rows):
 
 def render_download(store, rows, kind: str) -> bytes:
     review = review_of(store, rows)
-    if kind == "md":
-        from govlint.output.review_md import render_review
-        return render_review(review).encode("utf-8")
-    if kind == "html":
-        from govlint.output.review_html import render_review
-        return render_review(review).encode("utf-8")
-    if kind == "xlsx":
-        from govlint.output.review_xlsx import render_bytes
-        return render_bytes(review)
-    if kind == "docx":
-        from govlint.output.review_docx import render_bytes
-        return render_bytes(review)
+    if kind in ("md", "html", "xlsx", "docx"):
+        from govlint.commands.review import render_list
+        return render_list(kind, review)
     if kind == "annotated":
         row = rows[0]
         if not row["stored"].endswith(".docx"):
