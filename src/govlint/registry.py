@@ -23,6 +23,7 @@ RULE_MODULES = [
     "govlint.rules.indicators",
     "govlint.rules.funds",
     "govlint.rules.numbers",
+    "govlint.rules.reconcile",
     "govlint.rules.scoring",
     "govlint.rules.reasons",
     "govlint.rules.table",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from govlint.document import Document
+from govlint.figures import paren_spans as _paren_spans
 from govlint.finding import Severity
 from govlint.quantities import Quantity, find_money, find_rates, fmt, money_wan
 from govlint.registry import Option, rule
@@ -298,13 +299,23 @@ _TOTAL = lazy_re(r"(?:合计|共计|总计|总额|总共|共)(?:[^，。；\d]{0
 
 def _sum_checks(ctx, s):
     t = s.text
+    brackets = _paren_spans(t) if ("（" in t or "(" in t) else []
+
+    def bracketed(a: int) -> bool:
+        return any(x < a < y for x, y, _k in brackets)
+
     for m in re.finditer(r"其中[：:]?", t):
+        if bracketed(m.start()):
+            continue        # 其中 inside a bracket is a note on the figure before it
         before = t[:m.start()]
-        qs_before = find_money(before)
+        qs_before = [q for q in find_money(before) if not bracketed(q.start)]
         if not qs_before:
             continue
         total = qs_before[-1]
         between = before[total.end:]
+        for x, y, _k in reversed(brackets):
+            if total.end <= x and y <= m.start():
+                between = between[:x - total.end] + between[y - total.end:]
         if not re.fullmatch(r"[，,：:\s]*", between):
             continue
         stated_total = bool(_TOTAL.search(before[:total.start]))
@@ -313,11 +324,15 @@ def _sum_checks(ctx, s):
             continue
         # parts run to the next 其中 (a nested breakdown) or the end of the sentence
         nxt = t.find("其中", m.end())
+        while nxt >= 0 and bracketed(nxt):
+            nxt = t.find("其中", nxt + 2)
         stop = nxt if nxt >= 0 else len(t)
         part_text = t[m.end():stop]
         if re.search(r"等[^级]|以上|以下|不少于|至少", part_text):
             continue
-        parts = [q for q in find_money(part_text) if not _is_change(part_text, q)]
+        # a figure in brackets after a part (含…待支付合同款35万元) is a note on it, never an addend
+        parts = [q for q in find_money(part_text) if not _is_change(part_text, q)
+                 and not bracketed(m.end() + q.start)]
         if len(parts) < 2:
             continue
         total_v = total.value
