@@ -149,8 +149,8 @@ ROLE_PATTERNS = [
                           r"(?:安排|下达|批复)(?:项目|专项)?(?:资金|经费)")),
     ("arrived", re.compile(r"到位(?:资金)?|到账")),
     ("final", re.compile(r"决算(?:数)?(?:为)?$|支出决算")),
-    ("actual", re.compile(r"实际(?:使用|支出|支付|拨付)|执行数|已(?:使用|支出|支付|拨付)|完成支出|支出资金|"
-                          r"使用资金|累计(?:支出|支付|拨付)")),
+    ("actual", re.compile(r"实际(?:总)?(?:使用|支出|支付|拨付)|执行数|已(?:使用|支出|支付|拨付)|完成支出|支出资金|"
+                          r"使用资金|累计(?:支出|支付|拨付)|(?:资金|经费)(?:支付|支出)$")),
 ]
 RATE_KINDS = [
     # (rate label pattern, numerator roles, denominator roles, name)
@@ -235,8 +235,14 @@ def amounts_do_not_add_up(doc: Document, ctx):
         yield from _rate_checks(ctx, s, roles, tol, doc_budget)
     # (3) parts and total, in full sentences (a breakdown runs over ；)
     for p in doc.paragraphs:
+        prev = None
         for m in re.finditer(r"[^。！？!?]+[。！？!?]?", p.text):
-            yield from _sum_checks(ctx, _Span(p.start + m.start(), m.group(0)))
+            if prev is not None and re.match(r"\s*其中[：:，,]", m.group(0)) and find_money(prev.group(0)):
+                # "共完成预算资金89.97万元。其中：…": the breakdown opens a new sentence
+                yield from _sum_checks(ctx, _Span(p.start + prev.start(), p.text[prev.start():m.end()]))
+            else:
+                yield from _sum_checks(ctx, _Span(p.start + m.start(), m.group(0)))
+            prev = m
     # (1) across the report: exactly one budget and one spending figure
     bvals = {round(q.value, 2) for q in budgets}
     avals = {round(q.value, 2) for q in actuals}
@@ -269,13 +275,24 @@ def _single_budget(doc: Document) -> Quantity | None:
 
 def _rate_checks(ctx, s, roles, tol, doc_budget=None):
     rates = find_rates(s.text)
+    prev_end = 0
     for r in rates:
         head = s.text[max(0, r.start - 12):r.start]
+        seg_start, prev_end = prev_end, r.end
         for rx, nums, dens, name in RATE_KINDS:
             if not rx.search(head):
                 continue
             num = [q for role, q in roles if role in nums and q.start < r.start]
             den = [q for role, q in roles if role in dens and q.start < r.start]
+            # two rates in one sentence: each against the amounts stated since the rate before it
+            seg_num = [q for q in num if q.start >= seg_start]
+            seg_den = [q for q in den if q.start >= seg_start]
+            if len(num) > 1 and len(seg_num) == 1:
+                num = seg_num
+                if len(seg_den) == 1:
+                    den = seg_den
+            if len(den) > 1 and len(seg_den) == 1:
+                den = seg_den
             base = s.start
             den_base = base
             if not den and doc_budget is not None and "budget" in dens and name != "完成预算比例":
@@ -316,7 +333,7 @@ def _sum_checks(ctx, s):
         for x, y, _k in reversed(brackets):
             if total.end <= x and y <= m.start():
                 between = between[:x - total.end] + between[y - total.end:]
-        if not re.fullmatch(r"[，,：:\s]*", between):
+        if not re.fullmatch(r"[，,：:\s]*。?\s*", between):
             continue
         stated_total = bool(_TOTAL.search(before[:total.start]))
         role = money_role(before, total)

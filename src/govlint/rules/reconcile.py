@@ -303,8 +303,8 @@ def _claims(doc: Document, ctx, fm):
             if scope.search(s.text[:m.start()][-12:]) or re.search(r"上年|去年|以前年度", s.text):
                 continue
             same_p = [f for f in rates if f.paragraph is s.paragraph]
-            sec = doc.section_at(s.start)
-            cands = same_p or [f for f in rates if doc.section_at(f.start) is sec]
+            sec = _top_section(doc, s.start)
+            cands = same_p or ([f for f in rates if _top_section(doc, f.start) is sec] if sec is not None else [])
             if not cands:
                 continue
             f = cands[0]
@@ -316,6 +316,14 @@ def _claims(doc: Document, ctx, fm):
                                       f"或改正{RATE_NAME[kind]}",
                            related=[ctx.related(f.start, f.end, note=RATE_NAME[kind])],
                            data={"claim": m.group(0), "rate": f.value})
+
+
+def _top_section(doc: Document, offset: int):
+    """The level-1 section holding the offset (一、… 三、), or None before the first heading."""
+    for sec in doc.sections:
+        if sec.start <= offset < sec.end:
+            return sec
+    return None
 
 
 _SAME_FACT_MAX = 4
@@ -359,19 +367,25 @@ def _restated_money(doc: Document, ctx, fm):
                        data={"subject": subject, "values": [f1.value, f2.value]})
 
 
-_COUNT_LABEL_BAD = lazy_re(r"累计|新增|其中|计划|目标|预计|拟|已有|剩余|其余|每|共有|分别|以上|以下|超过|达到|不少于|不低于|"
+_FUTURE = lazy_re(r"将|预计|计划|目标|力争|争取|拟|下一?年|明年|今后|应当|之日起")
+_COUNT_LABEL_BAD = lazy_re(r"之日|以内|应当|自|起|累计|新增|其中|计划|目标|预计|拟|已有|剩余|其余|每|共有|分别|以上|以下|超过|达到|不少于|不低于|"
                            r"本次|首批|第.|第一|第二|当月|季度|上半年|下半年|截至|截止|开工|在建|完工|竣工|验收|抽查|抽样|调查|问卷|"
                            r"参与|参加|涉及|覆盖|辐射|带动|惠及|受益|满意|不满意|占")
 
 
 def _restated_counts(doc: Document, ctx, fm):
     """One count (实施项目18个 / 实施项目17个) stated twice with two values in different sections."""
+    if ctx.profile != "self-eval":
+        return          # counts are compared only in self-evaluation reports (laws repeat time limits)
     seen: dict[tuple, list[Figure]] = {}
     for f in fm:
         if f.kind != "count" or f.chinese or not f.plain or f.source != "text" or f.in_table:
             continue
         label = f.label
         if len(label) < 4 or _COUNT_LABEL_BAD.search(label) or not re.fullmatch(r"[\u4e00-\u9fff]+", label):
+            continue
+        st = f.sentence.text
+        if _FUTURE.search(st) or re.match(r"[月日天年周]|工作日", doc.text[f.end:f.end + 3]):
             continue
         seen.setdefault((label, f.unit, f.year), []).append(f)
     for (label, unit, _y), figs in seen.items():
@@ -428,8 +442,14 @@ _BARE_STANDARD = lazy_re(r"(?:补助|补贴|奖励|资助|标准|发放|奖补)[
                          r"(?P<per>人·年|人/年|生·年|人|户|亩|生|名|年|月)(?![\u4e00-\u9fff]{0,1}元)")
 
 
+# money words right before a number written with 万 and no 元 ("安排资金19204.096万。")
+_BARE_WAN = lazy_re(r"(?:资金|预算|经费|投资|支出|拨付|到位|补助|总额|金额)(?:数|额)?(?:为|共|合计|计|约)?\s*"
+                    r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)万(?=[，,。；;、）)]|$)")
+
+
 @rule(code="NUM003", name="amount-unit", severity=Severity.WARNING,
       bad=["为全县农户发放耕地地力保护补贴，补助标准⟦120/亩⟧。",
+           "全年安排项目资金⟦1920.5万⟧，其中中央资金1400万元。",
            "项目资金合计300万元，其中：中央资金200万元，省级资金80万元，县级配套资金⟦20元⟧。"],
       good=["为全县农户发放耕地地力保护补贴，补助标准120元/亩。",
             "项目资金合计300万元，其中：中央资金200万元，省级资金80万元，县级配套资金20万元。",
@@ -455,6 +475,11 @@ def amount_unit(doc: Document, ctx):
                 a, b = p.start + m.start("n"), p.start + m.end("per")
                 yield ctx.flag(a, b, f"标准“{m.group('n')}/{m.group('per')}”没有金额单位，无法判断是元还是万元",
                                suggestion=f"写明单位，如“{m.group('n')}元/{m.group('per')}”")
+        if "万" in t:
+            for m in _BARE_WAN.finditer(t):
+                a, b = p.start + m.start("n"), p.start + m.end("n") + 1
+                yield ctx.flag(a, b, f"金额“{m.group('n')}万”缺少货币单位，应写作“{m.group('n')}万元”",
+                               suggestion=f"{m.group('n')}万元")
         if "其中" in t and "元" in t:
             yield from _unit_slips(ctx, p)
 
