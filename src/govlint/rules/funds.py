@@ -202,9 +202,18 @@ def amounts_do_not_add_up(doc: Document, ctx):
     Three checks. (1) A sentence (or the whole report, when it states exactly one budget and
     one spending figure) gives actual spending above the budget; 年初预算 exceeded by the
     决算 is not reported (追加 is normal). (2) A stated 执行率 / 到位率 / 完成预算的 X% differs
-    from the one its sentence's amounts give by more than ``rate_tolerance`` points.
-    (3) "合计/共 X万元，其中 A万元、B万元…": the parts add up to more than the total, or —
-    when their shares are stated and add up to 100% — to less.
+    from the one its sentence's amounts give by more than ``rate_tolerance`` points; with two
+    rates in one sentence (到位率 … 执行率, or one rate per batch), each is checked against the
+    amounts stated since the rate before it.
+    (3) "合计/共 X万元，其中 A万元、B万元…" (also when 其中 opens the next sentence): the parts add
+    up to more than the total, or — when their shares are stated and add up to 100% — to less
+    (a warning when fewer parts than the total with no stated shares). A figure in brackets
+    after a part or after the total (含待支付合同款35万元, 不含…, 其中…) is a note on that figure,
+    never another addend. The table header (执行率 against 全年执行数 ÷ 全年预算数) is checked
+    too; a figure in the prose that differs from the same figure in the 自评表 is NUM001's.
+
+    Example: "项目实际支出合计480万元，其中：工程建设费420万元（含待支付合同款35万元），设备购置费
+    60万元" adds up (420 + 60); "合计490万元" there is reported, 10万元 short.
 
     Why: 数据前后不一致 and 执行率计算错误 are among the most frequent reviewer findings
     (RULEBOOK §2.2 P8, P9); a figure that does not add up discredits the whole report.
