@@ -34,6 +34,9 @@ _YEAR = re.compile(r"(20\d\d)\s*年(?!度?(?:以前|以来|之前))")
 _LEAD = re.compile(r"^(?:其中|另外|另|以及|并且|并|且|和|及|与|共|合计|共计|总计|总共|全年|本年度|本年|当年|该项目|项目|"
                    r"已|均|为|是|达|达到|计|累计为)+")
 _TAIL = re.compile(r"(?:为|是|达|达到|计|共|约|近|有|了|金额|资金为)+$")
+_TARGET_LEAD = re.compile(r"(?:绩效目标|年度目标|总体目标|预期目标|目标任务|计划)(?:为|是|：|:|如下)|指标值(?:为|：|:)")
+_TARGET_SECTION = re.compile(r"绩效目标|年度目标|预期目标|目标设定")
+_RESULT_SECTION = re.compile(r"完成|实现|情况分析|偏差|未完成|原因")
 PAREN_KIND = re.compile(r"\s*(?:其中|含|不含|包括|包含|另|另有|内含)")
 
 
@@ -203,6 +206,14 @@ def build(doc, lex: dict, shared: dict | None = None) -> FigureModel:
         parens = paren_spans(ptext) if ("（" in ptext or "(" in ptext) else []
         tab = in_table(p.start)
         last_outside: int | None = None
+        # a paragraph that states targets (年度绩效目标为：…；…) or stands in a targets section:
+        # its figures are targets even in later clauses
+        sec_title = doc.section_at(p.start).title if doc.headings else ""
+        target_sec = bool(_TARGET_SECTION.search(sec_title)) and not _RESULT_SECTION.search(sec_title)
+        target_from = 0 if target_sec else None
+        m_t = _TARGET_LEAD.search(ptext)
+        if m_t and (target_from is None or m_t.start() < target_from):
+            target_from = m_t.start()
         for s in p.sentences:
             qs = find_quantities(s.text)
             if not qs:
@@ -228,6 +239,8 @@ def build(doc, lex: dict, shared: dict | None = None) -> FigureModel:
                 # a target comparator written just before the figure (≥95%, 不低于)
                 near = st[max(0, q.start - 6):q.start]
                 if re.search(r"[≥≤>＞<＜]|不低于|不少于|不超过|不高于|以上|以内", near):
+                    quals = quals | {"target"}
+                if target_from is not None and pos >= target_from:
                     quals = quals | {"target"}
                 year = None
                 for ypos, y in years:
