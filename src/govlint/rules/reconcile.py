@@ -333,10 +333,13 @@ _PLAIN_PREFIX = lazy_re(r"^(?:实际|全年|项目|本年度|本年|年度|当�
 def _restated_money(doc: Document, ctx, fm):
     """The report's budget / arrived / spent amount stated twice, plainly, with two values."""
     lex = ctx.lex["figures"]["subjects"]
+    # a sentence that names a source or a part before the figure (县级配套资金应到位…，实际到位…)
+    scope_rx = _cached("scope", [re.escape(w) for w in ctx.lex["figures"]["qualifiers"]["scope"]] + ["应到位", "应拨付"])
     for subject in ("budget", "arrived", "actual"):
         exact = set(lex.get(subject, []))
         figs = [f for f in fm.subject(subject) if f.plain and f.source == "text" and not f.in_table
-                and _PLAIN_PREFIX.sub("", f.label) in exact]
+                and _PLAIN_PREFIX.sub("", f.label) in exact
+                and not scope_rx.search(f.sentence.text[:f.start - f.sentence.start])]
         if not figs or len(figs) > _SAME_FACT_MAX:
             continue
         by_year: dict = {}
@@ -577,7 +580,7 @@ def reported_complete_below_target(doc: Document, ctx):
     its results (RULEBOOK §2.2 P3).
     """
     lex = ctx.lex["figures"]["indicators"]
-    done = _cached("done", [re.escape(w) for w in lex["done_claims"]])
+    done = _cached("done", [re.escape(w) + "(?!率)" for w in lex["done_claims"]])
     deny = _cached("deny", [re.escape(w) for w in lex["denials"]])
     for s, tq, aq, lower in _target_actual_pairs(doc, ctx):
         short = aq.value > tq.value + 1e-9 if lower else aq.value < tq.value - 1e-9
@@ -586,8 +589,11 @@ def reported_complete_below_target(doc: Document, ctx):
         t = s.text
         after = t[aq.end:]
         nxt = _next_sentence(s)
+        if nxt is not None and find_quantities(nxt.text):
+            nxt = None          # the next sentence is about another figure
         scope = after + (nxt.text if nxt is not None else "")
-        if not done.search(scope) or deny.search(t) or (nxt is not None and deny.search(nxt.text)):
+        head = s.paragraph.text[:s.start - s.paragraph.start]
+        if not done.search(scope) or deny.search(t) or deny.search(head) or (nxt is not None and deny.search(nxt.text)):
             continue
         diff = abs(tq.value - aq.value)
         pct = diff / tq.value * 100 if tq.value else 0
