@@ -25,6 +25,7 @@ quantities.py), label look-behinds bounded to 40 characters, one bracket scan pe
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from govlint._record import Record
 from govlint.quantities import Quantity, find_quantities
@@ -187,6 +188,37 @@ def paren_spans(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+_CHUNK = 1500
+_CHUNK_BREAK = re.compile(r"[，,；;。：:、\n](?![0-9０-９]{3}(?![0-9０-９]))")
+
+
+def quantities_in(text: str, kinds=None) -> list[Quantity]:
+    """``find_quantities`` of a long text in clause-aligned chunks of about 1,500 characters.
+
+    One sentence of a converted table or a run-on paragraph can be hundreds of kilobytes;
+    the quantity finder is quadratic in the number of quantities of the string it is given,
+    so long texts are cut at clause breaks (never inside a number: a comma followed by exactly
+    three digits is a thousands separator) and the offsets shifted back.
+    """
+    if len(text) <= _CHUNK:
+        return find_quantities(text, kinds)
+    out: list[Quantity] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        end = min(n, pos + _CHUNK)
+        if end < n:
+            m = None
+            for m in _CHUNK_BREAK.finditer(text, pos + _CHUNK // 2, end):
+                pass
+            if m is not None:
+                end = m.end()
+        for q in find_quantities(text[pos:end], kinds):
+            out.append(q._replace(start=q.start + pos, end=q.end + pos))
+        pos = end
+    return out
+
+
 def build(doc, lex: dict, shared: dict | None = None) -> FigureModel:
     vocab = vocabulary(lex)
     figures: list[Figure] = []
@@ -204,6 +236,7 @@ def build(doc, lex: dict, shared: dict | None = None) -> FigureModel:
         if not re.search(r"[0-9０-９%％]|[一二三四五六七八九十百千]", ptext):
             continue
         parens = paren_spans(ptext) if ("（" in ptext or "(" in ptext) else []
+        paren_pos = [x[0] for x in parens]
         tab = in_table(p.start)
         last_outside: int | None = None
         # a paragraph that states targets (年度绩效目标为：…；…) or stands in a targets section:
@@ -215,12 +248,13 @@ def build(doc, lex: dict, shared: dict | None = None) -> FigureModel:
         if m_t and (target_from is None or m_t.start() < target_from):
             target_from = m_t.start()
         for s in p.sentences:
-            qs = find_quantities(s.text)
+            qs = quantities_in(s.text)
             if not qs:
                 continue
             st = s.text
             soff = s.start - p.start
             years = [(m.start(), int(m.group(1))) for m in _YEAR.finditer(st)]
+            year_pos = [y[0] for y in years]
             for q in qs:
                 if q.kind == "points":
                     continue
@@ -242,18 +276,15 @@ def build(doc, lex: dict, shared: dict | None = None) -> FigureModel:
                     quals = quals | {"target"}
                 if target_from is not None and pos >= target_from:
                     quals = quals | {"target"}
-                year = None
-                for ypos, y in years:
-                    if ypos < q.start:
-                        year = y
+                k = bisect_left(year_pos, q.start)
+                year = years[k - 1][1] if k else None
                 approx = bool(vocab.approx_before.search(st[max(0, q.start - 4):q.start])
                               or vocab.approx_after.match(st, q.end))
                 paren, parent = None, None
-                for a, b, kind in parens:
-                    if a < pos < b:
-                        paren = kind
-                        parent = last_outside
-                        break
+                k = bisect_left(paren_pos, pos) - 1
+                if k >= 0 and parens[k][0] < pos < parens[k][1]:
+                    paren = parens[k][2]
+                    parent = last_outside
                 f = Figure(len(figures), q, s.start, label, subject, quals, year, approx, paren, parent,
                            s, p, tab)
                 figures.append(f)

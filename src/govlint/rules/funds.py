@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from govlint.document import Document
 from govlint.figures import paren_spans as _paren_spans
+from govlint.figures import quantities_in
 from govlint.finding import Severity
 from govlint.quantities import Quantity, find_money, find_rates, fmt, money_wan
 from govlint.registry import Option, rule
@@ -160,6 +162,9 @@ RATE_KINDS = [
 ]
 
 
+_LABEL_WINDOW = 80
+
+
 def money_role(text: str, q: Quantity, start: int = 0) -> str | None:
     """What a money figure is, from the words just before it in its clause.
 
@@ -168,8 +173,8 @@ def money_role(text: str, q: Quantity, start: int = 0) -> str | None:
     or None.
     """
     lo = q.start
-    cut = start
-    for m in _LABEL_BOUNDARY.finditer(text, start, lo):
+    cut = max(start, lo - _LABEL_WINDOW)     # bounded: linear on run-on sentences
+    for m in _LABEL_BOUNDARY.finditer(text, cut, lo):
         cut = m.end()
     label = text[cut:lo]
     label = re.sub(r"\s+", "", label)
@@ -182,7 +187,7 @@ def money_role(text: str, q: Quantity, start: int = 0) -> str | None:
 
 
 def _sentence_money(s):
-    qs = find_money(s.text)
+    qs = quantities_in(s.text, "money")
     return [(money_role(s.text, q), q) for q in qs]
 
 
@@ -283,19 +288,33 @@ def _single_budget(doc: Document) -> Quantity | None:
 
 
 def _rate_checks(ctx, s, roles, tol, doc_budget=None):
-    rates = find_rates(s.text)
+    rates = quantities_in(s.text, "rate")
     prev_end = 0
+    by_roles: dict = {}
+
+    def before(role_set, limit: int, seg_start: int):
+        """(amounts before ``limit``, those of them from ``seg_start``), each cut to 2 items:
+        bisection keeps a run-on sentence with thousands of figures linear."""
+        got = by_roles.get(role_set)
+        if got is None:
+            qs = [q for role, q in roles if role in role_set]
+            got = by_roles[role_set] = (qs, [q.start for q in qs])
+        qs, starts = got
+        hi = bisect_left(starts, limit)
+        lo = bisect_left(starts, seg_start, 0, hi)
+        every = qs[:hi] if hi <= 2 else qs[:2]
+        seg = qs[lo:hi] if hi - lo <= 2 else qs[lo:lo + 2]
+        return every, seg
+
     for r in rates:
         head = s.text[max(0, r.start - 12):r.start]
         seg_start, prev_end = prev_end, r.end
         for rx, nums, dens, name in RATE_KINDS:
             if not rx.search(head):
                 continue
-            num = [q for role, q in roles if role in nums and q.start < r.start]
-            den = [q for role, q in roles if role in dens and q.start < r.start]
+            num, seg_num = before(nums, r.start, seg_start)
+            den, seg_den = before(dens, r.start, seg_start)
             # two rates in one sentence: each against the amounts stated since the rate before it
-            seg_num = [q for q in num if q.start >= seg_start]
-            seg_den = [q for q in den if q.start >= seg_start]
             if len(num) > 1 and len(seg_num) == 1:
                 num = seg_num
                 if len(seg_den) == 1:
@@ -333,14 +352,17 @@ def _sum_checks(ctx, s):
     for m in re.finditer(r"其中[：:]?", t):
         if bracketed(m.start()):
             continue        # 其中 inside a bracket is a note on the figure before it
-        before = t[:m.start()]
-        qs_before = [q for q in find_money(before) if not bracketed(q.start)]
+        # the total and its label stand just before 其中: a bounded window keeps this linear
+        off = max(0, m.start() - 160)
+        before = t[off:m.start()]
+        qs_before = [q for q in find_money(before) if not bracketed(off + q.start)]
         if not qs_before:
             continue
         total = qs_before[-1]
         between = before[total.end:]
         for x, y, _k in reversed(brackets):
-            if total.end <= x and y <= m.start():
+            x, y = x - off, y - off
+            if total.end <= x and y <= len(before):
                 between = between[:x - total.end] + between[y - total.end:]
         if not re.fullmatch(r"[，,：:\s]*。?\s*", between):
             continue
@@ -354,8 +376,8 @@ def _sum_checks(ctx, s):
             nxt = t.find("其中", nxt + 2)
         stop = nxt if nxt >= 0 else len(t)
         part_text = t[m.end():stop]
-        if re.search(r"等[^级]|以上|以下|不少于|至少", part_text):
-            continue
+        if len(part_text) > 600 or re.search(r"等[^级]|以上|以下|不少于|至少", part_text):
+            continue        # a breakdown runs a few clauses; beyond that its end is unsure
         # a figure in brackets after a part (含…待支付合同款35万元) is a note on it, never an addend
         parts = [q for q in find_money(part_text) if not _is_change(part_text, q)
                  and not bracketed(m.end() + q.start)]
@@ -372,7 +394,7 @@ def _sum_checks(ctx, s):
             base = s.start
             what = "大于" if got > total_v else "小于"
             certain = got > total_v or exhaustive
-            yield ctx.flag(base + total.start, base + total.end,
+            yield ctx.flag(base + off + total.start, base + off + total.end,
                            f"分项金额之和{money_wan(got)}{what}合计数{money_wan(total)}",
                            suggestion="核对合计数与各分项金额",
                            related=[ctx.related(base + m.end() + q.start, base + m.end() + q.end, note="分项")

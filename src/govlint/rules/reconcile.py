@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 
 from govlint.document import Document
-from govlint.figures import Figure, label_before, model
+from govlint.figures import Figure, model
+from govlint.figures import quantities_in as find_quantities
 from govlint.finding import Severity
-from govlint.quantities import decimals, find_quantities, fmt
+from govlint.quantities import decimals, fmt
 from govlint.quantities import money_wan as _money_wan
 from govlint.registry import Option, rule
 from govlint.rules._util import lazy_re
@@ -40,6 +41,12 @@ def _cached(key: str, words) -> re.Pattern:
 def money_wan(x) -> str:
     """A Figure, a Quantity or a value in 元, for messages in 万元."""
     return _money_wan(x.value if isinstance(x, Figure) else x)
+
+
+def _around(f: Figure, before: int = 30, after: int = 12) -> str:
+    """The words around a figure in its sentence (bounded: linear on run-on sentences)."""
+    a = f.start - f.sentence.start
+    return f.sentence.text[max(0, a - before):a + (f.end - f.start) + after]
 
 
 def _tol(f: Figure) -> float:
@@ -73,7 +80,7 @@ def _low_rates(doc: Document, ctx, fm) -> list[tuple[str, float, Figure, str, li
             continue
         if f.qualifiers & {"time", "target", "change"} or f.paren is not None:
             continue
-        if f.sentence is not None and _TARGETISH.search(f.sentence.text):
+        if f.sentence is not None and _TARGETISH.search(_around(f)):
             continue
         if not re.search(r"率[为是达：:]?$|率约?$", f.label) and f.source == "text":
             continue
@@ -205,52 +212,73 @@ def quantity_times_standard(doc: Document, ctx):
 
 
 def _check_standards(ctx, s, st, qs, stds, aliases, totals):
-    if any(t in ("月", "学期", "季", "季度", "周", "天", "日", "次") for _q, _p, t in stds):
-        return
-    std_ids = {id(q) for q, _p, _t in stds}
-    counts = [q for q in qs if q.kind in ("count", "area") and not _approx(st, q)]
-    used: set[int] = set()
-    items = []
-    for q, per, _t in stds:
-        names = aliases.get(per, [per])
-        best = None
-        for c in counts:
-            if id(c) in used:
-                continue
-            unit = "亩" if c.kind == "area" and c.unit == "亩" else c.unit
-            noun = st[c.end:c.end + 4]
-            if not (unit in names or unit == per or (unit == "名" and per in ("生", "人"))
-                    or (unit in ("个", "所", "名") and any(noun.startswith(n) for n in names))):
-                continue
-            if c.kind == "area" and per != "亩":
-                continue
-            d = abs(c.start - q.start)
-            if d <= 40 and (best is None or d < abs(best.start - q.start)):
-                best = c
-        if best is None:
-            return
-        used.add(id(best))
-        items.append((best, q))
-    last = max(max(c.end, q.end) for c, q in items)
-    first = min(min(c.start, q.start) for c, q in items)
-    total = None
+    """Walk the sentence once: items (count × standard) accumulate until a total closes them."""
+    std_of = {id(q): (per, t) for q, per, t in stds}
+    items: list = []          # (count, standard)
+    pending: list = []        # standards waiting for a count written after them
+    open_counts: list = []    # counts waiting for a standard written after them
+    tainted = False           # another amount, a monthly standard or an unpaired standard
+    first = None
     for q in qs:
-        if q.kind != "money" or q.start < last or id(q) in std_ids:
+        if id(q) in std_of:
+            per, t = std_of[id(q)]
+            if t in ("月", "学期", "季", "季度", "周", "天", "日", "次"):
+                tainted = True
+            c = _pair(st, q, per, open_counts, aliases)
+            if c is not None:
+                open_counts.remove(c)
+                items.append((c, q))
+            else:
+                pending.append((q, per))
+            first = q.start if first is None else first
+            continue
+        if q.kind in ("count", "area"):
+            if _approx(st, q):
+                continue
+            for j, (sq, per) in enumerate(pending):
+                if _pair(st, sq, per, [q], aliases) is not None:
+                    items.append((q, sq))
+                    del pending[j]
+                    break
+            else:
+                open_counts = [c for c in open_counts if q.start - c.end < 40] + [q]
+            continue
+        if q.kind != "money":
             continue
         head = st[max(0, q.start - 14):q.start]
         cut = max(head.rfind(c) for c in "，,；;")
         head = head[cut + 1:]
-        if totals.search(head) or (len(items) == 1 and re.search(r"发放|拨付|兑现|补助资金|补贴资金|资助资金|支付", head)):
-            total = q
-        break
-    if total is None or _approx(st, total):
-        return
-    # other money between the items and the total makes the sum uncertain
-    for q in qs:
-        if q.kind == "money" and first <= q.start < total.start and id(q) not in std_ids:
-            return
-    if _OTHER_MONEY.search(st[first:total.start]) or re.search(r"[（(][^）)]*$", st[:total.start]):
-        return
+        is_total = bool(items) and (totals.search(head) or (
+            len(items) == 1 and re.search(r"发放|拨付|兑现|补助资金|补贴资金|资助资金|支付", head)))
+        if not is_total:
+            if items or pending:
+                tainted = True       # another amount among the items
+            continue
+        if not tainted and not pending and not _approx(st, q) and not _OTHER_MONEY.search(st[first:q.start]) \
+                and not re.search(r"[（(][^）)]*$", st[max(0, q.start - 60):q.start]):
+            yield from _report_standards(ctx, s, q, items, stds)
+        items, pending, open_counts, tainted, first = [], [], [], False, None
+
+
+def _pair(st, std, per, counts, aliases):
+    """The nearest count (within 40 characters) whose unit a standard "每<per>" names."""
+    names = aliases.get(per, [per])
+    best = None
+    for c in counts:
+        if c.kind == "area" and (c.unit != "亩" or per != "亩"):
+            continue
+        unit = c.unit
+        noun = st[c.end:c.end + 4]
+        if not (unit in names or unit == per or (unit == "名" and per in ("生", "人"))
+                or (unit in ("个", "所", "名") and any(noun.startswith(n) for n in names))):
+            continue
+        d = abs(c.start - std.start)
+        if d <= 40 and (best is None or d < abs(best.start - std.start)):
+            best = c
+    return best
+
+
+def _report_standards(ctx, s, total, items, stds):
     got = sum((c.number if c.kind == "area" else c.value) * q.value for c, q in items)
     places = decimals(total)
     mult = total.value / total.number if total.number else 1.0
@@ -258,19 +286,20 @@ def _check_standards(ctx, s, st, qs, stds, aliases, totals):
     if abs(got - total.value) <= tol:
         return
     how = " + ".join(f"{c.text}×{q.text}" for c, q in items)
-    per_year = any(t == "年" for _q, _p, t in stds)
+    ids = {id(q) for _c, q in items}
+    per_year = any(t == "年" for q, _p, t in stds if id(q) in ids)
     base = s.start
     yield ctx.flag(base + total.start, base + total.end,
                    f"合计{total.text}与所列数量×标准之和不符：{how}＝{money_wan(got)}，"
                    f"相差{money_wan(abs(got - total.value))}",
                    suggestion=f"核对数量、补助标准和合计数；按所列数量和标准，合计应为{money_wan(got)}",
-                   related=[ctx.related(base + c.start, base + q.end if q.end > c.end else base + c.end, note="数量×标准")
+                   related=[ctx.related(base + min(c.start, q.start), base + max(c.end, q.end), note="数量×标准")
                             for c, q in items],
-                   severity=Severity.WARNING if per_year or len(items) == 1 and _loose_pair(st, items[0]) else None,
+                   severity=Severity.WARNING if per_year or (len(items) == 1 and _loose_pair(items[0])) else None,
                    data={"total": total.value, "computed": got})
 
 
-def _loose_pair(st, item) -> bool:
+def _loose_pair(item) -> bool:
     c, q = item
     return abs(c.start - q.start) > 25
 
@@ -293,7 +322,7 @@ def _claims(doc: Document, ctx, fm):
     for kind, rx in (("exec_rate", spent), ("arrival_rate", arrived)):
         rates = [f for f in fm.subject(kind) if f.kind == "rate" and f.value < 100 - 1e-9
                  and not f.qualifiers & {"time", "target", "change", "scope"} and f.paren is None
-                 and f.source == "text" and f.sentence is not None and not _TARGETISH.search(f.sentence.text)]
+                 and f.source == "text" and f.sentence is not None and not _TARGETISH.search(_around(f))]
         if not rates:
             continue
         for s in doc.sentences:
@@ -339,7 +368,7 @@ def _restated_money(doc: Document, ctx, fm):
         exact = set(lex.get(subject, []))
         figs = [f for f in fm.subject(subject) if f.plain and f.source == "text" and not f.in_table
                 and _PLAIN_PREFIX.sub("", f.label) in exact
-                and not scope_rx.search(f.sentence.text[:f.start - f.sentence.start])]
+                and not scope_rx.search(f.sentence.text[max(0, f.start - f.sentence.start - 60):f.start - f.sentence.start])]
         if not figs or len(figs) > _SAME_FACT_MAX:
             continue
         by_year: dict = {}
