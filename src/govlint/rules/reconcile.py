@@ -479,6 +479,10 @@ _BARE_WAN = lazy_re(r"(?:资金|预算|经费|投资|支出|拨付|到位|补助
                     r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)万(?=[，,。；;、）)]|$)")
 
 
+# "送戏下乡补贴4万亿；" in a list of 万元 amounts: 万亿 without 元 is a slip for 万元
+_WAN_YI = lazy_re(r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)万亿(?![元美])")
+
+
 @rule(code="NUM003", name="amount-unit", severity=Severity.WARNING,
       bad=["为全县农户发放耕地地力保护补贴，补助标准⟦120/亩⟧。",
            "全年安排项目资金⟦1920.5万⟧，其中中央资金1400万元。",
@@ -507,6 +511,11 @@ def amount_unit(doc: Document, ctx):
                 a, b = p.start + m.start("n"), p.start + m.end("per")
                 yield ctx.flag(a, b, f"标准“{m.group('n')}/{m.group('per')}”没有金额单位，无法判断是元还是万元",
                                suggestion=f"写明单位，如“{m.group('n')}元/{m.group('per')}”")
+        if "万亿" in t and "万元" in doc.text[max(0, p.start - 300):p.end + 300]:
+            for m in _WAN_YI.finditer(t):
+                a, b = p.start + m.start("n"), p.start + m.end()
+                yield ctx.flag(a, b, f"金额“{m.group(0)}”单位有误：前后其他金额以万元计，“万亿”当为“万元”之误",
+                               suggestion=f"{m.group('n')}万元")
         if "万" in t:
             for m in _BARE_WAN.finditer(t):
                 a, b = p.start + m.start("n"), p.start + m.end("n") + 1
