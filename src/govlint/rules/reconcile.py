@@ -454,7 +454,9 @@ def one_fact_two_values(doc: Document, ctx):
     when the report mentions 追加/调整. (2) A count with the same full label (实施项目18个 /
     实施项目17个) and two values in different sections. (3) "资金已全部拨付/全部到位" in the
     paragraph or section of an execution / arrival rate below 100 % (a claim about one source,
-    中央资金已全部到位, is not a claim about the whole).
+    中央资金已全部到位, is not a claim about the whole). (4) An overall execution rate of 100 % in
+    the section of a component's (县级配套资金执行率) 0 %. (5) "共N个" in a sentence whose batches
+    (年初a个…、年中追加b个…) add up to another number.
 
     Example: 一、"2023年项目预算资金1,200万元" and 三、"2023年项目预算资金1,150万元" → NUM002 at
     the second, related to the first, difference 50万元.
@@ -466,6 +468,75 @@ def one_fact_two_values(doc: Document, ctx):
     yield from _restated_money(doc, ctx, fm)
     yield from _restated_counts(doc, ctx, fm)
     yield from _claims(doc, ctx, fm)
+    yield from _overall_vs_component(doc, ctx, fm)
+    yield from _count_total_vs_batches(doc, ctx, fm)
+
+
+def _overall_vs_component(doc: Document, ctx, fm):
+    """An overall execution rate of 100 % beside a component (中央资金/县级配套…) at 0 %."""
+    rates = [f for f in fm.subject("exec_rate") if f.kind == "rate" and f.source == "text" and f.paren is None
+             and not f.qualifiers & {"time", "target", "change"}]
+    full = [f for f in rates if abs(f.value - 100) < 1e-9 and "scope" not in f.qualifiers]
+    zero = [f for f in rates if f.value == 0 and "scope" in f.qualifiers]
+    for z in zero:
+        sec = _top_section(doc, z.start)
+        near = [f for f in full if f.paragraph is z.paragraph or (sec is not None and _top_section(doc, f.start) is sec)]
+        if not near:
+            continue
+        f = near[0]
+        yield ctx.flag(z.start, z.end,
+                       f"“{z.label}”为{z.text}，而同一部分所述总体执行率为{f.text}：有分项未执行时总体执行率不可能为100%"
+                       f"（除非该分项预算为0）",
+                       suggestion="核对总体执行率与各分项执行率，改正其中错误的一项；如该分项预算为0，写明",
+                       related=[ctx.related(f.start, f.end, note="总体执行率")])
+        break
+
+
+_BATCH_FIRST = lazy_re(r"年初|首批|第一批|原计划")
+_BATCH_LATER = lazy_re(r"年中|追加|新增|增加|调增|第二批|后续|下半年")
+_TOTAL_BEFORE = lazy_re(r"(?:共|合计|共计|总计|总共)\s*$")
+
+
+def _count_total_vs_batches(doc: Document, ctx, fm):
+    """共N个 in a sentence whose batches (年初a个、年中追加b个) give another number."""
+    by_sentence: dict[int, list[Figure]] = {}
+    for f in fm:
+        if f.kind == "count" and f.sentence is not None and not f.chinese and f.source == "text":
+            by_sentence.setdefault(id(f.sentence), []).append(f)
+    for figs in by_sentence.values():
+        if len(figs) < 3:
+            continue
+        st = figs[0].sentence.text
+        s0 = figs[0].sentence.start
+        for i, tot in enumerate(figs):
+            if tot.paren is not None or not _TOTAL_BEFORE.search(st[max(0, tot.start - s0 - 3):tot.start - s0]):
+                continue
+            noun = _noun(st, tot, s0)
+            parts = [f for f in figs[i + 1:] if f.paren is None and f.unit == tot.unit and not f.approx
+                     and _noun(st, f, s0) == noun and (_BATCH_FIRST.search(f.label) or _BATCH_LATER.search(f.label))]
+            if not noun or not any(_BATCH_FIRST.search(f.label) for f in parts) \
+                    or not any(_BATCH_LATER.search(f.label) for f in parts):
+                continue
+            got = sum(f.value for f in parts)
+            if abs(got - tot.value) < 1e-9:
+                continue
+            how = " + ".join(f.text for f in parts)
+            yield ctx.flag(tot.start, tot.end,
+                           f"写明共{tot.text}{noun}，但同句所列各批次{how}＝{fmt(got)}{tot.unit}，相差{fmt(abs(got - tot.value))}{tot.unit}",
+                           suggestion="核对总数与各批次数量；如有取消或合并的项目，写明",
+                           related=[ctx.related(f.start, f.end, note="批次") for f in parts],
+                           data={"total": tot.value, "sum": got})
+            break
+
+
+def _noun(st: str, f: Figure, s0: int) -> str:
+    """The noun a count counts: the word after its unit (15个项目), else the end of its label (实施项目15个)."""
+    from govlint.figures import noun_after
+    after = noun_after(st, f.end - s0)
+    if after:
+        return after[:2]
+    m = re.search(r"[\u4e00-\u9fff]{2}$", f.label)
+    return m.group(0) if m else ""
 
 
 # ----- NUM003 ----------------------------------------------------------------------------------
