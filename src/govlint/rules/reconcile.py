@@ -20,6 +20,7 @@ from govlint.registry import Option, rule
 from govlint.rules._util import lazy_re
 
 RATE_NAME = {"exec_rate": "执行率", "arrival_rate": "到位率"}
+_MID_YEAR = lazy_re(r"截[至止](?:20\d\d年)?(?:[1-9]|1[01]|[一二三四五六七八九十]|十一)月|上半年|一季度|二季度|三季度|前三季度")
 _TARGETISH = lazy_re(r"目标值|指标值|年度指标|绩效目标|不低于|不少于|≥|>=|达到\d|考核|评分|得分|分值|权重")
 
 
@@ -86,8 +87,10 @@ def _low_rates(doc: Document, ctx, fm) -> list[tuple[str, float, Figure, str, li
     for f in fm:
         if f.kind != "rate" or f.subject not in RATE_NAME or f.subject in seen:
             continue
-        if f.qualifiers & {"time", "target", "change"} or f.paren is not None:
-            continue
+        if f.qualifiers & {"time", "target", "change"} or f.paren is not None or f.approx:
+            continue            # 85%以上 / 约80% is a bound, not the rate
+        if f.sentence is not None and _MID_YEAR.search(_around(f, 24, 0)):
+            continue            # 截至6月底: a progress figure, not the year's rate
         if f.sentence is not None and _TARGETISH.search(_around(f)):
             continue
         if not re.search(r"率[为是达：:]?$|率约?$", f.label) and f.source == "text":

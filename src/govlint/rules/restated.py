@@ -30,6 +30,8 @@ def _claims(doc: Document, ctx, fm):
             m = rx.search(s.text)
             if not m or re.search(r"未|尚未|没有|不", s.text[max(0, m.start() - 3):m.start()]):
                 continue
+            if kind == "exec_rate" and _TO_UNIT.match(s.text, m.end()):
+                continue        # 全部拨付到项目单位: money passed on to a unit, not spent
             if scope.search(s.text[:m.start()][-12:]) or re.search(r"上年|去年|以前年度", s.text):
                 continue
             same_p = [f for f in rates if f.paragraph is s.paragraph]
@@ -48,6 +50,7 @@ def _claims(doc: Document, ctx, fm):
                            data={"claim": m.group(0), "rate": f.value})
 
 
+_TO_UNIT = lazy_re(r"(?:到位)?[到至给][^，,。；;]{0,10}(?:单位|乡镇|部门|账户|专户|街道|学校|医院|村)")
 _SAME_FACT_MAX = 4
 _PLAIN_PREFIX = lazy_re(r"^(?:实际|全年|项目|本年度|本年|年度|当年|总)+(?=..)")
 

@@ -65,7 +65,8 @@ def reported_complete_below_target(doc: Document, ctx):
     its results (RULEBOOK §2.2 P3).
     """
     lex = ctx.lex["figures"]["indicators"]
-    done = _cached("done", [re.escape(w) + "(?!率)" for w in lex["done_claims"]])
+    # "已完成年度任务的96%" states a share, not completion
+    done = _cached("done", [re.escape(w) + r"(?!率)(?![^，,。；;]{0,8}[\d%％])" for w in lex["done_claims"]])
     deny = _cached("deny", [re.escape(w) for w in lex["denials"]])
     for s, tq, aq, lower in _target_actual_pairs(doc, ctx):
         short = aq.value > tq.value + 1e-9 if lower else aq.value < tq.value - 1e-9
