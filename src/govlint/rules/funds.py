@@ -376,7 +376,7 @@ def _sum_checks(ctx, s):
             nxt = t.find("其中", nxt + 2)
         stop = nxt if nxt >= 0 else len(t)
         part_text = t[m.end():stop]
-        if len(part_text) > 600 or re.search(r"等[^级]|以上|以下|不少于|至少", part_text):
+        if len(part_text) > 600 or re.search(r"等[^级]|以上|以下|不少于|至少|^\s*(?:主要|部分|重点)", part_text):
             continue        # a breakdown runs a few clauses; beyond that its end is unsure
         # a figure in brackets after a part (含…待支付合同款35万元) is a note on it, never an addend
         parts = [q for q in find_money(part_text) if not _is_change(part_text, q)
