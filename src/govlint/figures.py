@@ -38,6 +38,15 @@ _TAIL = re.compile(r"(?:为|是|达|达到|计|共|约|近|有|了|金额|资金
 _TARGET_LEAD = re.compile(r"(?:绩效目标|年度目标|总体目标|预期目标|目标任务|计划)(?:为|是|：|:|如下)|指标值(?:为|：|:)")
 _TARGET_SECTION = re.compile(r"绩效目标|年度目标|预期目标|目标设定")
 _RESULT_SECTION = re.compile(r"完成|实现|情况分析|偏差|未完成|原因")
+_SPACE = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
+_NUMBER_SPLIT = re.compile(r"\d+(?:[.,]\d+)*\S?")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{1,6}")
+_NOUN_CUT = re.compile(r"[的和及与已均共在将为是于中，]")
+_BRACKET = re.compile(r"[（(）)]")
+_HAS_NUMBER = re.compile(r"[0-9０-９%％一二三四五六七八九十百千]")
+_COMPARATOR = re.compile(r"[≥≤>＞<＜]|不低于|不少于|不超过|不高于|以上|以内")
+_NEEDS_SUBJECT = frozenset(("money", "rate", "count"))
 PAREN_KIND = re.compile(r"\s*(?:其中|含|不含|包括|包含|另|另有|内含)")
 
 
@@ -113,6 +122,14 @@ class Vocabulary:
         subj = lex.get("subjects", {})
         pairs = sorted(((w, k) for k, ws in subj.items() for w in ws), key=lambda x: -len(x[0]))
         self.synonyms = pairs
+        self._syn_of: dict[str, str] = {}
+        for w, k in pairs:
+            self._syn_of.setdefault(w, k)
+        self._syn_max = max((len(w) for w, _k in pairs), default=0)
+        # matched on the reversed label: the synonym nearest the end (at most four characters
+        # before it) wins, the longest at the same place
+        self._syn_rx = re.compile(r".{0,4}?(" + "|".join(re.escape(w[::-1]) for w, _k in pairs) + ")") if pairs \
+            else re.compile(r"(?!x)x")
         q = lex.get("qualifiers", {})
         self.qual = {fam: re.compile("|".join(re.escape(w) for w in sorted(q.get(fam, []), key=len, reverse=True)))
                      for fam in ("scope", "time", "target", "change") if q.get(fam)}
@@ -120,10 +137,10 @@ class Vocabulary:
         self.approx_after = re.compile(r"\s*(?:" + "|".join(re.escape(w) for w in q.get("approx_after", ["左右"])) + ")")
 
     def canonical(self, label: str) -> str | None:
-        for w, k in self.synonyms:
-            if label.endswith(w) or (len(w) >= 2 and w in label[-(len(w) + 4):]):
-                return k
-        return None
+        """The subject whose synonym ends the label (or ends within its last four characters):
+        the one nearest the end, the longest at the same place. One match per label."""
+        m = self._syn_rx.match(label[::-1])
+        return None if m is None else self._syn_of[m.group(1)[::-1]]
 
 
 _VOCAB: dict[int, Vocabulary] = {}
@@ -144,20 +161,20 @@ def label_before(text: str, pos: int, lo: int = 0, window: int = 40) -> str:
     cut = 0
     for m in _BREAK.finditer(seg):
         cut = m.end()
-    seg = re.sub(r"\s+", "", seg[cut:])
-    if re.search(r"\d", seg):
-        seg = re.split(r"\d+(?:[.,]\d+)*\S?", seg)[-1]
+    seg = _SPACE.sub("", seg[cut:])
+    if _DIGIT.search(seg):
+        seg = _NUMBER_SPLIT.split(seg)[-1]
     seg = _LEAD.sub("", seg)
     return _TAIL.sub("", seg)
 
 
 def noun_after(text: str, pos: int) -> str:
     """The noun right after a count written before it: "18个项目" → "项目"."""
-    m = re.match(r"[\u4e00-\u9fff]{1,6}", text[pos:pos + 8])
+    m = _HAN_RUN.match(text, pos, pos + 8)
     if not m:
         return ""
     w = m.group(0)
-    cut = re.search(r"[的和及与已均共在将为是于中，]", w)
+    cut = _NOUN_CUT.search(w)
     return w[:cut.start()] if cut else w
 
 
@@ -166,7 +183,7 @@ def paren_spans(text: str) -> list[tuple[int, int, str]]:
     out = []
     depth = 0
     start = 0
-    for m in re.finditer(r"[（(]|[）)]", text):
+    for m in _BRACKET.finditer(text):
         ch = m.group(0)
         if ch in "（(":
             if depth == 0:
@@ -233,7 +250,7 @@ def build(doc, lex: dict, shared: dict | None = None) -> FigureModel:
             return any(a <= offset < b + 1 for a, b in table_spans)
     for p in doc.paragraphs:
         ptext = p.text
-        if not re.search(r"[0-9０-９%％]|[一二三四五六七八九十百千]", ptext):
+        if not _HAS_NUMBER.search(ptext):
             continue
         parens = paren_spans(ptext) if ("（" in ptext or "(" in ptext) else []
         paren_pos = [x[0] for x in parens]
@@ -259,6 +276,8 @@ def build(doc, lex: dict, shared: dict | None = None) -> FigureModel:
                 if q.kind == "points":
                     continue
                 pos = soff + q.start
+                if q.kind not in _NEEDS_SUBJECT:
+                    continue        # areas and lengths: no rule reconciles them yet
                 label = label_before(st, q.start)
                 if q.kind == "count" and len(label) < 2:
                     label = label + noun_after(st, q.end)
@@ -272,7 +291,7 @@ def build(doc, lex: dict, shared: dict | None = None) -> FigureModel:
                 quals = frozenset(fam for fam, rx in vocab.qual.items() if rx.search(label))
                 # a target comparator written just before the figure (≥95%, 不低于)
                 near = st[max(0, q.start - 6):q.start]
-                if re.search(r"[≥≤>＞<＜]|不低于|不少于|不超过|不高于|以上|以内", near):
+                if _COMPARATOR.search(near):
                     quals = quals | {"target"}
                 if target_from is not None and pos >= target_from:
                     quals = quals | {"target"}
