@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 
 from govlint._record import Record
 from govlint.quantities import Quantity, find_quantities
@@ -219,6 +220,16 @@ def quantities_in(text: str, kinds=None) -> list[Quantity]:
     """
     if len(text) <= _CHUNK:
         return find_quantities(text, kinds)
+    found = _long_quantities(text)
+    if kinds is None:
+        return list(found)
+    kinds = {kinds} if isinstance(kinds, str) else set(kinds)
+    return [q for q in found if q.kind in kinds]
+
+
+@lru_cache(maxsize=32)
+def _long_quantities(text: str) -> tuple[Quantity, ...]:
+    """All quantities of a long text (memoised: several rules ask of the same run-on sentence)."""
     out: list[Quantity] = []
     pos = 0
     n = len(text)
@@ -230,10 +241,10 @@ def quantities_in(text: str, kinds=None) -> list[Quantity]:
                 pass
             if m is not None:
                 end = m.end()
-        for q in find_quantities(text[pos:end], kinds):
+        for q in find_quantities(text[pos:end]):
             out.append(q._replace(start=q.start + pos, end=q.end + pos))
         pos = end
-    return out
+    return tuple(out)
 
 
 def build(doc, lex: dict, shared: dict | None = None) -> FigureModel:

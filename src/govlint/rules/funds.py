@@ -163,6 +163,9 @@ RATE_KINDS = [
 
 
 _LABEL_WINDOW = 80
+_SPACES = re.compile(r"\s+")
+_A_DIGIT = re.compile(r"\d")
+_NUMBER_CUT = re.compile(r"\d+(?:\.\d+)?\S?")
 
 
 def money_role(text: str, q: Quantity, start: int = 0) -> str | None:
@@ -177,9 +180,9 @@ def money_role(text: str, q: Quantity, start: int = 0) -> str | None:
     for m in _LABEL_BOUNDARY.finditer(text, cut, lo):
         cut = m.end()
     label = text[cut:lo]
-    label = re.sub(r"\s+", "", label)
-    if re.search(r"\d", label):
-        label = re.split(r"\d+(?:\.\d+)?\S?", label)[-1]
+    label = _SPACES.sub("", label)
+    if _A_DIGIT.search(label):
+        label = _NUMBER_CUT.split(label)[-1]
     for role, rx in ROLE_PATTERNS:
         if rx.search(label):
             return role
