@@ -144,13 +144,18 @@ class Vocabulary:
         return None if m is None else self._syn_of[m.group(1)[::-1]]
 
 
-_VOCAB: dict[int, Vocabulary] = {}
+_VOCAB: dict[int, tuple[dict, Vocabulary]] = {}
 
 
 def vocabulary(lex: dict) -> Vocabulary:
-    v = _VOCAB.get(id(lex))
-    if v is None:
-        v = _VOCAB[id(lex)] = Vocabulary(lex)
+    """The compiled vocabulary of a figures lexicon (one per lexicon object; a few at most)."""
+    hit = _VOCAB.get(id(lex))
+    if hit is not None and hit[0] is lex:
+        return hit[1]
+    if len(_VOCAB) > 8:
+        _VOCAB.clear()
+    v = Vocabulary(lex)
+    _VOCAB[id(lex)] = (lex, v)
     return v
 
 
