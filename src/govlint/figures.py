@@ -264,6 +264,7 @@ def build(doc, lex: dict, shared: dict | None = None) -> FigureModel:
 
         def in_table(offset: int) -> bool:
             return any(a <= offset < b + 1 for a, b in table_spans)
+    last_sec, last_target_sec = False, False
     for p in doc.paragraphs:
         ptext = p.text
         if not _HAS_NUMBER.search(ptext):
@@ -274,8 +275,12 @@ def build(doc, lex: dict, shared: dict | None = None) -> FigureModel:
         last_outside: int | None = None
         # a paragraph that states targets (年度绩效目标为：…；…) or stands in a targets section:
         # its figures are targets even in later clauses
-        sec_title = doc.section_at(p.start).title if doc.headings else ""
-        target_sec = bool(_TARGET_SECTION.search(sec_title)) and not _RESULT_SECTION.search(sec_title)
+        sec = doc.section_at(p.start) if doc.headings else None
+        if sec is not last_sec:
+            last_sec = sec
+            sec_title = sec.title if sec is not None else ""
+            last_target_sec = bool(_TARGET_SECTION.search(sec_title)) and not _RESULT_SECTION.search(sec_title)
+        target_sec = last_target_sec
         target_from = 0 if target_sec else None
         m_t = _TARGET_LEAD.search(ptext)
         if m_t and (target_from is None or m_t.start() < target_from):

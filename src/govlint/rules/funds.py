@@ -190,7 +190,8 @@ def money_role(text: str, q: Quantity, start: int = 0) -> str | None:
 
 
 def _sentence_money(s):
-    qs = quantities_in(s.text, "money")
+    t = s.text
+    qs = find_money(t) if len(t) <= 1500 else quantities_in(t, "money")
     return [(money_role(s.text, q), q) for q in qs]
 
 
@@ -347,6 +348,8 @@ _TOTAL = lazy_re(r"(?:合计|共计|总计|总额|总共|共)(?:[^，。；\d]{0
 
 def _sum_checks(ctx, s):
     t = s.text
+    if "其中" not in t:
+        return
     brackets = _paren_spans(t) if ("（" in t or "(" in t) else []
 
     def bracketed(a: int) -> bool:

@@ -20,11 +20,25 @@ _ACTUAL_AT = lazy_re(r"(?:实际完成|实际|已完成|完成|达到|实现)[^�
 _LOWER_BETTER = lazy_re(r"不超过|不高于|控制在|以内|以下|≤|<=|低于|降低|下降|减少|压缩|发生率|投诉|事故|超标|死亡|损失|成本|费用|时间|时限|天数")
 
 
-def _target_actual_pairs(doc: Document, ctx):
-    """(sentence, target q, actual q, lower_is_better) in one sentence of prose."""
-    for s in doc.sentences:
+def _target_actual_pairs(doc: Document, ctx) -> list:
+    """(sentence, target q, actual q, lower_is_better) in one sentence of prose; found once per
+    document for IND004 and IND005."""
+    got = ctx.shared.get("_target_pairs")
+    if got is None:
+        got = ctx.shared["_target_pairs"] = [x for p in doc.paragraphs
+                                             if _TARGET_WORD.search(p.text) and _ACTUAL_WORD.search(p.text)
+                                             for x in _pairs_in(p)]
+    return got
+
+
+_TARGET_WORD = lazy_re(r"计划|目标|预期|指标值|任务")
+_ACTUAL_WORD = lazy_re(r"实际|完成|达到|实现")
+
+
+def _pairs_in(p):
+    for s in p.sentences:
         t = s.text
-        if not re.search(r"计划|目标|预期|指标值|任务", t) or not re.search(r"实际|完成|达到|实现", t):
+        if not _TARGET_WORD.search(t) or not _ACTUAL_WORD.search(t):
             continue
         qs = [q for q in find_quantities(t) if not q.chinese and q.kind != "points"]
         if len(qs) < 2:
