@@ -20,7 +20,7 @@ LAYERS = [
     ("base", ["govlint", "govlint._record", "govlint.finding", "govlint.patterns", "govlint.numerals",
               "govlint.cache", "govlint.lexicon", "govlint.nlp", "govlint.ner", "govlint.guard", "govlint.console", "govlint.safe_regex"]),
     ("text model", ["govlint.outline", "govlint.document", "govlint.quantities"]),
-    ("readers and tables", ["govlint.readers", "govlint.readers.*", "govlint.evaltable", "govlint.evaltable.*",
+    ("readers and tables", ["govlint.readers", "govlint.readers.*", "govlint.evaltable", "govlint.evaltable.*", "govlint.figures",
                             "govlint.table"]),
     ("checking", ["govlint.registry", "govlint.config", "govlint.suppression", "govlint.engine", "govlint.walk",
                   "govlint.corpus", "govlint.corpus.*"]),

@@ -65,7 +65,8 @@ def _parse(path: Path, raw: bytes) -> dict:
         raise LexiconError(f"{path}: 词库文件嵌套层数过多") from None
 
 
-_OPTIONAL = {"suggestion", "suggest", "not", "also_text", "unless", "hint", "example", "required"}   # read with .get
+_OPTIONAL = {"suggestion", "suggest", "not", "also_text", "unless", "hint", "example", "required",
+             "except_nature", "except_func", "not_after", "not_before", "not_later", "after"}   # read with .get
 _META_KEYS = {"extends", "source", "description"}
 _KIND = {str: "字符串", int: "数字", float: "数字", bool: "true 或 false", list: "列表", dict: "表"}
 
@@ -88,7 +89,9 @@ def _same_kind(base, ext) -> bool:
 def _records(where: str, base_items: list, item: dict) -> None:
     """``item`` (a table in a list or a new entry of a table of tables) against the shipped ones."""
     keys = set().union(*(set(b) for b in base_items))
-    required = set.intersection(*(set(b) for b in base_items)) - _OPTIONAL
+    # a key every shipped entry gives a value is required; one some leave empty ([], "") is optional
+    required = {k for k in set.intersection(*(set(b) for b in base_items)) - _OPTIONAL
+                if all(b[k] not in ([], "", {}) for b in base_items)}
     for key in sorted(set(item) - keys):
         raise LexiconError(f"{where}: 未知的键 {key!r}（可用：{'、'.join(sorted(keys))}）")
     for key in sorted(required - set(item)):

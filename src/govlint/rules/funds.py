@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from govlint.document import Document
+from govlint.figures import paren_spans as _paren_spans
+from govlint.figures import quantities_in
 from govlint.finding import Severity
 from govlint.quantities import Quantity, find_money, find_rates, fmt, money_wan
 from govlint.registry import Option, rule
@@ -23,8 +26,8 @@ ROLE_PATTERNS = [
                           r"(?:安排|下达|批复)(?:项目|专项)?(?:资金|经费)")),
     ("arrived", re.compile(r"到位(?:资金)?|到账")),
     ("final", re.compile(r"决算(?:数)?(?:为)?$|支出决算")),
-    ("actual", re.compile(r"实际(?:使用|支出|支付|拨付)|执行数|已(?:使用|支出|支付|拨付)|完成支出|支出资金|"
-                          r"使用资金|累计(?:支出|支付|拨付)")),
+    ("actual", re.compile(r"实际(?:总)?(?:使用|支出|支付|拨付)|执行数|已(?:使用|支出|支付|拨付)|完成支出|支出资金|"
+                          r"使用资金|累计(?:支出|支付|拨付)|(?:资金|经费)(?:支付|支出)$")),
 ]
 RATE_KINDS = [
     # (rate label pattern, numerator roles, denominator roles, name)
@@ -32,6 +35,12 @@ RATE_KINDS = [
     (re.compile(r"到位率"), ("arrived",), ("budget", "budget_initial"), "到位率"),
     (re.compile(r"完成(?:年初|全年|调整后)?预算的"), ("final", "actual"), ("budget_initial", "budget"), "完成预算比例"),
 ]
+
+
+_LABEL_WINDOW = 80
+_SPACES = re.compile(r"\s+")
+_A_DIGIT = re.compile(r"\d")
+_NUMBER_CUT = re.compile(r"\d+(?:\.\d+)?\S?")
 
 
 def money_role(text: str, q: Quantity, start: int = 0) -> str | None:
@@ -42,13 +51,13 @@ def money_role(text: str, q: Quantity, start: int = 0) -> str | None:
     or None.
     """
     lo = q.start
-    cut = start
-    for m in _LABEL_BOUNDARY.finditer(text, start, lo):
+    cut = max(start, lo - _LABEL_WINDOW)     # bounded: linear on run-on sentences
+    for m in _LABEL_BOUNDARY.finditer(text, cut, lo):
         cut = m.end()
     label = text[cut:lo]
-    label = re.sub(r"\s+", "", label)
-    if re.search(r"\d", label):
-        label = re.split(r"\d+(?:\.\d+)?\S?", label)[-1]
+    label = _SPACES.sub("", label)
+    if _A_DIGIT.search(label):
+        label = _NUMBER_CUT.split(label)[-1]
     for role, rx in ROLE_PATTERNS:
         if rx.search(label):
             return role
@@ -56,7 +65,8 @@ def money_role(text: str, q: Quantity, start: int = 0) -> str | None:
 
 
 def _sentence_money(s):
-    qs = find_money(s.text)
+    t = s.text
+    qs = find_money(t) if len(t) <= 1500 else quantities_in(t, "money")
     return [(money_role(s.text, q), q) for q in qs]
 
 
@@ -76,9 +86,18 @@ def amounts_do_not_add_up(doc: Document, ctx):
     Three checks. (1) A sentence (or the whole report, when it states exactly one budget and
     one spending figure) gives actual spending above the budget; 年初预算 exceeded by the
     决算 is not reported (追加 is normal). (2) A stated 执行率 / 到位率 / 完成预算的 X% differs
-    from the one its sentence's amounts give by more than ``rate_tolerance`` points.
-    (3) "合计/共 X万元，其中 A万元、B万元…": the parts add up to more than the total, or —
-    when their shares are stated and add up to 100% — to less.
+    from the one its sentence's amounts give by more than ``rate_tolerance`` points; with two
+    rates in one sentence (到位率 … 执行率, or one rate per batch), each is checked against the
+    amounts stated since the rate before it.
+    (3) "合计/共 X万元，其中 A万元、B万元…" (also when 其中 opens the next sentence): the parts add
+    up to more than the total, or — when their shares are stated and add up to 100% — to less
+    (a warning when fewer parts than the total with no stated shares). A figure in brackets
+    after a part or after the total (含待支付合同款35万元, 不含…, 其中…) is a note on that figure,
+    never another addend. The table header (执行率 against 全年执行数 ÷ 全年预算数) is checked
+    too; a figure in the prose that differs from the same figure in the 自评表 is NUM001's.
+
+    Example: "项目实际支出合计480万元，其中：工程建设费420万元（含待支付合同款35万元），设备购置费
+    60万元" adds up (420 + 60); "合计490万元" there is reported, 10万元 short.
 
     Why: 数据前后不一致 and 执行率计算错误 are among the most frequent reviewer findings
     (RULEBOOK §2.2 P8, P9); a figure that does not add up discredits the whole report.
@@ -109,8 +128,14 @@ def amounts_do_not_add_up(doc: Document, ctx):
         yield from _rate_checks(ctx, s, roles, tol, doc_budget)
     # (3) parts and total, in full sentences (a breakdown runs over ；)
     for p in doc.paragraphs:
+        prev = None
         for m in re.finditer(r"[^。！？!?]+[。！？!?]?", p.text):
-            yield from _sum_checks(ctx, _Span(p.start + m.start(), m.group(0)))
+            if prev is not None and re.match(r"\s*其中[：:，,]", m.group(0)) and find_money(prev.group(0)):
+                # "共完成预算资金89.97万元。其中：…": the breakdown opens a new sentence
+                yield from _sum_checks(ctx, _Span(p.start + prev.start(), p.text[prev.start():m.end()]))
+            else:
+                yield from _sum_checks(ctx, _Span(p.start + m.start(), m.group(0)))
+            prev = m
     # (1) across the report: exactly one budget and one spending figure
     bvals = {round(q.value, 2) for q in budgets}
     avals = {round(q.value, 2) for q in actuals}
@@ -142,14 +167,39 @@ def _single_budget(doc: Document) -> Quantity | None:
 
 
 def _rate_checks(ctx, s, roles, tol, doc_budget=None):
-    rates = find_rates(s.text)
+    rates = quantities_in(s.text, "rate")
+    prev_end = 0
+    by_roles: dict = {}
+
+    def before(role_set, limit: int, seg_start: int):
+        """(amounts before ``limit``, those of them from ``seg_start``), each cut to 2 items:
+        bisection keeps a run-on sentence with thousands of figures linear."""
+        got = by_roles.get(role_set)
+        if got is None:
+            qs = [q for role, q in roles if role in role_set]
+            got = by_roles[role_set] = (qs, [q.start for q in qs])
+        qs, starts = got
+        hi = bisect_left(starts, limit)
+        lo = bisect_left(starts, seg_start, 0, hi)
+        every = qs[:hi] if hi <= 2 else qs[:2]
+        seg = qs[lo:hi] if hi - lo <= 2 else qs[lo:lo + 2]
+        return every, seg
+
     for r in rates:
         head = s.text[max(0, r.start - 12):r.start]
+        seg_start, prev_end = prev_end, r.end
         for rx, nums, dens, name in RATE_KINDS:
             if not rx.search(head):
                 continue
-            num = [q for role, q in roles if role in nums and q.start < r.start]
-            den = [q for role, q in roles if role in dens and q.start < r.start]
+            num, seg_num = before(nums, r.start, seg_start)
+            den, seg_den = before(dens, r.start, seg_start)
+            # two rates in one sentence: each against the amounts stated since the rate before it
+            if len(num) > 1 and len(seg_num) == 1:
+                num = seg_num
+                if len(seg_den) == 1:
+                    den = seg_den
+            if len(den) > 1 and len(seg_den) == 1:
+                den = seg_den
             base = s.start
             den_base = base
             if not den and doc_budget is not None and "budget" in dens and name != "完成预算比例":
@@ -173,14 +223,29 @@ _TOTAL = lazy_re(r"(?:合计|共计|总计|总额|总共|共)(?:[^，。；\d]{0
 
 def _sum_checks(ctx, s):
     t = s.text
+    if "其中" not in t:
+        return
+    brackets = _paren_spans(t) if ("（" in t or "(" in t) else []
+
+    def bracketed(a: int) -> bool:
+        return any(x < a < y for x, y, _k in brackets)
+
     for m in re.finditer(r"其中[：:]?", t):
-        before = t[:m.start()]
-        qs_before = find_money(before)
+        if bracketed(m.start()):
+            continue        # 其中 inside a bracket is a note on the figure before it
+        # the total and its label stand just before 其中: a bounded window keeps this linear
+        off = max(0, m.start() - 160)
+        before = t[off:m.start()]
+        qs_before = [q for q in find_money(before) if not bracketed(off + q.start)]
         if not qs_before:
             continue
         total = qs_before[-1]
         between = before[total.end:]
-        if not re.fullmatch(r"[，,：:\s]*", between):
+        for x, y, _k in reversed(brackets):
+            x, y = x - off, y - off
+            if total.end <= x and y <= len(before):
+                between = between[:x - total.end] + between[y - total.end:]
+        if not re.fullmatch(r"[，,：:\s]*。?\s*", between):
             continue
         stated_total = bool(_TOTAL.search(before[:total.start]))
         role = money_role(before, total)
@@ -188,11 +253,15 @@ def _sum_checks(ctx, s):
             continue
         # parts run to the next 其中 (a nested breakdown) or the end of the sentence
         nxt = t.find("其中", m.end())
+        while nxt >= 0 and bracketed(nxt):
+            nxt = t.find("其中", nxt + 2)
         stop = nxt if nxt >= 0 else len(t)
         part_text = t[m.end():stop]
-        if re.search(r"等[^级]|以上|以下|不少于|至少", part_text):
-            continue
-        parts = [q for q in find_money(part_text) if not _is_change(part_text, q)]
+        if len(part_text) > 600 or re.search(r"等[^级]|以上|以下|不少于|至少|^\s*(?:主要|部分|重点)", part_text):
+            continue        # a breakdown runs a few clauses; beyond that its end is unsure
+        # a figure in brackets after a part (含…待支付合同款35万元) is a note on it, never an addend
+        parts = [q for q in find_money(part_text) if not _is_change(part_text, q)
+                 and not bracketed(m.end() + q.start)]
         if len(parts) < 2:
             continue
         total_v = total.value
@@ -206,7 +275,7 @@ def _sum_checks(ctx, s):
             base = s.start
             what = "大于" if got > total_v else "小于"
             certain = got > total_v or exhaustive
-            yield ctx.flag(base + total.start, base + total.end,
+            yield ctx.flag(base + off + total.start, base + off + total.end,
                            f"分项金额之和{money_wan(got)}{what}合计数{money_wan(total)}",
                            suggestion="核对合计数与各分项金额",
                            related=[ctx.related(base + m.end() + q.start, base + m.end() + q.end, note="分项")

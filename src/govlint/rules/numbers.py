@@ -471,9 +471,23 @@ def _check_restated(ctx, doc: Document):
             seen.setdefault((noun, unit), []).append((p, q, label, digits))
 
 
+NUM001_CHECKS = ("restated", "lists", "progress", "ratios", "conversions", "count_parts", "rest",
+                 "enumeration", "rate_from_counts")
+
+
+def _selected_checks(value) -> frozenset:
+    """The NUM001 sub-checks an option value selects: "all", a comma-separated string or a list."""
+    names = value if isinstance(value, (list, tuple)) else str(value).replace("，", ",").split(",")
+    names = {str(n).strip() for n in names if str(n).strip()}
+    return frozenset(NUM001_CHECKS) if not names or "all" in names else frozenset(names)
+
+
 @rule(code="NUM001", name="inconsistent-counts", severity=Severity.INFO,
       options={"ratio_tolerance": Option(0.03, float, "relative difference tolerated between a stated and a "
-                                                       "computed ratio (容积率, 建筑密度, 绿地率)", min=0.0, max=1.0)},
+                                                       "computed ratio (容积率, 建筑密度, 绿地率)", min=0.0, max=1.0),
+               "checks": Option("all", (str, list), "sub-checks to run, comma-separated or a list: restated, "
+                                                    "lists, progress, ratios, conversions, count_parts, rest, "
+                                                    "enumeration, rate_from_counts (default all)")},
       bad=["已签约的1#、2#、3#、5#栋共⟦5栋⟧已开工建设。",
            "安置房共17栋已开工建设，目前⟦18栋⟧已完成封顶。",
            "小区占地47000平方米，规划建筑面积72932平方米，容积率⟦1.67⟧。"],
@@ -493,29 +507,34 @@ def inconsistent_counts(doc: Document, ctx):
     42.5%), the base found in an earlier paragraph when the sentence names it (合格学员中…). Across
     the document: one count written with two adjacent digits swapped (住户3460户 / 惠及住户3640户,
     a hint). A stated number of items against the items it lists (共5项，分别为A、B、C和D; lists
-    ending in 等 or continuing with a clause are left alone). Certain contradictions are warnings; a ratio where the passage mentions
+    ending in 等 or continuing with a clause are left alone). The ``checks`` option selects sub-checks by
+    name (restated, lists, progress, ratios, conversions, count_parts, rest, enumeration,
+    rate_from_counts; default all); the 自评表-against-prose check attached from the table rules
+    always runs. Certain contradictions are warnings; a ratio where the passage mentions
     地下 / 计容 / 净用地 (a different basis) is only a hint.
 
     Why: 数据前后不一致、不勾稽 is the most reliable sign that a report was not checked
     (RULEBOOK §2.2 P8, §4.4 N2/N3); reviewers recompute such figures first.
     """
     tol = float(ctx.options["ratio_tolerance"])
-    yield from _check_restated(ctx, doc)
+    on = _selected_checks(ctx.options.get("checks", "all"))
+    if "restated" in on:
+        yield from _check_restated(ctx, doc)
     for p in doc.paragraphs:
         t = p.text
-        if "#" in t or "＃" in t:
+        if "lists" in on and ("#" in t or "＃" in t):
             yield from _check_lists(ctx, p)
-        if START_WORDS.search(t) and LATER_WORDS.search(t):
+        if "progress" in on and START_WORDS.search(t) and LATER_WORDS.search(t):
             yield from _check_progress(ctx, p)
-        if re.search(r"容积率|建筑密度|绿地率", t):
+        if "ratios" in on and re.search(r"容积率|建筑密度|绿地率", t):
             yield from _check_ratios(ctx, p, tol)
-        if "（" in t or "(" in t:
+        if "conversions" in on and ("（" in t or "(" in t):
             yield from _check_conversions(ctx, p)
-        if "其中" in t:
+        if "count_parts" in on and "其中" in t:
             yield from _check_count_parts(ctx, p)
-        if REST_NUMBER.search(t):
+        if "rest" in on and REST_NUMBER.search(t):
             yield from _check_rest(ctx, p)
-        if "分别" in t or "即" in t or "具体" in t:
+        if "enumeration" in on and ("分别" in t or "即" in t or "具体" in t):
             yield from _check_enumeration(ctx, p)
-        if re.search(r"[%％]", t):
+        if "rate_from_counts" in on and re.search(r"[%％]", t):
             yield from _check_rate_from_counts(ctx, doc, p)

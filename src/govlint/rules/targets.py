@@ -1,0 +1,173 @@
+"""IND004 / IND005: an actual figure against its target in the prose (and IND005 in the 自评表)."""
+
+from __future__ import annotations
+
+import re
+
+from govlint.document import Document
+from govlint.figures import quantities_in as find_quantities
+from govlint.finding import Severity
+from govlint.quantities import fmt
+from govlint.registry import Option, rule
+from govlint.rules._util import lazy_re
+from govlint.rules.reconcile import _approx, _cached
+
+
+# ----- IND004 / IND005 -------------------------------------------------------------------------
+
+_TARGET_AT = lazy_re(r"(?:计划|目标|年度目标|预期|指标值|任务|要求|应)[^，,。；;\d]{0,10}$")
+_ACTUAL_AT = lazy_re(r"(?:实际完成|实际|已完成|完成|达到|实现)[^，,。；;\d]{0,10}$")
+_LOWER_BETTER = lazy_re(r"不超过|不高于|控制在|以内|以下|≤|<=|低于|降低|下降|减少|压缩|发生率|投诉|事故|超标|死亡|损失|成本|费用|时间|时限|天数")
+
+
+def _target_actual_pairs(doc: Document, ctx) -> list:
+    """(sentence, target q, actual q, lower_is_better) in one sentence of prose; found once per
+    document for IND004 and IND005."""
+    got = ctx.shared.get("_target_pairs")
+    if got is None:
+        got = ctx.shared["_target_pairs"] = [x for p in doc.paragraphs
+                                             if _TARGET_WORD.search(p.text) and _ACTUAL_WORD.search(p.text)
+                                             for x in _pairs_in(p)]
+    return got
+
+
+_TARGET_WORD = lazy_re(r"计划|目标|预期|指标值|任务")
+_ACTUAL_WORD = lazy_re(r"实际|完成|达到|实现")
+
+
+def _pairs_in(p):
+    for s in p.sentences:
+        t = s.text
+        if not _TARGET_WORD.search(t) or not _ACTUAL_WORD.search(t):
+            continue
+        qs = [q for q in find_quantities(t) if not q.chinese and q.kind != "points"]
+        if len(qs) < 2:
+            continue
+        for i, tq in enumerate(qs):
+            if not _TARGET_AT.search(t[max(0, tq.start - 14):tq.start]):
+                continue
+            nxt = qs[i + 1] if i + 1 < len(qs) else None
+            if nxt is None or nxt.kind != tq.kind or nxt.unit != tq.unit:
+                continue
+            gap = t[tq.end:nxt.start]
+            if not _ACTUAL_AT.search(t[max(0, nxt.start - 14):nxt.start]) or re.search(r"[。；;]", gap) or len(gap) > 24:
+                continue
+            if _approx(t, tq) or _approx(t, nxt) or re.search(r"累计|其中|上年|去年|较", gap):
+                continue
+            lower = bool(_LOWER_BETTER.search(t[max(0, tq.start - 16):tq.end + 4]))
+            yield s, tq, nxt, lower
+
+
+@rule(code="IND004", name="reported-complete-below-target", severity=Severity.WARNING,
+      bad=["计划改造农村户厕500户，实际完成⟦480户⟧，圆满完成年度目标任务。"],
+      good=["计划改造农村户厕500户，实际完成480户，未完成部分将于次年上半年完成。",
+            "计划将工程事故发生率控制在2%以内，实际为1.2%，达到预期目标。",
+            "计划改造农村户厕500户，实际完成520户，圆满完成年度目标任务。"])
+def reported_complete_below_target(doc: Document, ctx):
+    """An indicator whose actual figure is below its target in the same sentence, yet the text says it was completed.
+
+    In prose: a target (计划/目标/预期/指标值 X) followed in the same sentence by the actual
+    (实际完成/完成/达到 Y) of the same kind and unit; when Y falls short of X — direction-aware:
+    for 不超过/控制在…以内/发生率/成本 lower is better — and the sentence or the next one says
+    完成/已完成/达到目标/达标/圆满完成 without 未完成/部分完成/基本完成/差距, IND004 is reported
+    at Y. Rows of the 自评表 are SCORE003/SCORE004's.
+
+    Example: "计划改造农村户厕500户，实际完成480户，圆满完成年度目标任务" → IND004 at 480户
+    (480 < 500, short by 20户 = 4%).
+
+    Why: 完成值低于目标值却表述为已完成 is a credibility finding: the self-evaluation overstates
+    its results (RULEBOOK §2.2 P3).
+    """
+    lex = ctx.lex["figures"]["indicators"]
+    # "已完成年度任务的96%" states a share, not completion
+    done = _cached("done", [re.escape(w) + r"(?!率)(?![^，,。；;]{0,8}[\d%％])" for w in lex["done_claims"]])
+    deny = _cached("deny", [re.escape(w) for w in lex["denials"]])
+    for s, tq, aq, lower in _target_actual_pairs(doc, ctx):
+        short = aq.value > tq.value + 1e-9 if lower else aq.value < tq.value - 1e-9
+        if not short:
+            continue
+        t = s.text
+        after = t[aq.end:]
+        nxt = _next_sentence(s)
+        if nxt is not None and find_quantities(nxt.text):
+            nxt = None          # the next sentence is about another figure
+        scope = after + (nxt.text if nxt is not None else "")
+        head = s.paragraph.text[:s.start - s.paragraph.start]
+        if not done.search(scope) or deny.search(t) or deny.search(head) or (nxt is not None and deny.search(nxt.text)):
+            continue
+        diff = abs(tq.value - aq.value)
+        pct = diff / tq.value * 100 if tq.value else 0
+        word = "高于" if lower else "低于"
+        yield ctx.flag(s.start + aq.start, s.start + aq.end,
+                       f"实际完成{aq.text}{word}目标{tq.text}（相差{fmt(diff / (tq.value / tq.number) if tq.number else diff)}"
+                       f"{tq.unit}，{fmt(pct)}%），却表述为已完成",
+                       suggestion="如实表述为“未完全完成”，并说明未完成的原因和改进措施",
+                       related=[ctx.related(s.start + tq.start, s.start + tq.end, note="目标值")],
+                       data={"target": tq.value, "actual": aq.value})
+
+
+def _next_sentence(s):
+    ss = s.paragraph.sentences
+    for i, x in enumerate(ss):
+        if x is s and i + 1 < len(ss):
+            return ss[i + 1]
+    return None
+
+
+@rule(code="IND005", name="target-far-exceeded", severity=Severity.INFO,
+      options={"ratio": Option(1.5, float, "an actual above this multiple of a ≥ target is reported",
+                               min=1.0, max=100.0)},
+      bad=["计划开展农业技术培训20期，实际完成⟦46期⟧。"],
+      good=["计划开展农业技术培训20期，实际完成24期。",
+            "计划将投诉率控制在5%以内，实际为1%。"])
+def target_far_exceeded(doc: Document, ctx):
+    """An actual figure far above its ≥ target (default more than 150 %): the target was probably set too low.
+
+    Prose: a target (计划/目标/预期 X) and its actual (实际完成 Y) in one sentence, same kind and
+    unit; the 自评表: an indicator row whose target is a number with ≥ or no comparator and
+    whose actual is comparable. Lower-is-better targets (不超过, 控制在…以内, 发生率) are left
+    alone. Info only: a reviewer asks why the target was so low.
+
+    Example: "计划开展农业技术培训20期，实际完成46期" → 230 % of the target.
+
+    Why: 绩效目标设置偏低 (指标值明显低于实际完成) is a standard comment of 绩效目标审核; the
+    target does not measure the project's ambition.
+    """
+    ratio = float(ctx.options["ratio"])
+    for s, tq, aq, lower in _target_actual_pairs(doc, ctx):
+        if lower or tq.value <= 0 or aq.value <= tq.value * ratio:
+            continue
+        pct = aq.value / tq.value * 100
+        yield ctx.flag(s.start + aq.start, s.start + aq.end,
+                       f"实际完成{aq.text}为目标{tq.text}的{fmt(pct, 0)}%（{aq.text}÷{tq.text}），远超目标",
+                       suggestion="说明大幅超额的原因；如目标设定偏低，在下一年度合理调高指标值",
+                       related=[ctx.related(s.start + tq.start, s.start + tq.end, note="目标值")],
+                       data={"target": tq.value, "actual": aq.value})
+    yield from _table_far_exceeded(doc, ctx, ratio)
+
+
+def _table_far_exceeded(doc: Document, ctx, ratio: float):
+    if not re.search(r"指标值|目标值|实际完成", doc.text):
+        return
+    from govlint.table import comparable, tables
+    for t in tables(doc, ctx.shared):
+        for ind in t.indicators:
+            tv, av = ind.target, ind.actual
+            if tv.comparator not in (None, ">=", ">") or not comparable(tv, av):
+                continue
+            if tv.qkind == "rate" or av.qkind == "rate" or tv.unit in ("%", "分"):
+                continue
+            tn, an = (tv.number, av.number) if "number" in (tv.qkind, av.qkind) else (tv.value, av.value)
+            if not tn or tn <= 1 or an <= tn * ratio:
+                continue
+            c = ind.cell("actual")
+            if c is None or not c.has_span:
+                continue
+            rel = ind.cell("target")
+            pct = an / tn * 100
+            yield ctx.flag(c.start, c.end,
+                           f"{c.ref}：“{ind.level3 or ind.row_label}”实际完成值{av.text.strip()}为指标值"
+                           f"{tv.text.strip()}的{fmt(pct, 0)}%，远超目标",
+                           suggestion="说明大幅超额的原因；如目标设定偏低，在下一年度合理调高指标值",
+                           related=[ctx.related(rel.start, rel.end, note="指标值")] if rel is not None and rel.has_span else [],
+                           data={"target": tn, "actual": an})
