@@ -233,3 +233,28 @@ def test_batches_persist_and_retention_deletes_old_ones(tmp_path):
     assert store.purge(30) == 1
     assert not (tmp_path / "data" / "uploads" / bid).exists()
     assert again.get(f"/api/batches/{bid}", cookies=cookie).status_code == 404
+
+
+def test_a_batch_joins_a_reference_corpus_from_the_page(tmp_path):
+    index = tmp_path / "corpus.sqlite"
+    client, _ = _client(tmp_path, corpora=(str(index),))
+    csrf = _csrf(client)
+    bid = _upload(client, [("r.txt", SAMPLE, "text/plain")], csrf).json()["batch"]
+    _wait(client, bid)
+    page = client.get(f"/batches/{bid}").text
+    assert 'id="corpus-add"' in page and str(index) in page
+    assert client.post(f"/api/batches/{bid}/corpus", json={"corpus": str(index)}).status_code == 403   # CSRF
+    assert client.post(f"/api/batches/{bid}/corpus", json={"corpus": "/etc/other.db"},
+                       headers={"X-CSRF-Token": csrf}).status_code == 400
+    r = client.post(f"/api/batches/{bid}/corpus", json={"corpus": str(index)}, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 200, r.text
+    from govlint.corpus import open_index
+    idx = open_index(str(index), create=False)
+    try:
+        assert idx.n_docs() == 1
+    finally:
+        idx.close()
+    # the next batch is checked against it: the same report is now a copy of the corpus one
+    bid2 = _upload(client, [("again.txt", SAMPLE, "text/plain")], csrf, corpus=str(index)).json()["batch"]
+    j = _wait(client, bid2)
+    assert j["files"][0]["copy_ratio"] and j["files"][0]["copy_ratio"] > 0.5

@@ -201,7 +201,8 @@ def create_app(settings: Settings) -> Starlette:
     async def batch_page(request: Request):
         owner, csrf = who(request)
         row = _batch(owner, request.path_params["bid"])
-        return page(request, "batch.html", {"batch": row, "settings": json.loads(row["settings"])}, (owner, csrf))
+        return page(request, "batch.html", {"batch": row, "settings": json.loads(row["settings"]),
+                                            "corpora": settings.corpora}, (owner, csrf))
 
     async def file_page(request: Request):
         owner, csrf = who(request)

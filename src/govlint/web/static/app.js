@@ -114,6 +114,14 @@
       $$("#ranking th").forEach(x => x.classList.remove("asc", "desc")); th.classList.add(sortDir > 0 ? "asc" : "desc"); render();
     }));
     $("#family-filter").addEventListener("change", render); $("#severity-filter").addEventListener("change", render);
+    const addBtn = $("#corpus-add");
+    if (addBtn) addBtn.addEventListener("click", () => {
+      addBtn.disabled = true; $("#corpus-msg").textContent = "正在加入…";
+      post("/api/batches/" + id + "/corpus", {corpus: $("#corpus-target").value})
+        .then(j => { $("#corpus-msg").textContent = "已加入对照语料"; })
+        .catch(err => { $("#corpus-msg").textContent = err.message; })
+        .finally(() => { addBtn.disabled = false; });
+    });
     (function poll() {
       fetch("/api/batches/" + id, {credentials: "same-origin"}).then(r => r.json()).then(j => {
         state = j; render();
