@@ -68,3 +68,12 @@ def test_debug_shows_the_real_exception(faulty_rule, batch, monkeypatch):
     monkeypatch.setenv("GOVLINT_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         runner.check_files(files[1:2], None, 1)
+
+
+@pytest.mark.parametrize("text", ["铺设管网共0公里，其中主管网48公里、支管网12公里。\n",
+                                  "项目资金" + "九" * 320 + "万元已到位。\n"])
+def test_inputs_that_once_crashed_a_rule(tmp_path, text):
+    f = tmp_path / "r.txt"
+    f.write_text(text, encoding="utf-8")
+    r = runner.lint_file(str(f))
+    assert r.error is None, r.error

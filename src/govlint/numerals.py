@@ -104,7 +104,7 @@ def parse_number(s: str) -> float | None:
     if re.fullmatch(f"[{_CN_CHARS}]+", s):
         try:
             value = cn_number(s)
-        except ValueError:
+        except (ValueError, OverflowError):   # a run of numerals no figure has (三百二十个“九”)
             return None
         if value is not None:
             return value

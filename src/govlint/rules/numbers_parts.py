@@ -59,6 +59,8 @@ def _check_count_parts(ctx, p):
         if len(parts) < 2:
             continue
         got = sum(q.value for q in parts)
+        if not total.value or not total.number:
+            continue          # a total of 0 (共0公里) has no parts to reconcile
         unit = total.unit
         tol = 1e-6 * max(total.value, 1)
         if got > total.value + tol:
