@@ -34,6 +34,8 @@ and a one-character numeral before a count unit ("一个") is kept but marked
 
 from __future__ import annotations
 
+import bisect
+
 import re
 from typing import NamedTuple
 from functools import lru_cache
@@ -163,11 +165,15 @@ def _find_quantities(text: str, kinds=None) -> list[Quantity]:
     pats = _patterns(_LEXICONS)
     units = kind_units(_LEXICONS)
     found: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
+    # spans already claimed, disjoint and sorted: an overlap test is two bisections, so a
+    # run-on paragraph with thousands of figures stays linear (it was quadratic)
+    starts: list[int] = []
+    ends: list[int] = []
     for kind in ("money", "points", "rate", "area", "length", "count"):
         for m in pats[kind].finditer(norm):
             a, b = m.start(), m.end()
-            if any(a < e and s < b for s, e in taken):
+            i = bisect.bisect_left(starts, b)        # claimed spans starting before b ...
+            if i and ends[i - 1] > a:               # ... the last of them ends after a: overlap
                 continue
             if kind == "rate" and m.group("pct") is not None:
                 number, chinese = parse_number(m.group("pct")), not re.match(r"\d", m.group("pct"))
@@ -197,7 +203,9 @@ def _find_quantities(text: str, kinds=None) -> list[Quantity]:
             else:
                 value = number * units[kind][unit]
             found.append(Quantity(kind, value, number, unit, a, b, text[a:b], chinese))
-            taken.append((a, b))
+            i = bisect.bisect_left(starts, a)
+            starts.insert(i, a)
+            ends.insert(i, b)
     found.sort(key=lambda q: q.start)
     if kinds is not None:
         kinds = {kinds} if isinstance(kinds, str) else set(kinds)

@@ -70,6 +70,9 @@ def amount_unit(doc: Document, ctx):
             yield from _unit_slips(ctx, p)
 
 
+SEG_MAX = 400      # a 其中 breakdown is a clause, not pages: longer runs are not read as one
+
+
 def _unit_slips(ctx, p):
     t = p.text
     for m in re.finditer(r"其中[：:]?", t):
@@ -80,8 +83,10 @@ def _unit_slips(ctx, p):
         off = max(0, m.start() - 40)
         if total.unit != "万元" or not re.fullmatch(r"[，,：:\s]*", t[off + total.end:m.start()]):
             continue
-        end = re.search(r"[。\n]", t[m.end():])
-        seg = t[m.end():m.end() + (end.start() if end else len(t) - m.end())]
+        end = re.compile(r"[。\n]").search(t, m.end(), m.end() + SEG_MAX + 1)
+        if end is None and len(t) - m.end() > SEG_MAX:
+            continue       # no sentence end within reach: a run-on text, not a breakdown
+        seg = t[m.end():end.start() if end else len(t)]
         if re.search(r"[（(]", seg) or re.search(r"等[^级]|以上|以下", seg):
             continue
         parts = find_quantities(seg, "money")

@@ -34,6 +34,10 @@ def _same_measure(a, b) -> bool:
     return a.kind == b.kind and a.unit == b.unit and not a.chinese and not b.chinese
 
 
+SEG_MAX = 400      # a 其中 breakdown is a clause, not pages: longer runs are not read as one
+_SEG_END = re.compile(r"[）)。；;]")
+
+
 def _check_count_parts(ctx, p):
     """共126公里，其中主管网48公里、入户管网68公里: parts of a count, length or area that do not add up.
 
@@ -46,13 +50,14 @@ def _check_count_parts(ctx, p):
         if not qs or qs[0].kind not in PART_KINDS or qs[0].chinese:
             continue
         total = qs[0]
-        after = t[m.end() + total.end:]
-        k = re.match(r"[，,（(：:\s]*其中[：:，,]?", after)
+        k = re.compile(r"[，,（(：:\s]*其中[：:，,]?").match(t, m.end() + total.end)
         if not k:
             continue
-        base = m.end() + total.end + k.end()
-        end = re.search(r"[）)。；;]", t[base:])
-        seg = _strip_parens(t[base:base + (end.start() if end else len(t) - base)])
+        base = k.end()
+        end = _SEG_END.search(t, base, base + SEG_MAX + 1)
+        if end is None and len(t) - base > SEG_MAX:
+            continue       # no clause end within reach: a run-on text, not a breakdown
+        seg = _strip_parens(t[base:end.start() if end else len(t)])
         if re.search(r"增加|减少|较上年|比上年|同比|累计", seg):
             continue
         parts = [q for q in find_quantities(seg) if _same_measure(q, total)]

@@ -193,6 +193,9 @@ _BATCH_LATER = lazy_re(r"年中|追加|新增|增加|调增|第二批|后续|下
 _TOTAL_BEFORE = lazy_re(r"(?:共|合计|共计|总计|总共)\s*$")
 
 
+BATCH_LOOKAHEAD = 12     # figures after a 共N个 that may be its batches
+
+
 def _count_total_vs_batches(doc: Document, ctx, fm):
     """共N个 in a sentence whose batches (年初a个、年中追加b个) give another number."""
     by_sentence: dict[int, list[Figure]] = {}
@@ -208,7 +211,9 @@ def _count_total_vs_batches(doc: Document, ctx, fm):
             if tot.paren is not None or not _TOTAL_BEFORE.search(st[max(0, tot.start - s0 - 3):tot.start - s0]):
                 continue
             noun = _noun(st, tot, s0)
-            parts = [f for f in figs[i + 1:] if f.paren is None and f.unit == tot.unit and not f.approx
+            # the batches follow the total within a clause or two: a bounded look-ahead keeps a
+            # run-on sentence with thousands of counts linear
+            parts = [f for f in figs[i + 1:i + 1 + BATCH_LOOKAHEAD] if f.paren is None and f.unit == tot.unit and not f.approx
                      and _noun(st, f, s0) == noun and (_BATCH_FIRST.search(f.label) or _BATCH_LATER.search(f.label))]
             if not noun or not any(_BATCH_FIRST.search(f.label) for f in parts) \
                     or not any(_BATCH_LATER.search(f.label) for f in parts):
