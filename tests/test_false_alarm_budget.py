@@ -61,24 +61,23 @@ def test_warning_rate_within_budget(measured):
                                        f"{measured['by_code']}")
 
 
-def test_errors_are_the_judged_snapshot(measured):
-    got = sorted([path, code, a, b, text] for path, code, a, b, text in measured["errors"])
+def _judged(found, snapshot: Path, what: str) -> None:
+    """``found`` must equal the snapshot of findings read and judged right (refreshed on request)."""
+    got = sorted([path, code, a, b, text] for path, code, a, b, text in found)
     if os.environ.get("GOVLINT_UPDATE_SNAPSHOTS"):
-        SNAPSHOT.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        snapshot.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         return
-    want = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
-    assert got == want, "error-level findings changed on the shared corpus; read each one, and record it only " \
-                        "if it is right: " + json.dumps([e for e in got if e not in want][:10], ensure_ascii=False)
+    want = json.loads(snapshot.read_text(encoding="utf-8"))
+    assert got == want, f"{what} changed on the shared corpus; read each one, and record it only if it is " \
+                        "right: " + json.dumps([e for e in got if e not in want][:10], ensure_ascii=False)
+
+
+def test_errors_are_the_judged_snapshot(measured):
+    _judged(measured["errors"], SNAPSHOT, "error-level findings")
 
 
 def test_new_rules_warnings_are_the_judged_snapshot(measured):
-    got = sorted([path, code, a, b, text] for path, code, a, b, text in measured["new_warnings"])
-    if os.environ.get("GOVLINT_UPDATE_SNAPSHOTS"):
-        NEW_WARNINGS.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        return
-    want = json.loads(NEW_WARNINGS.read_text(encoding="utf-8"))
-    assert got == want, "warnings of the new rules changed on the shared corpus; read each one, and record it " \
-                        "only if it is right: " + json.dumps([e for e in got if e not in want][:10], ensure_ascii=False)
+    _judged(measured["new_warnings"], NEW_WARNINGS, "warnings of the rules added since the budget")
 
 
 def _severities(text: str, profile: str = "auto"):
