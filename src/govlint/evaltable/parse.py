@@ -11,8 +11,7 @@ from __future__ import annotations
 from govlint._record import Record
 from govlint.document import Document
 from govlint.evaltable.grid import Cell, Grid, docx_grids, norm as _norm, text_grids, xlsx_grids
-from govlint.evaltable.values import Value, number_of, parse_value
-from govlint.patterns import lazy_re
+from govlint.evaltable.values import Value, number_of, parse_value, words
 
 
 class Field(Record):
@@ -112,24 +111,14 @@ class EvalTable(Record):
         }
 
 
-IND_FIELDS = [
-    ("level1", lazy_re(r"^一级指标")),
-    ("level2", lazy_re(r"^二级指标")),
-    ("level3", lazy_re(r"^三级指标|^(绩效)?指标(名称|内容)$")),
-    ("target", lazy_re(r"^(?!实际).*(指标值|目标值)|^预期(目标)?值$|^年度目标$|^计划(值|数)$")),
-    ("actual", lazy_re(r"^(全年)?实际(完成)?(值|情况|数)?$|^实际完成值|^完成值|^全年实际值")),
-    ("points", lazy_re(r"^(分值|权重|标准分|指标分值)")),
-    ("score", lazy_re(r"^(自评)?得分")),
-    ("note", lazy_re(r"偏差|原因分析|改进措施|未完成原因")),
-]
-BUDGET_FIELDS = [
-    ("budget_initial", lazy_re(r"^年初预算(数|额)?")),
-    ("budget_full", lazy_re(r"^全年预算(数|额)?|^调整后预算")),
-    ("executed", lazy_re(r"^全年执行(数|额)?|^实际支出|^全年支出")),
-    ("exec_points", lazy_re(r"^分值")),
-    ("exec_rate", lazy_re(r"^执行率")),
-    ("exec_score", lazy_re(r"^得分")),
-]
+def ind_fields():
+    """(field, pattern) of the indicator block's columns (lexicons/evaltable.toml ``indicator_columns``)."""
+    return words().ind_fields
+
+
+def budget_fields():
+    """(field, pattern) of the budget block's columns (lexicons/evaltable.toml ``budget_columns``)."""
+    return words().budget_fields
 
 
 def _row_fields(row: list[Cell], specs) -> dict[str, int]:
@@ -148,7 +137,7 @@ def _row_fields(row: list[Cell], specs) -> dict[str, int]:
 
 
 def _is_ind_header(row: list[Cell]) -> dict[str, int] | None:
-    f = _row_fields(row, IND_FIELDS)
+    f = _row_fields(row, ind_fields())
     core = {"level1", "level3", "target", "actual", "points", "score"} & set(f)
     if ("target" in f or "actual" in f) and len(core) >= 3:
         return f
@@ -162,12 +151,9 @@ def _first_label(row: list[Cell], rx) -> int | None:
     return None
 
 
-_TOTAL = lazy_re(r"^(总分|合计|总计|得分合计|综合得分|自评总分)$")
-_PROJECT = lazy_re(r"^项目名称$")
-
-
 def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list[EvalTable]:
     rows = grid.rows
+    w = words()
     out: list[EvalTable] = []
     cur: EvalTable | None = None
     cols: dict[str, int] | None = None
@@ -187,7 +173,7 @@ def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list
 
     # a continuation of the previous table: no header here, rows in the previous layout
     if previous is not None and previous.total is None and previous.columns:
-        if not any(_is_ind_header(r) for r in rows) and not any(_first_label(r, _PROJECT) is not None for r in rows):
+        if not any(_is_ind_header(r) for r in rows) and not any(_first_label(r, w.project) is not None for r in rows):
             cols = previous.columns
             cur = previous
             last_l1 = previous.indicators[-1].level1 if previous.indicators else ""
@@ -197,20 +183,20 @@ def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list
     while r < len(rows):
         row = rows[r]
         texts = [_norm(c.text) for c in row]
-        if any(_PROJECT.match(t) for t in texts):
+        if any(w.project.match(t) for t in texts):
             if cur is not None and cur is not previous and (cur.indicators or cur.total):
                 finish()
                 cols = None
             if cur is None or cur is previous:
                 cur = new_table()
-            c = texts.index(next(t for t in texts if _PROJECT.match(t)))
+            c = texts.index(next(t for t in texts if w.project.match(t)))
             for other in row[c + 1:]:
                 if other is not row[c] and other.text.strip():
                     cur.project = other
                     break
             r += 1
             continue
-        bf = _row_fields(row, BUDGET_FIELDS)
+        bf = _row_fields(row, w.budget_fields)
         if len({"budget_initial", "budget_full", "executed", "exec_rate"} & set(bf)) >= 2 and cols is None:
             if cur is None:
                 cur = new_table()
@@ -226,8 +212,8 @@ def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list
                     break
             r += 1
             continue
-        ce = _first_label(row, lazy_re(r"^预期目标"))
-        ca = _first_label(row, lazy_re(r"^实际完成(情况)?$"))
+        ce = _first_label(row, w.goal_expected)
+        ca = _first_label(row, w.goal_actual)
         if ce is not None and ca is not None and cols is None and r + 1 < len(rows):
             if cur is None:
                 cur = new_table()
@@ -252,7 +238,7 @@ def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list
             continue
         if cols is not None and cur is not None:
             lead = [t for t in texts[:max(3, cols.get("level3", 2) + 1)] if t]
-            if lead and _TOTAL.match(lead[0]):
+            if lead and w.total.match(lead[0]):
                 sc = cols.get("score")
                 cell = row[sc] if sc is not None and sc < len(row) else None
                 if cell is None or number_of(cell.text) is None or cell is row[0]:
