@@ -11,6 +11,8 @@ from __future__ import annotations
 from govlint._record import Record
 from govlint.document import Document
 from govlint.evaltable.grid import Cell, Grid, docx_grids, norm as _norm, text_grids, xlsx_grids
+from govlint.evaltable.place import place_row
+from govlint.evaltable.recover import flat_grids
 from govlint.evaltable.values import Value, number_of, parse_value, words
 
 
@@ -74,7 +76,8 @@ class EvalTable(Record):
     """One 项目支出绩效自评表: header fields, indicator rows and the total."""
 
     __slots__ = ("index", "source", "label", "project", "header", "money_unit", "goal_expected",
-                 "goal_actual", "columns", "header_cells", "indicators", "total", "total_points", "rows_span")
+                 "goal_actual", "columns", "header_cells", "indicators", "total", "total_points", "rows_span",
+                 "recovered", "partial")
     _repr_fields = ("index", "source", "label", "project")
 
     def __init__(self, index: int, source: str, label: str, project: Cell | None = None,
@@ -97,9 +100,11 @@ class EvalTable(Record):
         self.total = total
         self.total_points = total_points
         self.rows_span = rows_span
+        self.recovered = ""             # rows / cells: rebuilt from text that lost its grid
+        self.partial = 0                # rows left out (shape uncertain): no total or weights check
 
     def to_dict(self) -> dict:
-        return {
+        d = {
             "index": self.index, "source": self.source, "label": self.label,
             "project": self.project.text if self.project else None,
             "money_unit": self.money_unit,
@@ -109,6 +114,10 @@ class EvalTable(Record):
             "indicators": [i.to_dict() for i in self.indicators],
             "total": self.total.to_dict() if self.total else None,
         }
+        if self.recovered:
+            d["recovered"] = self.recovered
+            d["rows_left_out"] = self.partial
+        return d
 
 
 def ind_fields():
@@ -157,6 +166,7 @@ def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list
     out: list[EvalTable] = []
     cur: EvalTable | None = None
     cols: dict[str, int] | None = None
+    hdr_width = 0
     last_l1 = last_l2 = ""
 
     def new_table() -> EvalTable:
@@ -175,6 +185,7 @@ def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list
     if previous is not None and previous.total is None and previous.columns:
         if not any(_is_ind_header(r) for r in rows) and not any(_first_label(r, w.project) is not None for r in rows):
             cols = previous.columns
+            hdr_width = max(cols.values()) + 1
             cur = previous
             last_l1 = previous.indicators[-1].level1 if previous.indicators else ""
             last_l2 = previous.indicators[-1].level2 if previous.indicators else ""
@@ -231,6 +242,7 @@ def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list
                 finish()
                 cur = new_table()
             cols = hdr
+            hdr_width = grid.short.get(r, len(row))
             cur.columns = hdr
             cur.header_cells = {k: row[c] for k, c in hdr.items()}
             last_l1 = last_l2 = ""
@@ -251,6 +263,12 @@ def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list
                 cols = None
                 r += 1
                 continue
+            if r in grid.short and grid.short[r] < hdr_width:
+                row = _realigned(grid, r, row, cols, hdr_width, not cur.indicators)
+                if row is None:
+                    grid.uncertain += 1
+                    r += 1
+                    continue
             ind = _indicator(grid, r, row, cols, last_l1, last_l2)
             if ind is not None:
                 last_l1, last_l2 = ind.level1, ind.level2
@@ -259,6 +277,21 @@ def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list
     if cur is not previous:
         finish()
     return out
+
+
+def _realigned(grid: Grid, r: int, row: list[Cell], cols: dict[str, int], width: int, first: bool):
+    """A text-table row with fewer cells than its header (a merged 一级指标 or an empty cell the
+    export dropped), placed under the header's columns, or None when the placement is uncertain."""
+    written = row[:grid.short[r]]
+    names: list[str | None] = [None] * width
+    for name, c in cols.items():
+        if c < width:
+            names[c] = name
+    place = place_row([c.text.strip() for c in written], names, first)
+    if place is None:
+        return None
+    ref = grid.row_labels[r]
+    return [written[k] if k is not None else Cell("", None, None, ref, r, c) for c, k in enumerate(place)]
 
 
 def _indicator(grid: Grid, r: int, row: list[Cell], cols: dict[str, int], last_l1: str, last_l2: str):
@@ -287,11 +320,17 @@ def _indicator(grid: Grid, r: int, row: list[Cell], cols: dict[str, int], last_l
 
 def find_tables(doc: Document) -> list[EvalTable]:
     """Every self-evaluation table in the document (uncached)."""
-    grids = docx_grids(doc) + xlsx_grids(doc) + text_grids(doc)
+    grids = docx_grids(doc) + xlsx_grids(doc) + _text_and_flat_grids(doc)
     out: list[EvalTable] = []
     for g in grids:
         prev = out[-1] if out else None
         for t in _parse_grid(g, len(out), prev):
+            if g.recovered:
+                t.recovered = g.recovered
+            if g.uncertain:
+                # rows left out: the sums over the table (总分, weights) cannot be checked
+                t.partial += g.uncertain
+                t.total = t.total_points = None
             if t is prev:
                 continue
             # the rest of a table split across pages, its header row repeated
@@ -314,6 +353,20 @@ def find_tables(doc: Document) -> list[EvalTable]:
     return out
 
 
+def _text_and_flat_grids(doc: Document) -> list[Grid]:
+    """Text tables with ``|``/tab cells, and tables rebuilt from text that lost its grid
+    (``recover``; only when a header word is in the text), in document order."""
+    grids = text_grids(doc)
+    if doc.kind not in ("txt", "md", "pdf"):
+        return grids
+    skip = {int(lab[1:-1]) for g in grids for lab in g.row_labels}
+    flat = flat_grids(doc, skip)
+    if not flat:
+        return grids
+    first = lambda g: min(c.start for row in g.rows for c in row if c.has_span)  # noqa: E731
+    return sorted(grids + flat, key=first)
+
+
 def tables(doc: Document, shared: dict | None = None) -> list[EvalTable]:
     """The document's self-evaluation tables, cached in ``shared`` and exported to its extra."""
     if shared is None:
@@ -334,7 +387,7 @@ def table_paragraph_spans(doc: Document) -> list[tuple[int, int]]:
     if doc.kind == "docx":
         return [(b.start, b.end) for b in doc.blocks if b.locator.get("kind") == "cell"]
     out = []
-    for g in text_grids(doc):
+    for g in _text_and_flat_grids(doc):
         cells = [c for row in g.rows for c in row if c.has_span]
         if cells:
             a = min(c.start for c in cells)
