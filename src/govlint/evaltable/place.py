@@ -95,7 +95,7 @@ def _fits(field: str | None, text: str) -> bool:
     return True
 
 
-def _shapes(cols: list[str | None], first: bool):
+def _shapes(cols: list[str | None], first: bool, drops_empty: bool = True):
     """Column lists a row may show: merged 一级(/二级)指标 left out at the start, an empty
     last 偏差原因 left out at the end."""
     fronts = [[]]
@@ -104,7 +104,7 @@ def _shapes(cols: list[str | None], first: bool):
         if cols[1:2] == ["level2"]:
             fronts.append([0, 1])
     backs = [[]]
-    if cols and cols[-1] == "note":
+    if drops_empty and cols and cols[-1] == "note":
         backs.append([len(cols) - 1])
     for f, b in itertools.product(fronts, backs):
         drop = set(f) | set(b)
@@ -182,13 +182,15 @@ def _budget_consistent(got: dict) -> bool:
 
 
 
-def split_cells(texts: list[str], cols, first: bool):
-    """The one way to cut ``texts`` into rows of the table's shapes, or None (none or several)."""
+def split_cells(texts: list[str], cols, first: bool, drops_empty: bool = True):
+    """The one way to cut ``texts`` into rows of the table's shapes, or None (none or several).
+    ``drops_empty`` False: the text keeps empty cells (a line of spaces), so an empty 偏差原因
+    is written, never left out."""
     n = len(texts)
     if n == 0:
         return []
-    shapes_first = list(_shapes(cols, True))
-    shapes_rest = list(_shapes(cols, False))
+    shapes_first = list(_shapes(cols, True, drops_empty))
+    shapes_rest = list(_shapes(cols, False, drops_empty))
     ways = [0] * (n + 1)
     ways[n] = 1
     for i in range(n - 1, -1, -1):

@@ -277,8 +277,9 @@ def _cells_layout(lines, h, i):
     if total is None:
         return [], [], 1, i + 1          # no end: the run of cells cannot be cut with certainty
     out, labs, unc = [], [], 0
+    keeps_empty = any(x[0] == "" for seg in segments for x in seg)
     for s, seg in enumerate(segments):
-        rows = split_cells([x[0] for x in seg], cols, first=(s == 0))
+        rows = split_cells([x[0] for x in seg], cols, first=(s == 0), drops_empty=not keeps_empty)
         if rows is None:
             unc += 1
             continue
