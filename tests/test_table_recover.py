@@ -207,3 +207,29 @@ def test_pdf_printed_from_the_flattened_text(tmp_path):
     # not certain and the table is not rebuilt: nothing is reported that the intact table does not say
     assert set(got) <= set(intact)
     assert all(not t["indicators"] for t in extra.get("tables", []))
+
+
+WEB_CELLS = ["项目名称", "供暖管网改造", "项目资金（万元）", " ", "年初", "预算数", "全年", "预算数", "全年", "执行数",
+             "分值", "执行率", "得分", "年度资金总额", "52.5", "52.5", "48.3", "10", "92%", "9.2",
+             "一级指标", "二级指标", "三级指标", "年度", "指标值", "实际", "完成值", "分值", "得分", "偏差原因分析及改进措施",
+             "产出指标", "数量指标", "管网长度", "1200米", "1000米", "20", "20", " ",
+             "指标2", " ", " ", " ", " ", " ",
+             "质量指标", "验收合格率", "100%", "100%", "20", "20", " ",
+             "效益指标", "社会效益指标", "供暖保障率", "≥95%", "98%", "30", "30", " ",
+             "满意度指标", "服务对象满意度指标", "师生满意度", "≥90%", "94%", "20", "20", " ",
+             "总分", "100", "99.2"]
+
+
+def test_web_page_cells_with_blank_separators_and_kept_empty_cells():
+    """A web page saved as text: a blank line between cells, a line of spaces for an empty
+    cell, merged 一级/二级指标 left out, a placeholder row (指标2) of empty cells."""
+    doc = Document.from_text("\n\n".join(WEB_CELLS) + "\n", path="t.txt")
+    [t] = tables(doc)
+    assert t.recovered == "cells" and t.partial == 0
+    assert [i.level3 for i in t.indicators] == ["管网长度", "指标2", "验收合格率", "供暖保障率", "师生满意度"]
+    assert t.indicators[1].level2 == "数量指标" and t.indicators[2].level1 == "产出指标"
+    assert t.header["exec_rate"].number == 92 and t.total.number == 99.2
+    found, _ = _table_findings(doc)
+    # 1000米 of 1200米 scored in full with an empty note; 执行率 92 % unexplained; weights 40/30/20/10
+    assert sorted(f.code for f in found) == ["SCORE003", "SCORE003", "SCORE004", "SCORE004"]
+    assert [f for f in found if "管网长度" in f.message and f.code == "SCORE003"][0].data["expected"] == 16.6667
