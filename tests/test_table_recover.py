@@ -233,3 +233,17 @@ def test_web_page_cells_with_blank_separators_and_kept_empty_cells():
     # 1000米 of 1200米 scored in full with an empty note; 执行率 92 % unexplained; weights 40/30/20/10
     assert sorted(f.code for f in found) == ["SCORE003", "SCORE003", "SCORE004", "SCORE004"]
     assert [f for f in found if "管网长度" in f.message and f.code == "SCORE003"][0].data["expected"] == 16.6667
+
+
+def test_markdown_rows_whose_figures_do_not_stand_under_the_header_give_nothing():
+    """A web export whose header cells came out in another order than the rows' cells
+    (指标性质 / 指标值 / 度量单位 split into cells): 分值 and 得分 columns hold ≧, 100, %."""
+    text = ("2022年度营养餐补助项目绩效自评\n"
+            "| 绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 | 一级指标 | 二级指标 | 三级指标 |\n"
+            "| 产出指标 | 受助学生人数 | ≧ | 700 | 人次 | 700 | 10 | 10 | |\n"
+            "| 质量指标 | 计划覆盖率改善 | ≧ | 100 | % | 100% | 10 | 10 | |\n"
+            "| 总分 | 100 | 96 | | | | | | |\n")
+    doc = Document.from_text(text, path="t.txt")
+    assert tables(doc) == []        # read by position, 改善 and 人次 were targets and “%” a score
+    found, _ = _table_findings(doc)
+    assert found == []

@@ -265,10 +265,11 @@ def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list
                 continue
             if r in grid.short and grid.short[r] < hdr_width:
                 row = _realigned(grid, r, row, cols, hdr_width, not cur.indicators)
-                if row is None:
-                    grid.uncertain += 1
-                    r += 1
-                    continue
+            if grid.source == "text" and (row is None or not _figures_fit(row, cols)):
+                # a row that cannot be placed, or 分值/得分 not figures: the shape is uncertain
+                grid.uncertain += 1
+                r += 1
+                continue
             ind = _indicator(grid, r, row, cols, last_l1, last_l2)
             if ind is not None:
                 last_l1, last_l2 = ind.level1, ind.level2
@@ -277,6 +278,15 @@ def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list
     if cur is not previous:
         finish()
     return out
+
+
+def _figures_fit(row: list[Cell], cols: dict[str, int]) -> bool:
+    """A text-table row whose 分值 and 得分 cells hold figures (or nothing)."""
+    for name in ("points", "score"):
+        c = cols.get(name)
+        if c is not None and c < len(row) and row[c].text.strip() and number_of(row[c].text) is None:
+            return False
+    return True
 
 
 def _realigned(grid: Grid, r: int, row: list[Cell], cols: dict[str, int], width: int, first: bool):
