@@ -180,7 +180,8 @@ def test_no_recovery_without_a_header_word(monkeypatch):
     """Lazy: text without a header word never reaches the line scan."""
     from govlint.evaltable import recover
     monkeypatch.setattr(recover, "_lines", lambda *a: pytest.fail("scanned"))
-    doc = Document.from_text("一、项目概况\n产出指标 数量指标 新建 20公里 20公里 15 15\n", path="t.txt")
+    doc = Document.from_text("一、项目概况\n年初预算数 全年预算数 全年执行数 分值 执行率 得分\n"
+                             "年度资金总额 100 100 100 10 100% 10\n产出指标 数量指标 新建 20公里 20公里 15 15\n", path="t.txt")
     assert tables(doc) == []
 
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 from govlint._record import Record
 from govlint.document import Document
 from govlint.evaltable.grid import Cell, Grid, docx_grids, norm as _norm, text_grids, xlsx_grids
-from govlint.evaltable.place import place_row
-from govlint.evaltable.recover import flat_grids
 from govlint.evaltable.values import Value, number_of, parse_value, words
 
 
@@ -292,6 +290,7 @@ def _figures_fit(row: list[Cell], cols: dict[str, int]) -> bool:
 def _realigned(grid: Grid, r: int, row: list[Cell], cols: dict[str, int], width: int, first: bool):
     """A text-table row with fewer cells than its header (a merged 一级指标 or an empty cell the
     export dropped), placed under the header's columns, or None when the placement is uncertain."""
+    from govlint.evaltable.place import place_row
     written = row[:grid.short[r]]
     names: list[str | None] = [None] * width
     for name, c in cols.items():
@@ -369,6 +368,10 @@ def _text_and_flat_grids(doc: Document) -> list[Grid]:
     grids = text_grids(doc)
     if doc.kind not in ("txt", "md", "pdf"):
         return grids
+    from govlint import lexicon
+    if not any(h in doc.text for h in lexicon.active()["evaltable"]["recover_hints"]):
+        return grids
+    from govlint.evaltable.recover import flat_grids
     skip = {int(lab[1:-1]) for g in grids for lab in g.row_labels}
     flat = flat_grids(doc, skip)
     if not flat:

@@ -16,7 +16,8 @@ with a figure missing is realigned only when one placement agrees with 执行率
 and 得分 = 执行率 × 分值. Anything else is *uncertain*: the row gives no record (and the table
 no total or weights check, see ``EvalTable.partial``).
 
-Nothing here runs unless the text holds one of the header words (``HINTS``).
+Nothing here runs unless the text holds a ``recover_hints`` word (一级: the 一级指标 header, maybe
+cut over two lines); ``parse`` imports this module only then.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from govlint.evaltable.place import (
 )
 from govlint.evaltable.values import words
 
-HINTS = ("一级指标", "指标值", "年初预算", "全年预算")
 MAX_CELLS = 3000              # cells of one table in the ``cells`` layout
 MAX_HEADER_LINES = 40         # lines a header cut over lines may take
 
@@ -65,7 +65,7 @@ def _cell(text, a, b, ref, r=0, c=0) -> Cell:
 def flat_grids(doc: Document, skip: set | None = None) -> list[Grid]:
     """Tables rebuilt from text whose grid was lost (``txt``, ``md``, ``pdf`` documents);
     ``skip`` = line numbers already read as ``|``/tab tables."""
-    if doc.kind not in ("txt", "md", "pdf") or not any(h in doc.text for h in HINTS):
+    if doc.kind not in ("txt", "md", "pdf") or not any(h in doc.text for h in words().recover_hints):
         return []
     lines = _lines(doc, skip or set())
     grids: list[Grid] = []

@@ -19,7 +19,8 @@ class _Words(Record):
 
     __slots__ = ("cmp", "cmp_after", "before", "late", "on_time", "accepted", "vague", "grades", "note_empty",
                  "ind_fields", "budget_fields", "project", "total", "goal_expected", "goal_actual", "level1", "level2",
-                 "budget_row", "header_words", "value_empty", "vague_always", "missed", "after_unit")
+                 "budget_row", "header_words", "value_empty", "vague_always", "missed", "after_unit",
+                 "recover_hints")
 
     def __init__(self, lex):
         t = lex["evaltable"]
@@ -42,6 +43,7 @@ class _Words(Record):
         self.goal_expected, self.goal_actual = pat("goal_expected_patterns"), pat("goal_actual_patterns")
         self.level1, self.level2, self.budget_row = pat("level1_patterns"), pat("level2_patterns"), pat("budget_row_patterns")
         self.value_empty = frozenset(t["value_empty"])
+        self.recover_hints = tuple(t["recover_hints"])
         self.vague_always = alt(t["vague_always"])
         self.missed = alt(t["missed"])
         self.after_unit = re.compile("(" + alternation_source(t["after_unit"]) + ").*$")
