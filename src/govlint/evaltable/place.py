@@ -76,12 +76,11 @@ def budget_columns(labels: list[str]) -> list[str | None] | None:
 
 # ----- placing the cells of one row ------------------------------------------------------
 
-def _fits(field: str | None, text: str) -> bool:
-    """Can a cell reading ``text`` ('' = an empty cell kept by the export) stand in ``field``?"""
-    if text == "":
-        return field not in ("level1",)
-    w = words()
-    t = fw(text)
+def _fits(field: str | None, t: str, w) -> bool:
+    """Can a cell reading ``t`` (its ``fw`` form; '' = an empty cell the export kept) stand in
+    ``field``? ``w`` = ``words()``."""
+    if t == "":
+        return field != "level1"
     if field == "level1":
         return bool(w.level1.match(t))
     if field == "level2":
@@ -116,13 +115,15 @@ def place_row(texts: list[str], cols: list[str | None], first: bool = False) -> 
     or None when no placement or more than one fits."""
     found = []
     n = len(cols)
+    w = words()
+    texts = [fw(t) for t in texts]
     for shape in _shapes(cols, first):
         if len(shape) == len(texts):
-            if all(_fits(cols[c], t) for c, t in zip(shape, texts)):
+            if all(_fits(cols[c], t, w) for c, t in zip(shape, texts)):
                 found.append(shape)
         elif len(texts) > len(shape) and shape and shape[-1] == n - 1 and cols[-1] == "note":
             k = len(shape) - 1      # the note ran over several tokens: it takes the rest
-            if all(_fits(cols[c], t) for c, t in zip(shape[:k], texts[:k])):
+            if all(_fits(cols[c], t, w) for c, t in zip(shape[:k], texts[:k])):
                 found.append(shape + [None])
         if len(found) > 1:
             return None
@@ -189,6 +190,8 @@ def split_cells(texts: list[str], cols, first: bool, drops_empty: bool = True):
     n = len(texts)
     if n == 0:
         return []
+    w = words()
+    texts = [fw(t) for t in texts]
     shapes_first = list(_shapes(cols, True, drops_empty))
     shapes_rest = list(_shapes(cols, False, drops_empty))
     ways = [0] * (n + 1)
@@ -197,7 +200,7 @@ def split_cells(texts: list[str], cols, first: bool, drops_empty: bool = True):
         total = 0
         for shape in (shapes_first if (first and i == 0) else shapes_rest):
             m = len(shape)
-            if i + m <= n and ways[i + m] and all(_fits(cols[c], t) for c, t in zip(shape, texts[i:i + m])):
+            if i + m <= n and ways[i + m] and all(_fits(cols[c], t, w) for c, t in zip(shape, texts[i:i + m])):
                 total += ways[i + m]
                 if total > 1:
                     break
@@ -208,7 +211,7 @@ def split_cells(texts: list[str], cols, first: bool, drops_empty: bool = True):
     while i < n:
         for shape in (shapes_first if (first and i == 0) else shapes_rest):
             m = len(shape)
-            if i + m <= n and ways[i + m] and all(_fits(cols[c], t) for c, t in zip(shape, texts[i:i + m])):
+            if i + m <= n and ways[i + m] and all(_fits(cols[c], t, w) for c, t in zip(shape, texts[i:i + m])):
                 out.append(shape)
                 i += m
                 break

@@ -38,10 +38,18 @@ MAX_HEADER_LINES = 40         # lines a header cut over lines may take
 # ----- reading the text ------------------------------------------------------------------
 
 class _Line:
-    __slots__ = ("no", "start", "text")
+    __slots__ = ("no", "start", "text", "_fw")
 
     def __init__(self, no: int, start: int, text: str):
         self.no, self.start, self.text = no, start, text
+        self._fw = None
+
+    @property
+    def fw(self) -> str:
+        """The line's text for matching (no spaces, full-width digits and brackets made ASCII)."""
+        if self._fw is None:
+            self._fw = fw(self.text)
+        return self._fw
 
 
 def _lines(doc: Document, skip: set) -> list[_Line]:
@@ -82,33 +90,39 @@ def flat_grids(doc: Document, skip: set | None = None) -> list[Grid]:
 
 def _header_at(lines: list[_Line], i: int, kind: str):
     """(labels, columns, next index, layout) of a header starting at line ``i``."""
-    s = fw(lines[i].text)
+    s = lines[i].fw
     if not s:
         return None
-    colsf = ind_columns if kind == "ind" else budget_columns
-    starts = ("一级",) if kind == "ind" else ("年初", "全年预", "全年")
+    w = words()
     if kind == "budget":
-        k = min((s.find(x) for x in ("年初预算", "全年预算") if x in s), default=-1)
-        if k < 0 and not any(s.startswith(x) for x in starts):
+        # the budget header may follow its row label on the same line (项目资金（万元） 年初预算数 …)
+        k = min((s.find(x) for x in w.budget_header_words if x in s), default=-1)
+        if k < 0 and not s.startswith(w.budget_header_starts):
             return None
         s = s[max(k, 0):]
-    elif not s.startswith(starts):
-        return None
+        colsf = budget_columns
+    else:
+        if not s.startswith(w.indicator_header_starts):
+            return None
+        colsf = ind_columns
     labels = cut_header(s)
     if labels and len(TOKEN.findall(lines[i].text)) >= 3:
         cols = colsf(labels)
         return (labels, cols, i + 1, "rows") if cols else None
-    # one cell per line: read lines while they continue a header
+    # one cell per line: read lines while they continue a header (a header names a column once)
     best = None
     acc = ""
     j = i
     while j < len(lines) and j - i < MAX_HEADER_LINES:
-        t = fw(lines[j].text)
+        t = lines[j].fw
         if t:
-            if not header_prefix(acc + t):
+            cand = acc + t
+            if not header_prefix(cand):
                 break
-            acc += t
-            labels = cut_header(acc)
+            labels = cut_header(cand)
+            if labels and len(set(labels)) < len(labels):
+                break
+            acc = cand
             if labels:
                 cols = colsf(labels)
                 if cols:
@@ -274,8 +288,9 @@ def _cells_layout(lines, h, i):
             continue
         segments[-1].append((t, a, e, f"第{no}行"))
         k += 1
-    if total is None:
-        return [], [], 1, i + 1          # no end: the run of cells cannot be cut with certainty
+    if total is None:                # no end: the run of cells cannot be cut with certainty (and a
+        # table inside it would have ended it with its 总分), so the scan goes on after it
+        return [], [], 1, (stream[-1][4] + 1 if stream else i + 1)
     out, labs, unc = [], [], 0
     keeps_empty = any(x[0] == "" for seg in segments for x in seg)
     for s, seg in enumerate(segments):

@@ -20,7 +20,7 @@ class _Words(Record):
     __slots__ = ("cmp", "cmp_after", "before", "late", "on_time", "accepted", "vague", "grades", "note_empty",
                  "ind_fields", "budget_fields", "project", "total", "goal_expected", "goal_actual", "level1", "level2",
                  "budget_row", "header_words", "value_empty", "vague_always", "missed", "after_unit",
-                 "recover_hints")
+                 "recover_hints", "indicator_header_starts", "budget_header_words", "budget_header_starts")
 
     def __init__(self, lex):
         t = lex["evaltable"]
@@ -44,6 +44,9 @@ class _Words(Record):
         self.level1, self.level2, self.budget_row = pat("level1_patterns"), pat("level2_patterns"), pat("budget_row_patterns")
         self.value_empty = frozenset(t["value_empty"])
         self.recover_hints = tuple(t["recover_hints"])
+        self.indicator_header_starts = tuple(t["indicator_header_starts"])
+        self.budget_header_words = tuple(t["budget_header_words"])
+        self.budget_header_starts = tuple(t["budget_header_starts"])
         self.vague_always = alt(t["vague_always"])
         self.missed = alt(t["missed"])
         self.after_unit = re.compile("(" + alternation_source(t["after_unit"]) + ").*$")
