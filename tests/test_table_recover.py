@@ -248,3 +248,44 @@ def test_markdown_rows_whose_figures_do_not_stand_under_the_header_give_nothing(
     assert tables(doc) == []        # read by position, 改善 and 人次 were targets and “%” a score
     found, _ = _table_findings(doc)
     assert found == []
+
+
+def _docx_variant(tmp_path, budget, edit=None):
+    """The faulty Word sample built by make_samples, optionally edited in its XML."""
+    p = tmp_path / "t.docx"
+    ms._docx(p, ms.NARRATIVE_FAULTY, ms.FAULTY_ROWS, budget, split_at=4)
+    if edit is not None:
+        import docx
+        d = docx.Document(str(p))
+        edit(d)
+        d.save(str(p))
+    return p
+
+
+def test_word_empty_initial_budget_and_grid_before_keep_columns(tmp_path):
+    """An empty 年初预算数 cell, and a row saved with w:gridBefore instead of its first cell
+    (its cells stand one column to the right), read by the header's columns."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from govlint.readers import read_path
+    full = ["1000", "1000", "950", "10", "98%", "9.8"]
+    base, _ = findings("", doc=read_path(_docx_variant(tmp_path, full)))
+
+    empty = ["", "1000", "950", "10", "98%", "9.8"]
+    got, extra = findings("", doc=read_path(_docx_variant(tmp_path, empty)))
+    assert got == base and extra["tables"][0]["header"]["exec_rate"]["value"] == 98
+
+    def grid_before(d):
+        tr = d.tables[1].rows[3]._tr          # 可持续影响指标 row of the continued table
+        tc = tr.tc_lst[0]                      # its merged 一级指标 continuation: dropped
+        tr.remove(tc)
+        trpr = tr.get_or_add_trPr()
+        gb = OxmlElement("w:gridBefore")
+        gb.set(qn("w:val"), "1")
+        trpr.insert(0, gb)
+
+    doc = read_path(_docx_variant(tmp_path, full, grid_before))
+    got, extra = findings("", doc=doc)
+    assert got == base
+    row = extra["tables"][0]["indicators"][6]
+    assert row["level3"] == "长效管护机制" and row["score"] == 14 and row["level1"] == "效益指标"

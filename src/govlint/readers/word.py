@@ -51,6 +51,19 @@ def _grid_span(tc) -> int:
     return min(max(n, 1), MAX_GRID_COLUMNS)
 
 
+def _grid_before(tr) -> int:
+    """``w:trPr/w:gridBefore`` of a row (0 when absent or not a number), clamped like gridSpan."""
+    pr = tr.find(_W + "trPr")
+    el = pr.find(_W + "gridBefore") if pr is not None else None
+    if el is None:
+        return 0
+    try:
+        n = int(el.get(_W + "val", "0"))
+    except ValueError:
+        return 0
+    return min(max(n, 0), MAX_GRID_COLUMNS)
+
+
 def _continues_merge(tc) -> bool:
     """A cell that continues a vertical merge: its content is the cell above's. A continuation
     with no cell above it (on the first row) is an ordinary cell (``_harden_python_docx``)."""
@@ -71,7 +84,7 @@ def _table_blocks(table, t_index, nested: tuple = (), layout: list | None = None
 
     Rows and cells are read from the XML directly (not python-docx's layout grid, which builds
     one object per spanned grid column and follows vertical merges upward): the column of a cell
-    is the sum of the spans before it, as python-docx numbers it, with spans clamped to
+    is the row's ``w:gridBefore`` plus the spans before it, with spans clamped to
     ``MAX_GRID_COLUMNS``. A cell continuing a vertical merge is read once, at its first row; an
     orphan continuation (nothing above it) is read as an ordinary cell.
     """
@@ -79,8 +92,10 @@ def _table_blocks(table, t_index, nested: tuple = (), layout: list | None = None
 
     origin: dict[int, tuple] = {}     # grid column -> (row, col) of the cell a vertical merge continues
     for r, tr in enumerate(table._tbl.tr_lst):
-        c = 0
-        owners: list = []
+        # w:gridBefore: grid columns the row leaves out at its start (Word and WPS write it for a
+        # row whose first cells were deleted); its cells stand further right, not in column 0
+        c = _grid_before(tr)
+        owners: list = [(r, k) for k in range(c)]
         for tc in tr.tc_lst:
             col = c
             span = _grid_span(tc)
