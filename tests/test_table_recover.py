@@ -289,3 +289,14 @@ def test_word_empty_initial_budget_and_grid_before_keep_columns(tmp_path):
     assert got == base
     row = extra["tables"][0]["indicators"][6]
     assert row["level3"] == "长效管护机制" and row["score"] == 14 and row["level1"] == "效益指标"
+
+
+def test_excel_empty_initial_budget_keeps_columns(tmp_path):
+    from govlint.readers import read_path
+    full, empty = tmp_path / "full.xlsx", tmp_path / "empty.xlsx"
+    ms._xlsx(full, ms.FAULTY_ROWS, ["1000", "1000", "950", "10", "98%", "9.8"])
+    ms._xlsx(empty, ms.FAULTY_ROWS, [None, "1000", "950", "10", "98%", "9.8"])
+    base, _ = findings("", doc=read_path(full))
+    got, extra = findings("", doc=read_path(empty))
+    assert got == base and "FUND002" in {c for c, _ in got}
+    assert extra["tables"][0]["header"]["budget_full"]["value"] == 1000
