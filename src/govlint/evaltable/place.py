@@ -38,6 +38,19 @@ def cut_header(s: str) -> list[str] | None:
     return out
 
 
+def labels_from(f: list[str], k: int) -> tuple[list[str], int]:
+    """Header words of the tokens ``f`` from ``k`` on (each named once), and where they end."""
+    labels: list[str] = []
+    n = k
+    while n < len(f):
+        got = cut_header(f[n])
+        if got is None or set(got) & set(labels):
+            break
+        labels += got
+        n += 1
+    return labels, n
+
+
 def header_prefix(s: str) -> bool:
     """``s`` is header words followed by the start of one (a header still being read)."""
     hw = words().header_words

@@ -1,8 +1,9 @@
 """Self-evaluation tables whose grid was lost, rebuilt only where their shape is certain.
 
 A PDF or a web page exported to text gives the 项目支出绩效自评表 either one row per line
-(cells separated by spaces or tabs; ``rows`` layout) or one cell per line (``cells`` layout,
-header words often cut over two lines: 年度 / 指标值). Merged cells (一级指标 written once for
+(cells separated by spaces or tabs; ``rows`` layout), one cell per line (``cells`` layout,
+header words often cut over two lines: 年度 / 指标值), or — a converted file — the whole table
+on one line (``line`` layout). Merged cells (一级指标 written once for
 its group) and empty cells (an empty 偏差原因分析, an empty 年初预算数) disappear from such
 text, so the cells that remain would shift left if read by position.
 
@@ -26,8 +27,8 @@ from __future__ import annotations
 from govlint.document import Document
 from govlint.evaltable.grid import Cell, Grid
 from govlint.evaltable.place import (
-    DASH, NUM, PCT, TOKEN, budget_columns, fw, header_prefix, ind_columns, cut_header, place_budget,
-    place_row, split_cells,
+    DASH, NUM, PCT, TOKEN, budget_columns, cut_header, fw, header_prefix, ind_columns, labels_from,
+    place_budget, place_row, split_cells,
 )
 from govlint.evaltable.values import words
 
@@ -298,18 +299,82 @@ def _cells_layout(lines, h, i):
         if rows is None:
             unc += 1
             continue
-        pos = 0
-        for shape in rows:
-            items = seg[pos:pos + len([c for c in shape if c is not None])]
-            place = [None] * len(cols)
-            for n_, c in enumerate(x for x in shape if x is not None):
-                place[c] = n_
-            out.append(_row_cells(items, place, cols, len(out)))
-            labs.append(f"{items[0][3]}起")
-            pos += len(items)
+        _add_split(seg, rows, cols, out, labs)
     out.append(_total_row(total, cols, len(out)))
     labs.append(total[0][3])
     return out, labs, unc, end
+
+
+def _add_split(seg, shapes, cols, out, labs) -> None:
+    """Grid rows from ``split_cells``' row shapes over the cells ``seg`` (text, start, end, ref)."""
+    pos = 0
+    for shape in shapes:
+        items = seg[pos:pos + len(shape)]
+        place: list = [None] * len(cols)
+        for n, c in enumerate(shape):
+            place[c] = n
+        out.append(_row_cells(items, place, cols, len(out)))
+        labs.append(f"{items[0][3]}起")
+        pos += len(items)
+
+
+def _line_table(lines: list[_Line], i: int):
+    """A whole table flattened into one line (a file converted to text with its cells joined by
+    spaces): rebuilt only when its cells up to 总分 split into rows in exactly one way."""
+    ln = lines[i]
+    w = words()
+    if ln.fw.startswith(w.indicator_header_starts) or not any(x in ln.fw for x in w.indicator_header_starts):
+        return None
+    toks = _tokens(ln)
+    f = [fw(t) for t, _, _ in toks]
+    k = next((n for n, t in enumerate(f) if t.startswith(w.indicator_header_starts) and cut_header(t)), None)
+    if k is None:
+        return None
+    labels, m = labels_from(f, k)
+    cols = ind_columns(labels) if labels else None
+    end = next((n for n in range(m, len(f)) if w.total.match(f[n])), None) if cols else None
+    if end is None:
+        return None
+    items = [(t, a, e, f"第{ln.no}行第{n + 1}栏") for n, (t, a, e) in enumerate(toks)]
+    rows: list[list[Cell]] = []
+    labs: list[str] = []
+    unc = 0
+    pk = next((n for n in range(k - 1) if w.project.match(f[n])), None)
+    if pk is not None:
+        rows.append([_cell(*items[pk][:3], items[pk][3]), _cell(*items[pk + 1][:3], items[pk + 1][3])])
+        labs.append(items[pk][3])
+    bk = next((n for n in range(k) if f[n].startswith(w.budget_header_words)), None)
+    blabels, bm = labels_from(f, bk) if bk is not None else ([], 0)
+    bcols = budget_columns(blabels) if blabels else None
+    if bcols:
+        rows.append([_cell(lab, toks[bk][1], toks[bm - 1][2], items[bk][3]) for lab in blabels])
+        labs.append(items[bk][3])
+        if bm < k and w.budget_row.match(f[bm]):
+            vals = []
+            for n in range(bm + 1, k):
+                if not _figure(toks[n][0]) or len(vals) == len(bcols):
+                    break
+                vals.append(items[n])
+            place = place_budget([v[0] for v in vals], bcols)
+            if place is None:
+                unc += 1
+            else:
+                rows.append(_row_cells(vals, place, bcols, len(rows)))
+                labs.append(vals[0][3])
+    rows.append([_cell(lab, toks[k][1], toks[m - 1][2], items[k][3]) for lab in labels])
+    labs.append(items[k][3])
+    seg = items[m:end]
+    shapes = split_cells([x[0] for x in seg], cols, first=True)
+    if shapes is None:
+        unc += 1
+    else:
+        _add_split(seg, shapes, cols, rows, labs)
+    tail = [x for x in items[end + 1:end + 3] if NUM.fullmatch(fw(x[0]))]
+    rows.append(_total_row([items[end]] + tail, cols, len(rows)))
+    labs.append(items[end][3])
+    grid = Grid("text", f"第{ln.no}行的表格", rows, labs)
+    grid.recovered, grid.uncertain = "line", unc
+    return grid, i + 1
 
 
 def _project_row(lines, i) -> list[Cell] | None:
@@ -333,7 +398,7 @@ def _table_at(lines: list[_Line], i: int):
     b = _header_at(lines, i, "budget")
     h = None if b is not None else _header_at(lines, i, "ind")
     if b is None and h is None:
-        return None
+        return _line_table(lines, i)
     rows: list[list[Cell]] = []
     labs: list[str] = []
     unc = 0
