@@ -38,30 +38,27 @@ def iter_blocks(doc, layouts: list | None = None):
             table_index += 1
 
 
-def _grid_span(tc) -> int:
-    """``w:gridSpan`` of a cell, tolerant of what Word never writes ("abc", 100000000)."""
-    pr = tc.find(_W + "tcPr")
-    span = pr.find(_W + "gridSpan") if pr is not None else None
-    if span is None:
-        return 1
+def _clamped(pr, tag: str, default: int, low: int) -> int:
+    """An integer ``w:val`` of ``pr``'s child ``tag``, tolerant of what Word never writes ("abc",
+    100000000): ``default`` when absent or not a number, else clamped to ``low``…MAX_GRID_COLUMNS."""
+    el = pr.find(_W + tag) if pr is not None else None
+    if el is None:
+        return default
     try:
-        n = int(span.get(_W + "val", "1"))
+        n = int(el.get(_W + "val", str(default)))
     except ValueError:
-        return 1
-    return min(max(n, 1), MAX_GRID_COLUMNS)
+        return default
+    return min(max(n, low), MAX_GRID_COLUMNS)
+
+
+def _grid_span(tc) -> int:
+    """``w:gridSpan`` of a cell (1 when absent or not a number)."""
+    return _clamped(tc.find(_W + "tcPr"), "gridSpan", 1, 1)
 
 
 def _grid_before(tr) -> int:
-    """``w:trPr/w:gridBefore`` of a row (0 when absent or not a number), clamped like gridSpan."""
-    pr = tr.find(_W + "trPr")
-    el = pr.find(_W + "gridBefore") if pr is not None else None
-    if el is None:
-        return 0
-    try:
-        n = int(el.get(_W + "val", "0"))
-    except ValueError:
-        return 0
-    return min(max(n, 0), MAX_GRID_COLUMNS)
+    """``w:trPr/w:gridBefore`` of a row: grid columns it leaves out at its start (0 when absent)."""
+    return _clamped(tr.find(_W + "trPr"), "gridBefore", 0, 0)
 
 
 def _continues_merge(tc) -> bool:
