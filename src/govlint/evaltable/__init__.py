@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from govlint.evaltable.grid import Cell, Grid, norm  # noqa: F401
 from govlint.evaltable.parse import (  # noqa: F401
-    BUDGET_FIELDS, IND_FIELDS, EvalTable, Field, Indicator, find_tables, narrative_paragraphs,
+    EvalTable, Field, Indicator, budget_fields, find_tables, ind_fields, narrative_paragraphs,
     table_paragraph_spans, tables, today_year,
 )
 from govlint.evaltable.values import (  # noqa: F401

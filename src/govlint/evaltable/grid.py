@@ -45,7 +45,7 @@ class Cell(Record):
 class Grid(Record):
     """The cells of one table as rows, from a Word table, a worksheet or text columns."""
 
-    __slots__ = ("source", "label", "rows", "row_labels")
+    __slots__ = ("source", "label", "rows", "row_labels", "short", "recovered", "uncertain")
     _repr_fields = ("source", "label")
 
     def __init__(self, source: str, label: str, rows: list[list[Cell]], row_labels: list[str]):
@@ -53,6 +53,9 @@ class Grid(Record):
         self.label = label              # 第1张表, Sheet1, 第3行起的表格
         self.rows = rows
         self.row_labels = row_labels
+        self.short: dict[int, int] = {}   # text tables: row → cells actually written (the rest is padding)
+        self.recovered = ""             # rows / cells: rebuilt from text that lost its grid (evaltable.recover)
+        self.uncertain = 0              # rows left out because their shape was uncertain
 
 
 def norm(s: str) -> str:
@@ -195,13 +198,18 @@ def text_grids(doc: Document) -> list[Grid]:
         if len(cur) >= 2:
             width = max(len(r) for r in cur)
             rows = []
+            short = {}
+            most = max(len(cells) for _, cells in cur)
             for ri, (line, cells) in enumerate(cur):
+                if len(cells) < most:
+                    short[ri] = len(cells)
                 row = [Cell(t, a, b, f"第{line}行第{c + 1}栏", ri, c) for c, (t, a, b) in enumerate(cells)]
                 for c in range(len(row), width):
                     end = cells[-1][2] if cells else doc.line_starts[line - 1]
                     row.append(Cell("", end, end, f"第{line}行第{c + 1}栏", ri, c))
                 rows.append(row)
             grids.append(Grid("text", f"第{cur[0][0]}行起的表格", rows, [f"第{ln}行" for ln, _ in cur]))
+            grids[-1].short = short
         cur.clear()
 
     for i, ls in enumerate(doc.line_starts):

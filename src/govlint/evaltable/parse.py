@@ -11,8 +11,7 @@ from __future__ import annotations
 from govlint._record import Record
 from govlint.document import Document
 from govlint.evaltable.grid import Cell, Grid, docx_grids, norm as _norm, text_grids, xlsx_grids
-from govlint.evaltable.values import Value, number_of, parse_value
-from govlint.patterns import lazy_re
+from govlint.evaltable.values import Value, number_of, parse_value, words
 
 
 class Field(Record):
@@ -75,7 +74,8 @@ class EvalTable(Record):
     """One 项目支出绩效自评表: header fields, indicator rows and the total."""
 
     __slots__ = ("index", "source", "label", "project", "header", "money_unit", "goal_expected",
-                 "goal_actual", "columns", "header_cells", "indicators", "total", "total_points", "rows_span")
+                 "goal_actual", "columns", "header_cells", "indicators", "total", "total_points", "rows_span",
+                 "recovered", "partial")
     _repr_fields = ("index", "source", "label", "project")
 
     def __init__(self, index: int, source: str, label: str, project: Cell | None = None,
@@ -98,9 +98,11 @@ class EvalTable(Record):
         self.total = total
         self.total_points = total_points
         self.rows_span = rows_span
+        self.recovered = ""             # rows / cells: rebuilt from text that lost its grid
+        self.partial = 0                # rows left out (shape uncertain): no total or weights check
 
     def to_dict(self) -> dict:
-        return {
+        d = {
             "index": self.index, "source": self.source, "label": self.label,
             "project": self.project.text if self.project else None,
             "money_unit": self.money_unit,
@@ -110,26 +112,20 @@ class EvalTable(Record):
             "indicators": [i.to_dict() for i in self.indicators],
             "total": self.total.to_dict() if self.total else None,
         }
+        if self.recovered:
+            d["recovered"] = self.recovered
+            d["rows_left_out"] = self.partial
+        return d
 
 
-IND_FIELDS = [
-    ("level1", lazy_re(r"^一级指标")),
-    ("level2", lazy_re(r"^二级指标")),
-    ("level3", lazy_re(r"^三级指标|^(绩效)?指标(名称|内容)$")),
-    ("target", lazy_re(r"^(?!实际).*(指标值|目标值)|^预期(目标)?值$|^年度目标$|^计划(值|数)$")),
-    ("actual", lazy_re(r"^(全年)?实际(完成)?(值|情况|数)?$|^实际完成值|^完成值|^全年实际值")),
-    ("points", lazy_re(r"^(分值|权重|标准分|指标分值)")),
-    ("score", lazy_re(r"^(自评)?得分")),
-    ("note", lazy_re(r"偏差|原因分析|改进措施|未完成原因")),
-]
-BUDGET_FIELDS = [
-    ("budget_initial", lazy_re(r"^年初预算(数|额)?")),
-    ("budget_full", lazy_re(r"^全年预算(数|额)?|^调整后预算")),
-    ("executed", lazy_re(r"^全年执行(数|额)?|^实际支出|^全年支出")),
-    ("exec_points", lazy_re(r"^分值")),
-    ("exec_rate", lazy_re(r"^执行率")),
-    ("exec_score", lazy_re(r"^得分")),
-]
+def ind_fields():
+    """(field, pattern) of the indicator block's columns (lexicons/evaltable.toml ``indicator_columns``)."""
+    return words().ind_fields
+
+
+def budget_fields():
+    """(field, pattern) of the budget block's columns (lexicons/evaltable.toml ``budget_columns``)."""
+    return words().budget_fields
 
 
 def _row_fields(row: list[Cell], specs) -> dict[str, int]:
@@ -148,7 +144,7 @@ def _row_fields(row: list[Cell], specs) -> dict[str, int]:
 
 
 def _is_ind_header(row: list[Cell]) -> dict[str, int] | None:
-    f = _row_fields(row, IND_FIELDS)
+    f = _row_fields(row, ind_fields())
     core = {"level1", "level3", "target", "actual", "points", "score"} & set(f)
     if ("target" in f or "actual" in f) and len(core) >= 3:
         return f
@@ -162,15 +158,13 @@ def _first_label(row: list[Cell], rx) -> int | None:
     return None
 
 
-_TOTAL = lazy_re(r"^(总分|合计|总计|得分合计|综合得分|自评总分)$")
-_PROJECT = lazy_re(r"^项目名称$")
-
-
 def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list[EvalTable]:
     rows = grid.rows
+    w = words()
     out: list[EvalTable] = []
     cur: EvalTable | None = None
     cols: dict[str, int] | None = None
+    hdr_width = 0
     last_l1 = last_l2 = ""
 
     def new_table() -> EvalTable:
@@ -187,8 +181,9 @@ def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list
 
     # a continuation of the previous table: no header here, rows in the previous layout
     if previous is not None and previous.total is None and previous.columns:
-        if not any(_is_ind_header(r) for r in rows) and not any(_first_label(r, _PROJECT) is not None for r in rows):
+        if not any(_is_ind_header(r) for r in rows) and not any(_first_label(r, w.project) is not None for r in rows):
             cols = previous.columns
+            hdr_width = max(cols.values()) + 1
             cur = previous
             last_l1 = previous.indicators[-1].level1 if previous.indicators else ""
             last_l2 = previous.indicators[-1].level2 if previous.indicators else ""
@@ -197,20 +192,20 @@ def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list
     while r < len(rows):
         row = rows[r]
         texts = [_norm(c.text) for c in row]
-        if any(_PROJECT.match(t) for t in texts):
+        if any(w.project.match(t) for t in texts):
             if cur is not None and cur is not previous and (cur.indicators or cur.total):
                 finish()
                 cols = None
             if cur is None or cur is previous:
                 cur = new_table()
-            c = texts.index(next(t for t in texts if _PROJECT.match(t)))
+            c = texts.index(next(t for t in texts if w.project.match(t)))
             for other in row[c + 1:]:
                 if other is not row[c] and other.text.strip():
                     cur.project = other
                     break
             r += 1
             continue
-        bf = _row_fields(row, BUDGET_FIELDS)
+        bf = _row_fields(row, w.budget_fields)
         if len({"budget_initial", "budget_full", "executed", "exec_rate"} & set(bf)) >= 2 and cols is None:
             if cur is None:
                 cur = new_table()
@@ -226,8 +221,8 @@ def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list
                     break
             r += 1
             continue
-        ce = _first_label(row, lazy_re(r"^预期目标"))
-        ca = _first_label(row, lazy_re(r"^实际完成(情况)?$"))
+        ce = _first_label(row, w.goal_expected)
+        ca = _first_label(row, w.goal_actual)
         if ce is not None and ca is not None and cols is None and r + 1 < len(rows):
             if cur is None:
                 cur = new_table()
@@ -245,6 +240,7 @@ def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list
                 finish()
                 cur = new_table()
             cols = hdr
+            hdr_width = grid.short.get(r, len(row))
             cur.columns = hdr
             cur.header_cells = {k: row[c] for k, c in hdr.items()}
             last_l1 = last_l2 = ""
@@ -252,7 +248,7 @@ def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list
             continue
         if cols is not None and cur is not None:
             lead = [t for t in texts[:max(3, cols.get("level3", 2) + 1)] if t]
-            if lead and _TOTAL.match(lead[0]):
+            if lead and w.total.match(lead[0]):
                 sc = cols.get("score")
                 cell = row[sc] if sc is not None and sc < len(row) else None
                 if cell is None or number_of(cell.text) is None or cell is row[0]:
@@ -265,6 +261,13 @@ def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list
                 cols = None
                 r += 1
                 continue
+            if r in grid.short and grid.short[r] < hdr_width:
+                row = _realigned(grid, r, row, cols, hdr_width, not cur.indicators)
+            if grid.source == "text" and (row is None or not _figures_fit(row, cols)):
+                # a row that cannot be placed, or 分值/得分 not figures: the shape is uncertain
+                grid.uncertain += 1
+                r += 1
+                continue
             ind = _indicator(grid, r, row, cols, last_l1, last_l2)
             if ind is not None:
                 last_l1, last_l2 = ind.level1, ind.level2
@@ -273,6 +276,31 @@ def _parse_grid(grid: Grid, index_base: int, previous: EvalTable | None) -> list
     if cur is not previous:
         finish()
     return out
+
+
+def _figures_fit(row: list[Cell], cols: dict[str, int]) -> bool:
+    """A text-table row whose 分值 and 得分 cells hold figures (or nothing)."""
+    for name in ("points", "score"):
+        c = cols.get(name)
+        if c is not None and c < len(row) and row[c].text.strip() and number_of(row[c].text) is None:
+            return False
+    return True
+
+
+def _realigned(grid: Grid, r: int, row: list[Cell], cols: dict[str, int], width: int, first: bool):
+    """A text-table row with fewer cells than its header (a merged 一级指标 or an empty cell the
+    export dropped), placed under the header's columns, or None when the placement is uncertain."""
+    from govlint.evaltable.place import place_row
+    written = row[:grid.short[r]]
+    names: list[str | None] = [None] * width
+    for name, c in cols.items():
+        if c < width:
+            names[c] = name
+    place = place_row([c.text.strip() for c in written], names, first)
+    if place is None:
+        return None
+    ref = grid.row_labels[r]
+    return [written[k] if k is not None else Cell("", None, None, ref, r, c) for c, k in enumerate(place)]
 
 
 def _indicator(grid: Grid, r: int, row: list[Cell], cols: dict[str, int], last_l1: str, last_l2: str):
@@ -301,11 +329,17 @@ def _indicator(grid: Grid, r: int, row: list[Cell], cols: dict[str, int], last_l
 
 def find_tables(doc: Document) -> list[EvalTable]:
     """Every self-evaluation table in the document (uncached)."""
-    grids = docx_grids(doc) + xlsx_grids(doc) + text_grids(doc)
+    grids = docx_grids(doc) + xlsx_grids(doc) + _text_and_flat_grids(doc)
     out: list[EvalTable] = []
     for g in grids:
         prev = out[-1] if out else None
         for t in _parse_grid(g, len(out), prev):
+            if g.recovered:
+                t.recovered = g.recovered
+            if g.uncertain:
+                # rows left out: the sums over the table (总分, weights) cannot be checked
+                t.partial += g.uncertain
+                t.total = t.total_points = None
             if t is prev:
                 continue
             # the rest of a table split across pages, its header row repeated
@@ -328,6 +362,24 @@ def find_tables(doc: Document) -> list[EvalTable]:
     return out
 
 
+def _text_and_flat_grids(doc: Document) -> list[Grid]:
+    """Text tables with ``|``/tab cells, and tables rebuilt from text that lost its grid
+    (``recover``; only when a header word is in the text), in document order."""
+    grids = text_grids(doc)
+    if doc.kind not in ("txt", "md", "pdf"):
+        return grids
+    from govlint import lexicon
+    if not any(h in doc.text for h in lexicon.active()["evaltable"]["recover_hints"]):
+        return grids
+    from govlint.evaltable.recover import flat_grids
+    skip = {int(lab[1:-1]) for g in grids for lab in g.row_labels}
+    flat = flat_grids(doc, skip)
+    if not flat:
+        return grids
+    first = lambda g: min(c.start for row in g.rows for c in row if c.has_span)  # noqa: E731
+    return sorted(grids + flat, key=first)
+
+
 def tables(doc: Document, shared: dict | None = None) -> list[EvalTable]:
     """The document's self-evaluation tables, cached in ``shared`` and exported to its extra."""
     if shared is None:
@@ -348,7 +400,7 @@ def table_paragraph_spans(doc: Document) -> list[tuple[int, int]]:
     if doc.kind == "docx":
         return [(b.start, b.end) for b in doc.blocks if b.locator.get("kind") == "cell"]
     out = []
-    for g in text_grids(doc):
+    for g in _text_and_flat_grids(doc):
         cells = [c for row in g.rows for c in row if c.has_span]
         if cells:
             a = min(c.start for c in cells)

@@ -17,7 +17,10 @@ TIER_BANDS = {3: (0.8, 1.0), 2: (0.6, 0.8), 1: (0.0, 0.6)}
 class _Words(Record):
     """The value words of ``lexicons/evaltable.toml`` as compiled patterns."""
 
-    __slots__ = ("cmp", "cmp_after", "before", "late", "on_time", "accepted", "vague", "grades", "note_empty")
+    __slots__ = ("cmp", "cmp_after", "before", "late", "on_time", "accepted", "vague", "grades", "note_empty",
+                 "ind_fields", "budget_fields", "project", "total", "goal_expected", "goal_actual", "level1", "level2",
+                 "budget_row", "header_words", "value_empty", "vague_always", "missed", "after_unit",
+                 "recover_hints", "indicator_header_starts", "budget_header_words", "budget_header_starts")
 
     def __init__(self, lex):
         t = lex["evaltable"]
@@ -32,6 +35,22 @@ class _Words(Record):
         # longest first; among equals, in the lexicon's order
         self.grades = sorted(((w, tuple(g)) for w, g in t["grades"].items()), key=lambda kv: -len(kv[0]))
         self.note_empty = frozenset(t["note_empty"])
+        # the table's header cells and columns (govlint.evaltable.parse, .recover)
+        pat = lambda key: re.compile("|".join(t[key]))  # noqa: E731
+        self.ind_fields = [(c["field"], re.compile(c["pattern"])) for c in t["indicator_columns"]]
+        self.budget_fields = [(c["field"], re.compile(c["pattern"])) for c in t["budget_columns"]]
+        self.project, self.total = pat("project_patterns"), pat("total_patterns")
+        self.goal_expected, self.goal_actual = pat("goal_expected_patterns"), pat("goal_actual_patterns")
+        self.level1, self.level2, self.budget_row = pat("level1_patterns"), pat("level2_patterns"), pat("budget_row_patterns")
+        self.value_empty = frozenset(t["value_empty"])
+        self.recover_hints = tuple(t["recover_hints"])
+        self.indicator_header_starts = tuple(t["indicator_header_starts"])
+        self.budget_header_words = tuple(t["budget_header_words"])
+        self.budget_header_starts = tuple(t["budget_header_starts"])
+        self.vague_always = alt(t["vague_always"])
+        self.missed = alt(t["missed"])
+        self.after_unit = re.compile("(" + alternation_source(t["after_unit"]) + ").*$")
+        self.header_words = sorted(set(t["header_words"]), key=lambda w: (-len(w), w))
 
 
 _WORDS: dict = {}
@@ -103,9 +122,9 @@ def parse_value(text: str) -> Value:
     raw = (text or "").strip()
     s = _norm(raw).translate(str.maketrans("０１２３４５６７８９．％", "0123456789.%"))
     v = Value(raw)
-    if not s or s in ("/", "\\", "-", "—", "——", "无数据"):
-        return v
     w = words()
+    if not s or s in w.value_empty:
+        return v
     for rx, op in w.cmp:
         if rx.match(s) or (op in ("<=", ">=") and rx.search(s)):
             v.comparator = op
@@ -141,7 +160,7 @@ def parse_value(text: str) -> Value:
     m = re.search(r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*([^\d\s,，、;；。()（）]{0,4})", s)
     if m:
         num = float(m.group(1).replace(",", ""))
-        unit = re.sub(r"(以上|以下|以内|及|左右).*$", "", m.group(2))
+        unit = w.after_unit.sub("", m.group(2))
         v.kind, v.number, v.value, v.unit, v.qkind = "number", num, num, unit, "number"
         return v
     core = re.sub(r"[。.，,；;！!]+$", "", s)
@@ -167,7 +186,7 @@ def is_vague(v: Value, other: Value | None = None) -> bool:
     w = words()
     if other is not None and other.kind == "date" and w.on_time.search(s):
         return False
-    if w.accepted.search(s) and not re.search(r"达到预期|效果明显|明显", s):
+    if w.accepted.search(s) and not w.vague_always.search(s):
         return False
     return bool(w.vague.search(s))
 
@@ -207,7 +226,7 @@ def shortfall(t: Value, a: Value) -> bool | None:
         if a.grade[0] == "tier":
             return a.grade[1] < 3
         return None
-    if a.kind == "text" and re.search(r"未完成|未达到|未达成|部分完成|尚未", a.text):
+    if a.kind == "text" and words().missed.search(a.text):
         return True
     return None
 

@@ -38,17 +38,27 @@ def iter_blocks(doc, layouts: list | None = None):
             table_index += 1
 
 
-def _grid_span(tc) -> int:
-    """``w:gridSpan`` of a cell, tolerant of what Word never writes ("abc", 100000000)."""
-    pr = tc.find(_W + "tcPr")
-    span = pr.find(_W + "gridSpan") if pr is not None else None
-    if span is None:
-        return 1
+def _clamped(pr, tag: str, default: int, low: int) -> int:
+    """An integer ``w:val`` of ``pr``'s child ``tag``, tolerant of what Word never writes ("abc",
+    100000000): ``default`` when absent or not a number, else clamped to ``low``…MAX_GRID_COLUMNS."""
+    el = pr.find(_W + tag) if pr is not None else None
+    if el is None:
+        return default
     try:
-        n = int(span.get(_W + "val", "1"))
+        n = int(el.get(_W + "val", str(default)))
     except ValueError:
-        return 1
-    return min(max(n, 1), MAX_GRID_COLUMNS)
+        return default
+    return min(max(n, low), MAX_GRID_COLUMNS)
+
+
+def _grid_span(tc) -> int:
+    """``w:gridSpan`` of a cell (1 when absent or not a number)."""
+    return _clamped(tc.find(_W + "tcPr"), "gridSpan", 1, 1)
+
+
+def _grid_before(tr) -> int:
+    """``w:trPr/w:gridBefore`` of a row: grid columns it leaves out at its start (0 when absent)."""
+    return _clamped(tr.find(_W + "trPr"), "gridBefore", 0, 0)
 
 
 def _continues_merge(tc) -> bool:
@@ -71,7 +81,7 @@ def _table_blocks(table, t_index, nested: tuple = (), layout: list | None = None
 
     Rows and cells are read from the XML directly (not python-docx's layout grid, which builds
     one object per spanned grid column and follows vertical merges upward): the column of a cell
-    is the sum of the spans before it, as python-docx numbers it, with spans clamped to
+    is the row's ``w:gridBefore`` plus the spans before it, with spans clamped to
     ``MAX_GRID_COLUMNS``. A cell continuing a vertical merge is read once, at its first row; an
     orphan continuation (nothing above it) is read as an ordinary cell.
     """
@@ -79,8 +89,10 @@ def _table_blocks(table, t_index, nested: tuple = (), layout: list | None = None
 
     origin: dict[int, tuple] = {}     # grid column -> (row, col) of the cell a vertical merge continues
     for r, tr in enumerate(table._tbl.tr_lst):
-        c = 0
-        owners: list = []
+        # w:gridBefore: grid columns the row leaves out at its start (Word and WPS write it for a
+        # row whose first cells were deleted); its cells stand further right, not in column 0
+        c = _grid_before(tr)
+        owners: list = [(r, k) for k in range(c)]
         for tc in tr.tc_lst:
             col = c
             span = _grid_span(tc)
