@@ -157,6 +157,50 @@ def _name_core(name: str, ctx) -> str:
     return _PUNCT.sub("", s)
 
 
+def _unit_findings(doc: Document, ctx, title):
+    """The implementing unit (or the supervising department) named differently in two places."""
+    from govlint.rules._identity import look_alike, same_unit, title_unit, units
+    found = units(doc, ctx)
+    if not found:
+        return
+    conf = _conf(ctx)
+    suffixes = sorted(conf["unit_suffixes"], key=len, reverse=True)
+    text = doc.text
+    names = {_name_core(m.group(1), ctx) for m in
+             re.finditer(rf"(?:{conf['name_label']})\s*[：:]\s*([^\n，,。；;|]{{2,40}})", text)}
+    done: set[int] = set()
+    role_zh = {"implementer": "实施单位", "supervisor": "主管部门"}
+    if len(names) <= 1:        # several 项目名称 lines: a list of projects, each with its own unit
+        for role in ("implementer", "supervisor"):
+            strong = [u for u in found if u.role == role and u.where != "body-weak"]
+            if not strong:
+                continue
+            first = strong[0]
+            others = [u for u in strong[1:] if not same_unit(u.name, first.name)]
+            if len({u.name for u in others}) > 1:
+                continue       # three or more different units: a list, not a mismatch
+            weak = [u for u in found if u.role == role and u.where == "body-weak"
+                    and not same_unit(u.name, first.name) and look_alike(u.name, first.name, suffixes)]
+            for u in (others[:1] + weak[:1]):
+                done.add(u.start)
+                yield ctx.flag(u.start, u.end, f"{role_zh[role]}前后不一：此处为“{u.name}”，前文为“{first.name}”",
+                               suggestion=f"核对{role_zh[role]}，全文统一为批复文件中的单位全称；"
+                                          "是否套用了其他单位的报告",
+                               related=[ctx.related(first.start, first.end, note=f"前文的{role_zh[role]}")])
+    if title is None:
+        return
+    tunit = title_unit(title.text, conf)
+    if tunit is None or re.search(conf["unit_evaluators"], tunit) or any(same_unit(tunit, u.name) for u in found):
+        return
+    for u in found:
+        if u.role == "implementer" and u.start not in done and look_alike(tunit, u.name, suffixes):
+            yield ctx.flag(u.start, u.end, f"实施单位“{u.name}”与标题中的“{tunit}”不是同一单位",
+                           suggestion="核对报告单位：标题、封面和正文应是同一个实施单位（主管部门另行注明），"
+                                      "是否套用了其他单位的报告",
+                           related=[ctx.related(title.start, title.end, note="标题")])
+            break
+
+
 @rule(code="STRUCT006", name="inconsistent-identity", severity=Severity.WARNING, profiles=("self-eval",),
       bad=["2023年度农村公路养护项目绩效自评报告\n一、项目概况\n项目名称：⟦农村公路建设项目⟧\n",
            "2023年度农村公路养护项目绩效自评报告\n一、自评工作开展情况\n根据县财政局要求，我局对⟦2022年度⟧农村公路养护项目"
@@ -180,6 +224,7 @@ def inconsistent_identity(doc: Document, ctx):
     belong to, and send it back.
     """
     title = doc.title
+    yield from _unit_findings(doc, ctx, title)
     if title is None:
         return
     ttext = title.text
