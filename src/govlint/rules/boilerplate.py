@@ -218,6 +218,7 @@ def generic_boilerplate(doc: Document, ctx):
         if total < 10 or share < threshold:
             continue
         by_section.setdefault(id(sec), []).append((p, a0, han, share))
+    yield from duty_lists(doc, ctx, kinds, duty_hits)
     for sec in doc.sections:
         hits = by_section.get(id(sec))
         if not hits:
@@ -234,3 +235,130 @@ def generic_boilerplate(doc: Document, ctx):
                    + ("，且这类段落占了本节大部分篇幅" if most else ""))
             yield ctx.flag(a, b, msg, severity=Severity.WARNING if most else None,
                            suggestion="改写为本项目本年度的事实：做了什么、在哪里、做了多少、取得了什么结果（附数据）")
+
+
+# ----- duties restated as a numbered list ---------------------------------------------------
+
+_ITEM_MARK = lazy_re(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}\s*[.．、]|[①-⑳])\s*")
+_INLINE_MARK = lazy_re(r"(?:^|(?<=[。；;\s]))(?:[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.．、](?!\d)|[①-⑳])")
+_YEARISH = lazy_re(r"(?:19|20)\d{2}\s*年度?")
+
+
+def _items(doc: Document):
+    """Runs of numbered list items: (container section, [(start, end, text), ...]).
+
+    An item is a numbered heading that is nothing but its one line (1.完成…工作。), a
+    paragraph opening with an item number, or one of three or more numbered items inside a
+    paragraph (1.完成…。2.做好…。3.…). A paragraph that is not an item ends the run."""
+    text = doc.text
+    runs: list[tuple[object, list]] = []
+    cur, container = [], None
+
+    def close():
+        nonlocal cur
+        if len(cur) >= 3:
+            runs.append((container, cur))
+        cur = []
+
+    for p in doc.paragraphs:
+        if p.is_title or doc.in_table(p.start):
+            close()
+            continue
+        h = p.heading
+        marks = list(_INLINE_MARK.finditer(p.text))
+        if len(marks) >= 3 and marks[0].start() == 0 and (h is None or h.level >= 2):
+            close()
+            container = p.section.parent if h is not None and p.section is not None else p.section
+            for i, mk in enumerate(marks):
+                b = marks[i + 1].start() if i + 1 < len(marks) else len(p.text)
+                cur.append((p.start + mk.end(), p.start + b, p.text[mk.end():b]))
+            close()
+            continue
+        if h is not None:
+            sec = p.section
+            if h.level < 2 or sec is None or sec.children or any(q is not p for q in sec.paragraphs) \
+                    or h.has_inline_body:
+                close()
+                continue
+            box = sec.parent
+            got = [(h.marker_end, p.end, text[h.marker_end:p.end])]
+        else:
+            m = _ITEM_MARK.match(p.text)
+            box = p.section
+            if m is None:
+                close()
+                continue
+            got = [(p.start + m.end(), p.end, p.text[m.end():])]
+        if box is not container:
+            close()
+            container = box
+        cur.extend(got)
+    close()
+    return runs
+
+
+def _duty_text(doc: Document, ctx, runs) -> set[str]:
+    """Character pairs of the report's own statement of duties (主要职责：…, a 职能 section)."""
+    intro = _rx(ctx, "duties_intro")
+    not_work = _rx(ctx, "work_heading_not")
+    inside = [(a, b) for _, items in runs for a, b, _ in items]
+    pairs: set[str] = set()
+    for p in doc.paragraphs:
+        if any(a <= p.start < b for a, b in inside):
+            continue
+        sec = p.section
+        in_duties = sec is not None and sec.heading is not None and re.search(r"职能|职责", sec.title[:30]) \
+            and not_work.search(sec.title[:30])
+        if in_duties or intro.search(p.text) or p.text.count("负责") >= 2:
+            for run in _HAN_RUN.findall(p.text):
+                pairs.update(run[i:i + 2] for i in range(len(run) - 1))
+    return pairs
+
+
+def duty_lists(doc: Document, ctx, kinds: dict, skip: set[int]):
+    """Findings for numbered lists of duties written as this year's work."""
+    if not any(w in doc.text for w in ("工作", "职责", "负责")):
+        return
+    runs = [(box, items) for box, items in _items(doc) if box is not None and _work_section(box, kinds, ctx)]
+    if not runs:
+        return
+    conf = ctx.lex["boilerplate"]
+    verb = re.compile(rf"^(?:{conf['duty_list_verbs']})")
+    strong = re.compile(rf"^(?:{conf['duty_list_strong']})")
+    end = re.compile(conf["duty_list_end"])
+    duties = None
+    text = doc.text
+    for box, items in runs:
+        if doc.paragraph_at(items[0][0]).index in skip:
+            continue
+        shaped, copied, strong_n, ends = 0, 0, 0, 0
+        for a, b, t in items:
+            t = t.strip().rstrip("。；;，, \t\u3000")
+            plain = _YEARISH.sub("", t)
+            han = len(_HAN.findall(plain))
+            if han < 6 or han > 60 or _DIGIT.search(plain) or figures(plain, ctx.lex) or re.search(r"[。！!]", plain) \
+                    or not verb.search(plain):
+                continue
+            shaped += 1
+            strong_n += bool(strong.search(plain))
+            ends += bool(end.search(plain))
+            if duties is None:
+                duties = _duty_text(doc, ctx, runs)
+            core = verb.sub("", plain)
+            grams = [r[i:i + 2] for r in _HAN_RUN.findall(core) for i in range(len(r) - 1)]
+            if duties and grams and sum(g in duties for g in grams) >= 0.7 * len(grams):
+                copied += 1
+        n = len(items)
+        if shaped < max(3, n - 1):
+            continue
+        a, b = items[0][0], items[-1][1]
+        while b > a and text[b - 1] in " \t\u3000":
+            b -= 1
+        a = doc.paragraph_at(items[0][0]).start if doc.paragraph_at(items[0][0]).heading else a
+        if copied >= 2:
+            yield ctx.flag(a, b, f"这{n}项“工作”照抄了前文的单位职责，只是把“负责”换成了“完成、做好”，"
+                                 "不是本年度实际开展的工作和取得的结果", severity=Severity.WARNING,
+                           suggestion="逐项写明本年度实际做了什么、做了多少、何时完成、取得了什么可衡量的结果（附数据）")
+        elif shaped == n and (strong_n >= 2 or ends >= n - 1):
+            yield ctx.flag(a, b, f"这{n}项“工作”是职责式表述（“负责／完成／做好……工作”），没有数量、时间和结果",
+                           suggestion="逐项写明本年度实际做了什么、做了多少、何时完成、取得了什么可衡量的结果（附数据）")
