@@ -244,7 +244,7 @@ def generic_boilerplate(doc: Document, ctx):
         share, total = common_share(plain)
         if total < 10 or share < threshold:
             continue
-        by_section.setdefault(id(sec), []).append((p, a0, han, share))
+        by_section.setdefault(id(sec), []).append((p, a0, han, share, masked != _blank_quotes(body)))
     yield from duty_lists(doc, ctx, kinds, duty_hits)
     for sec in doc.sections:
         hits = by_section.get(id(sec))
@@ -252,13 +252,15 @@ def generic_boilerplate(doc: Document, ctx):
             continue
         sec_han = sum(len(_HAN.findall(text[q.body_start:q.end])) for q in sec.paragraphs
                       if not (q.heading is not None and not q.heading.has_inline_body))
-        generic_han = sum(h for _, _, h, _ in hits)
+        generic_han = sum(h[2] for h in hits)
         most = sec_han >= 80 and generic_han * 2 > sec_han
-        for p, a0, han, share in hits:
+        for p, a0, han, share, had_figure in hits:
             a, b = a0, p.end
             while b > a and text[b - 1] in " \t\u3000":
                 b -= 1
-            msg = (f"此段是通用的公文套话（{share:.0%}的措辞在大量政府文件中常见），没有数字、地点或本项目的具体对象"
+            what = "只有年份或“100%”这类不说明本项目情况的数字，没有地点或本项目的具体对象" if had_figure \
+                else "没有数字、地点或本项目的具体对象"
+            msg = (f"此段是通用的公文套话（{share:.0%}的措辞在大量政府文件中常见），{what}"
                    + ("，且这类段落占了本节大部分篇幅" if most else ""))
             yield ctx.flag(a, b, msg, severity=Severity.WARNING if most else None,
                            suggestion="改写为本项目本年度的事实：做了什么、在哪里、做了多少、取得了什么结果（附数据）")
