@@ -192,8 +192,13 @@ def generic_boilerplate(doc: Document, ctx):
     from data (``bench/build_dup003_table.py``), not a hand list. At 40 % or more it is
     generic (info); when such paragraphs make up most of a section, a warning. Quotations,
     《》 titles and a one-sentence citation of a policy (根据《…》要求…) are not boilerplate.
-    Also: a list of the unit's duties (主要职责：…, 负责…工作 three times) in a section meant
-    for this year's work or results (warning).
+    A year (2023年度, not a date) and a single 100 % with its clause do not count as figures:
+    on ../shared/corpus paragraphs whose only figure is a year are generic as often as those
+    with none. Also: a list of the unit's duties (主要职责：…, 负责…工作 three times) in a
+    section meant for this year's work or results (info), and a numbered list (1.完成…工作
+    2.做好… / （一）负责…) of three or more figure-free duty-shaped items there: a warning
+    when the items repeat the report's own statement of duties (负责 turned into 完成/做好),
+    info when they are duty-shaped only.
 
     Why: reviewers read past language that fits every report ("高度重视、精心组织、确保落到
     实处") and send back reports that describe duties or policies instead of what this

@@ -208,7 +208,7 @@ def _unit_findings(doc: Document, ctx, title):
       good=["2023年度农村公路养护项目绩效自评报告\n一、项目概况\n项目名称：2023年度农村公路养护项目\n"
             "全年养护里程较2022年度增加12公里。\n"])
 def inconsistent_identity(doc: Document, ctx):
-    """The evaluation year or the project name differs between the title, the 项目名称 / 评价年度 lines and the body.
+    """The evaluation year, the project name or the implementing unit differs between the title, the identity lines and the body.
 
     The title gives the year (2023年度…) and the project name (the words between the year and
     绩效自评报告). Checked against them: a 项目名称 line or the table's 项目名称 cell naming the
@@ -219,7 +219,16 @@ def inconsistent_identity(doc: Document, ctx):
     (较上年, 2022年同期, 较2022年度增加), a carry-over (2022年结转) or earlier findings
     (2022年度绩效评价发现的问题) is not the year evaluated.
 
-    Why: a report whose year or project name changes inside it was adapted from another
+    The implementing unit: two lines or table cells of the same role (实施单位 / 项目单位,
+    or 主管部门) or an explicit statement (项目实施单位为…, …作为项目实施单位) naming
+    different bodies — a shortened name is the same body (县农业农村局 / 某县农业农村局),
+    several 项目名称 lines mean a list of projects and are left alone; a sentence 由…组织实施
+    or the title's unit (县林业局2023年度…) naming a body of the same kind at the same level
+    as the implementing unit (县林业局 / 县农业农村局). A supervising department, a
+    subordinate centre, the same body at another level, an evaluator (财政局) and units named
+    in cooperation or comparison are not compared.
+
+    Why: a report whose year, project name or unit changes inside it was adapted from another
     report and not checked; reviewers cannot tell which project and year the figures
     belong to, and send it back.
     """
