@@ -39,6 +39,7 @@ def _many(name: str, suffixes) -> bool:
 
 def norm_unit(raw: str) -> str:
     s = _NOISE.sub("", raw.strip())
+    s = re.sub(r"^[\dA-Za-z]+[-－_.．]?(?=[\u4e00-\u9fff])", "", s)     # a budget code: 219001-某镇人民政府
     return re.sub(r"^(?:某某|某|XX|××|xx|＊＊)", "", s)
 
 
@@ -87,7 +88,7 @@ def _label_rx(ctx, conf) -> re.Pattern:
     got = cache.get("unit_label")
     if got is None:
         got = cache["unit_label"] = re.compile(
-            rf"(?:(?P<implementer>{conf['unit_implementer']})|(?P<supervisor>{conf['unit_supervisor']})"
+            rf"(?<![\u4e00-\u9fff])(?:(?P<implementer>{conf['unit_implementer']})|(?P<supervisor>{conf['unit_supervisor']})"
             rf"|(?P<other>{conf['unit_other']}))(?:[（(](?:盖章|公章|签章)[）)])?")
     return got
 

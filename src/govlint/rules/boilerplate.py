@@ -145,7 +145,8 @@ def _has_place(text: str, ctx) -> bool:
     rx = ctx.shared.get("dup003.place")
     if rx is None:
         suffixes = "|".join(sorted(conf["place_suffixes"], key=len, reverse=True))
-        rx = ctx.shared["dup003.place"] = re.compile(rf"([\u4e00-\u9fff]{{2,3}})(?:{suffixes})")
+        rx = ctx.shared["dup003.place"] = re.compile(
+            rf"([\u4e00-\u9fff]{{2,3}})(?:{suffixes})(?!{conf['place_after_not']})")
     bad = set(conf["place_not"])
     return any(not (set(m.group(1)) & bad) for m in rx.finditer(text))
 
@@ -219,9 +220,13 @@ def generic_boilerplate(doc: Document, ctx):
         sec = p.section
         if p.is_title or sec is None or doc.in_table(p.start):
             continue
-        if p.heading is not None and not p.heading.has_inline_body:
-            continue
         a0 = p.body_start
+        if p.heading is not None and not p.heading.has_inline_body:
+            # a numbered paragraph of one long sentence ("2、认真按照上级的统一部署，……") is
+            # parsed as a heading; it is prose all the same
+            if p.heading.level < 2 or len(_HAN.findall(text[p.heading.marker_end:p.end])) < min_chars:
+                continue
+            a0 = p.heading.marker_end
         body = text[a0:p.end]
         # duties restated as this year's work
         if _work_section(sec, kinds, ctx) and (duty_intro.search(body) or body.count(duty_item) >= 3):
@@ -353,7 +358,14 @@ def duty_lists(doc: Document, ctx, kinds: dict, skip: set[int]):
     """Findings for numbered lists of duties written as this year's work."""
     if not any(w in doc.text for w in ("工作", "职责", "负责")):
         return
-    runs = [(box, items) for box, items in _items(doc) if box is not None and _work_section(box, kinds, ctx)]
+    label = _rx(ctx, "work_label")
+    runs = []
+    for box, items in _items(doc):
+        before = doc.paragraph_at(items[0][0]).index - 1
+        lead = doc.paragraphs[before].text.strip() if before >= 0 else ""
+        # "年度主要工作内容" on its own line (a table's label cell) opens the list
+        if box is not None and (_work_section(box, kinds, ctx) or (len(lead) <= 16 and label.search(lead))):
+            runs.append((box, items))
     if not runs:
         return
     conf = ctx.lex["boilerplate"]

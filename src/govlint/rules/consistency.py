@@ -28,7 +28,14 @@ _LEAD = lazy_re(r"^(?:下一步|今后|我们将|我单位将|我局将|将|在�
 
 def _is_nil(body: str, ctx) -> bool:
     core = _PUNCT.sub("", _ITEM.sub("", body))
-    return core in _conf(ctx)["nil"] or bool(_NIL_SHAPE.match(core))
+    if core in _conf(ctx)["nil"] or _NIL_SHAPE.match(core):
+        return True
+    # "项目运转正常，暂无问题": a claim that all went well, then 无
+    m = _rx(ctx, "nil_lead").match(_ITEM.sub("", body).strip())
+    if m is None:
+        return False
+    rest = _PUNCT.sub("", body.strip()[m.end():]) if body.strip().startswith(m.group(0)) else ""
+    return bool(rest) and (rest in _conf(ctx)["nil"] or bool(_NIL_SHAPE.match(rest)))
 
 
 def _is_promise(body: str, ctx) -> bool:
