@@ -259,8 +259,8 @@ def indicator_misdesigned(doc: Document, ctx):
     """An indicator is filed under the wrong kind, or the targets were evidently written after the fact.
 
     On the rows of the self-evaluation table and on labelled indicators in prose
-    (质量指标：…): money or staff inputs (资金到位率, 预算执行率) listed as 产出指标;
-    management or compliance checks (经费支出合规性, 评审程序是否客观公正) listed as
+    (质量指标：…): money or staff inputs (资金到位率, 预算执行率, 足额保障率) listed as 产出指标;
+    management or compliance checks (经费支出合规性, 评审程序是否客观公正, 结余率) listed as
     产出 or 效益;
     satisfaction listed as a 社会/经济/生态效益 indicator; a 时效指标 whose value is a count
     and names no time; a 成本指标 whose value has no amount of money; a 质量指标 whose value
