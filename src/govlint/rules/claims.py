@@ -125,6 +125,9 @@ def _target_blocks(doc: Document, ctx) -> list[tuple[list[tuple[int, int]], str]
     return out
 
 
+_INLINE_TARGET = lazy_re(r"[，,]\s*(?:本|该)?(?:项目)?(?:的)?(?:绩效|年度|总体)?目标(?:是|为)(?![：:])")
+
+
 def _checkable(text: str, ctx) -> bool:
     return bool(figures(text, ctx.lex) or _rx(ctx, "checkable").search(text))
 
@@ -170,6 +173,12 @@ def unmeasurable_target(doc: Document, ctx):
             found = []
             for m in re.finditer(r"[^。；;！!\n]+", seg):
                 s = m.group(0)
+                base = m.start()
+                tm = _INLINE_TARGET.search(s)
+                if tm is not None:
+                    # "共计239万元，项目绩效目标是保障学校正常运转": the money is not the target
+                    base += tm.end()
+                    s = s[tm.end():]
                 if _han_len(s) < 6:
                     continue
                 if _checkable(s, ctx):
@@ -181,7 +190,7 @@ def unmeasurable_target(doc: Document, ctx):
                 core = s[lm.end():] if lm else s[off:]
                 if not slogan_re.search(core) or meta_re.search(core):
                     continue
-                found.append(_trim(text, a + m.start() + off, a + m.end())
+                found.append(_trim(text, a + base + off, a + m.end())
                              + ((lm.group(0).rstrip("：:为是") if lm else where),))
             if found:
                 candidates.append(found)
