@@ -300,10 +300,11 @@ def _items(doc: Document):
         cur = []
 
     for p in doc.paragraphs:
-        if p.is_title or doc.in_table(p.start):
+        h = p.heading
+        m = _ITEM_MARK.match(p.text) if h is None else None
+        if (h is None and m is None) or p.is_title or doc.in_table(p.start):
             close()
             continue
-        h = p.heading
         marks = list(_INLINE_MARK.finditer(p.text))
         if len(marks) >= 3 and marks[0].start() == 0 and (h is None or h.level >= 2):
             close()
@@ -322,11 +323,7 @@ def _items(doc: Document):
             box = sec.parent
             got = [(h.marker_end, p.end, text[h.marker_end:p.end])]
         else:
-            m = _ITEM_MARK.match(p.text)
             box = p.section
-            if m is None:
-                close()
-                continue
             got = [(p.start + m.end(), p.end, p.text[m.end():])]
         if box is not container:
             close()
