@@ -164,6 +164,16 @@ def _name_core(name: str, ctx) -> str:
     return _PUNCT.sub("", s)
 
 
+def _unit_scope(doc: Document, pos: int):
+    """The sub-section (level 2 or below) a unit is named in, or None (cover, level-1 text):
+    units named under two different sub-sections may belong to two projects."""
+    p = doc.paragraph_at(pos)
+    node = p.section if p is not None else None
+    while node is not None and node.heading is not None and node.level > 2:
+        node = node.parent
+    return id(node) if node is not None and node.heading is not None and node.level == 2 else None
+
+
 def _unit_findings(doc: Document, ctx, title):
     """The implementing unit (or the supervising department) named differently in two places."""
     from govlint.rules._identity import look_alike, same_unit, title_unit, units
@@ -183,7 +193,9 @@ def _unit_findings(doc: Document, ctx, title):
             if not strong:
                 continue
             first = strong[0]
-            others = [u for u in strong[1:] if not same_unit(u.name, first.name)]
+            scope = _unit_scope(doc, first.start)
+            others = [u for u in strong[1:] if not same_unit(u.name, first.name)
+                      and (scope is None or _unit_scope(doc, u.start) in (None, scope))]
             if len({u.name for u in others}) > 1:
                 continue       # three or more different units: a list, not a mismatch
             weak = [u for u in found if u.role == role and u.where == "body-weak"
