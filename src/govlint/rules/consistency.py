@@ -238,7 +238,7 @@ def inconsistent_identity(doc: Document, ctx):
     (较上年, 2022年同期, 较2022年度增加), a carry-over (2022年结转) or earlier findings
     (2022年度绩效评价发现的问题) is not the year evaluated.
 
-    The implementing unit: two lines or table cells of the same role (实施单位 / 项目单位,
+    The implementing unit: two lines or table cells of the same role (实施单位 / 执行单位,
     or 主管部门) or an explicit statement (项目实施单位为…, …作为项目实施单位) naming
     different bodies — a shortened name is the same body (县农业农村局 / 某县农业农村局),
     several 项目名称 lines mean a list of projects and are left alone; a sentence 由…组织实施
