@@ -128,6 +128,13 @@ def _target_blocks(doc: Document, ctx) -> list[tuple[list[tuple[int, int]], str]
 _INLINE_TARGET = lazy_re(r"[，,]\s*(?:本|该)?(?:项目)?(?:的)?(?:绩效|年度|总体)?目标(?:是|为)(?![：:])")
 
 
+def _money_only(text: str) -> bool:
+    """``text`` states money and nothing else measurable (the funding before a target)."""
+    from govlint.quantities import find_quantities
+    qs = [q for q in find_quantities(text) if not q.chinese]
+    return bool(qs) and all(q.kind == "money" for q in qs)
+
+
 def _checkable(text: str, ctx) -> bool:
     return bool(figures(text, ctx.lex) or _rx(ctx, "checkable").search(text))
 
@@ -175,7 +182,7 @@ def unmeasurable_target(doc: Document, ctx):
                 s = m.group(0)
                 base = m.start()
                 tm = _INLINE_TARGET.search(s)
-                if tm is not None:
+                if tm is not None and _money_only(s[:tm.start()]):
                     # "共计239万元，项目绩效目标是保障学校正常运转": the money is not the target
                     base += tm.end()
                     s = s[tm.end():]
