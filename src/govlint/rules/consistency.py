@@ -72,7 +72,18 @@ def _admitted(doc: Document, ctx, skip: list[tuple[int, int]]):
     for m in re.finditer(r"(执行率|完成率|到位率)[^，,。；;\d]{0,6}?(\d+(?:\.\d+)?)\s*[%％]", doc.text):
         if float(m.group(2)) < 100 and not any(a <= m.start() < b for a, b in skip):
             return m.start(), m.end(), f"{m.group(1)}为{m.group(2)}%"
+    # "年初指标值为不低于180人，全年实际完成164人": a count below its target, in prose
+    for m in _TARGET_VS_ACTUAL.finditer(doc.text):
+        if m.group("u1") == m.group("u2") and float(m.group("actual")) < float(m.group("target")) \
+                and not any(a <= m.start() < b for a, b in skip):
+            return m.start(), m.end(), f"指标值{m.group('target')}{m.group('u1')}、实际完成{m.group('actual')}{m.group('u2')}"
     return None
+
+
+_TARGET_VS_ACTUAL = lazy_re(
+    r"指标值(?:为|是)?(?:不低于|不少于|≥|>=|达到)?\s*(?P<target>\d+(?:\.\d+)?)\s*(?P<u1>[^\d\s，,。；;、]{1,3}?)"
+    r"[，,；;]\s*(?:全年|年度|当年)?实际完成(?:值)?(?:为|是)?\s*(?P<actual>\d+(?:\.\d+)?)\s*(?P<u2>[^\d\s，,。；;、]{1,3}?)"
+    r"(?=[，,。；;\s]|$)")
 
 
 @rule(code="STRUCT005", name="nothing-to-report", severity=Severity.WARNING, profiles=("self-eval",),
@@ -87,7 +98,8 @@ def nothing_to_report(doc: Document, ctx):
     (not 其他需说明的问题, where 无 is the right answer), or an inline label such as
     "存在问题：无". A warning when the report elsewhere admits a shortfall: a target not met,
     work unfinished, a 执行率 or 完成率 below 100 %, a table row below its target or with
-    points deducted; info when it admits none.
+    points deducted, a count below its target in prose (指标值不低于180人，实际完成164人);
+    info when it admits none. "项目运转正常，暂无问题" is a 无 too.
 
     Why: reviewers do not accept 存在问题：无 — a self-evaluation is meant to find what
     can be done better, and 无 beside an execution rate of 92 % contradicts the report
