@@ -125,6 +125,16 @@ def _target_blocks(doc: Document, ctx) -> list[tuple[list[tuple[int, int]], str]
     return out
 
 
+_INLINE_TARGET = lazy_re(r"[，,]\s*(?:本|该)?(?:项目)?(?:的)?(?:绩效|年度|总体)?目标(?:是|为)(?![：:])")
+
+
+def _money_only(text: str) -> bool:
+    """``text`` states money and nothing else measurable (the funding before a target)."""
+    from govlint.quantities import find_quantities
+    qs = [q for q in find_quantities(text) if not q.chinese]
+    return bool(qs) and all(q.kind == "money" for q in qs)
+
+
 def _checkable(text: str, ctx) -> bool:
     return bool(figures(text, ctx.lex) or _rx(ctx, "checkable").search(text))
 
@@ -170,6 +180,12 @@ def unmeasurable_target(doc: Document, ctx):
             found = []
             for m in re.finditer(r"[^。；;！!\n]+", seg):
                 s = m.group(0)
+                base = m.start()
+                tm = _INLINE_TARGET.search(s)
+                if tm is not None and _money_only(s[:tm.start()]):
+                    # "共计239万元，项目绩效目标是保障学校正常运转": the money is not the target
+                    base += tm.end()
+                    s = s[tm.end():]
                 if _han_len(s) < 6:
                     continue
                 if _checkable(s, ctx):
@@ -181,7 +197,7 @@ def unmeasurable_target(doc: Document, ctx):
                 core = s[lm.end():] if lm else s[off:]
                 if not slogan_re.search(core) or meta_re.search(core):
                     continue
-                found.append(_trim(text, a + m.start() + off, a + m.end())
+                found.append(_trim(text, a + base + off, a + m.end())
                              + ((lm.group(0).rstrip("：:为是") if lm else where),))
             if found:
                 candidates.append(found)
@@ -259,8 +275,8 @@ def indicator_misdesigned(doc: Document, ctx):
     """An indicator is filed under the wrong kind, or the targets were evidently written after the fact.
 
     On the rows of the self-evaluation table and on labelled indicators in prose
-    (质量指标：…): money or staff inputs (资金到位率, 预算执行率) listed as 产出指标;
-    management or compliance checks (经费支出合规性, 评审程序是否客观公正) listed as
+    (质量指标：…): money or staff inputs (资金到位率, 预算执行率, 足额保障率) listed as 产出指标;
+    management or compliance checks (经费支出合规性, 评审程序是否客观公正, 结余率) listed as
     产出 or 效益;
     satisfaction listed as a 社会/经济/生态效益 indicator; a 时效指标 whose value is a count
     and names no time; a 成本指标 whose value has no amount of money; a 质量指标 whose value

@@ -28,7 +28,14 @@ _LEAD = lazy_re(r"^(?:下一步|今后|我们将|我单位将|我局将|将|在�
 
 def _is_nil(body: str, ctx) -> bool:
     core = _PUNCT.sub("", _ITEM.sub("", body))
-    return core in _conf(ctx)["nil"] or bool(_NIL_SHAPE.match(core))
+    if core in _conf(ctx)["nil"] or _NIL_SHAPE.match(core):
+        return True
+    # "项目运转正常，暂无问题": a claim that all went well, then 无
+    m = _rx(ctx, "nil_lead").match(_ITEM.sub("", body).strip())
+    if m is None:
+        return False
+    rest = _PUNCT.sub("", body.strip()[m.end():]) if body.strip().startswith(m.group(0)) else ""
+    return bool(rest) and (rest in _conf(ctx)["nil"] or bool(_NIL_SHAPE.match(rest)))
 
 
 def _is_promise(body: str, ctx) -> bool:
@@ -65,7 +72,18 @@ def _admitted(doc: Document, ctx, skip: list[tuple[int, int]]):
     for m in re.finditer(r"(执行率|完成率|到位率)[^，,。；;\d]{0,6}?(\d+(?:\.\d+)?)\s*[%％]", doc.text):
         if float(m.group(2)) < 100 and not any(a <= m.start() < b for a, b in skip):
             return m.start(), m.end(), f"{m.group(1)}为{m.group(2)}%"
+    # "年初指标值为不低于180人，全年实际完成164人": a count below its target, in prose
+    for m in _TARGET_VS_ACTUAL.finditer(doc.text):
+        if m.group("u1") == m.group("u2") and float(m.group("actual")) < float(m.group("target")) \
+                and not any(a <= m.start() < b for a, b in skip):
+            return m.start(), m.end(), f"指标值{m.group('target')}{m.group('u1')}、实际完成{m.group('actual')}{m.group('u2')}"
     return None
+
+
+_TARGET_VS_ACTUAL = lazy_re(
+    r"指标值(?:为|是)?(?:不低于|不少于|≥|>=|达到)?\s*(?P<target>\d+(?:\.\d+)?)\s*(?P<u1>[^\d\s，,。；;、]{1,3}?)"
+    r"[，,；;]\s*(?:全年|年度|当年)?实际完成(?:值)?(?:为|是)?\s*(?P<actual>\d+(?:\.\d+)?)\s*(?P<u2>[^\d\s，,。；;、]{1,3}?)"
+    r"(?=[，,。；;\s]|$)")
 
 
 @rule(code="STRUCT005", name="nothing-to-report", severity=Severity.WARNING, profiles=("self-eval",),
@@ -80,7 +98,8 @@ def nothing_to_report(doc: Document, ctx):
     (not 其他需说明的问题, where 无 is the right answer), or an inline label such as
     "存在问题：无". A warning when the report elsewhere admits a shortfall: a target not met,
     work unfinished, a 执行率 or 完成率 below 100 %, a table row below its target or with
-    points deducted; info when it admits none.
+    points deducted, a count below its target in prose (指标值不低于180人，实际完成164人);
+    info when it admits none. "项目运转正常，暂无问题" is a 无 too.
 
     Why: reviewers do not accept 存在问题：无 — a self-evaluation is meant to find what
     can be done better, and 无 beside an execution rate of 92 % contradicts the report
@@ -157,6 +176,62 @@ def _name_core(name: str, ctx) -> str:
     return _PUNCT.sub("", s)
 
 
+def _unit_scope(doc: Document, pos: int):
+    """The sub-section (level 2 or below) a unit is named in, or None (cover, level-1 text):
+    units named under two different sub-sections may belong to two projects."""
+    p = doc.paragraph_at(pos)
+    node = p.section if p is not None else None
+    while node is not None and node.heading is not None and node.level > 2:
+        node = node.parent
+    return id(node) if node is not None and node.heading is not None and node.level == 2 else None
+
+
+def _unit_findings(doc: Document, ctx, title):
+    """The implementing unit (or the supervising department) named differently in two places."""
+    from govlint.rules._identity import look_alike, same_unit, title_unit, units
+    found = units(doc, ctx)
+    if not found:
+        return
+    conf = _conf(ctx)
+    suffixes = sorted(conf["unit_suffixes"], key=len, reverse=True)
+    text = doc.text
+    names = {_name_core(m.group(1), ctx) for m in
+             re.finditer(rf"(?:{conf['name_label']})\s*[：:]\s*([^\n，,。；;|]{{2,40}})", text)}
+    done: set[int] = set()
+    role_zh = {"implementer": "实施单位", "supervisor": "主管部门"}
+    if len(names) <= 1:        # several 项目名称 lines: a list of projects, each with its own unit
+        for role in ("implementer", "supervisor"):
+            strong = [u for u in found if u.role == role and u.where != "body-weak"]
+            if not strong:
+                continue
+            first = strong[0]
+            scope = _unit_scope(doc, first.start)
+            others = [u for u in strong[1:] if not same_unit(u.name, first.name)
+                      and (scope is None or _unit_scope(doc, u.start) in (None, scope))]
+            if len({u.name for u in others}) > 1:
+                continue       # three or more different units: a list, not a mismatch
+            weak = [u for u in found if u.role == role and u.where == "body-weak"
+                    and not same_unit(u.name, first.name) and look_alike(u.name, first.name, suffixes)]
+            for u in (others[:1] + weak[:1]):
+                done.add(u.start)
+                yield ctx.flag(u.start, u.end, f"{role_zh[role]}前后不一：此处为“{u.name}”，前文为“{first.name}”",
+                               suggestion=f"核对{role_zh[role]}，全文统一为批复文件中的单位全称；"
+                                          "是否套用了其他单位的报告",
+                               related=[ctx.related(first.start, first.end, note=f"前文的{role_zh[role]}")])
+    if title is None:
+        return
+    tunit = title_unit(title.text, conf)
+    if tunit is None or re.search(conf["unit_evaluators"], tunit) or any(same_unit(tunit, u.name) for u in found):
+        return
+    for u in found:
+        if u.role == "implementer" and u.start not in done and look_alike(tunit, u.name, suffixes):
+            yield ctx.flag(u.start, u.end, f"实施单位“{u.name}”与标题中的“{tunit}”不是同一单位",
+                           suggestion="核对报告单位：标题、封面和正文应是同一个实施单位（主管部门另行注明），"
+                                      "是否套用了其他单位的报告",
+                           related=[ctx.related(title.start, title.end, note="标题")])
+            break
+
+
 @rule(code="STRUCT006", name="inconsistent-identity", severity=Severity.WARNING, profiles=("self-eval",),
       bad=["2023年度农村公路养护项目绩效自评报告\n一、项目概况\n项目名称：⟦农村公路建设项目⟧\n",
            "2023年度农村公路养护项目绩效自评报告\n一、自评工作开展情况\n根据县财政局要求，我局对⟦2022年度⟧农村公路养护项目"
@@ -164,7 +239,7 @@ def _name_core(name: str, ctx) -> str:
       good=["2023年度农村公路养护项目绩效自评报告\n一、项目概况\n项目名称：2023年度农村公路养护项目\n"
             "全年养护里程较2022年度增加12公里。\n"])
 def inconsistent_identity(doc: Document, ctx):
-    """The evaluation year or the project name differs between the title, the 项目名称 / 评价年度 lines and the body.
+    """The evaluation year, the project name or the implementing unit differs between the title, the identity lines and the body.
 
     The title gives the year (2023年度…) and the project name (the words between the year and
     绩效自评报告). Checked against them: a 项目名称 line or the table's 项目名称 cell naming the
@@ -175,11 +250,21 @@ def inconsistent_identity(doc: Document, ctx):
     (较上年, 2022年同期, 较2022年度增加), a carry-over (2022年结转) or earlier findings
     (2022年度绩效评价发现的问题) is not the year evaluated.
 
-    Why: a report whose year or project name changes inside it was adapted from another
+    The implementing unit: two lines or table cells of the same role (实施单位 / 执行单位,
+    or 主管部门) or an explicit statement (项目实施单位为…, …作为项目实施单位) naming
+    different bodies — a shortened name is the same body (县农业农村局 / 某县农业农村局),
+    several 项目名称 lines mean a list of projects and are left alone; a sentence 由…组织实施
+    or the title's unit (县林业局2023年度…) naming a body of the same kind at the same level
+    as the implementing unit (县林业局 / 县农业农村局). A supervising department, a
+    subordinate centre, the same body at another level, an evaluator (财政局) and units named
+    in cooperation or comparison are not compared.
+
+    Why: a report whose year, project name or unit changes inside it was adapted from another
     report and not checked; reviewers cannot tell which project and year the figures
     belong to, and send it back.
     """
     title = doc.title
+    yield from _unit_findings(doc, ctx, title)
     if title is None:
         return
     ttext = title.text
