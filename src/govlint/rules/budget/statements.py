@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
+from govlint._record import Tuple
 from govlint.rules._util import alternation, lazy_re
 
 if TYPE_CHECKING:   # pragma: no cover
@@ -13,7 +14,7 @@ if TYPE_CHECKING:   # pragma: no cover
 _CLAUSE_END = lazy_re(r"[。；;！？!?\n]")
 
 
-class Statement(NamedTuple):
+class Statement(Tuple):
     start: int         # the clause that says what the money went to
     end: int
     marker: str
