@@ -206,13 +206,14 @@ def generic_boilerplate(doc: Document, ctx):
         han = len(_HAN.findall(body))
         if han < min_chars:
             continue
+        # the gates are independent filters: the cheapest first
         plain = _blank_quotes(body)
-        if figures(plain, lex) or _DIGIT.search(plain) or _is_policy_citation(p, ctx):
-            continue
-        if _has_place(plain, ctx):
+        if _DIGIT.search(plain):
             continue
         words = _project_words(doc, ctx)
         if any(w in plain for w in words):
+            continue
+        if figures(plain, lex) or _is_policy_citation(p, ctx) or _has_place(plain, ctx):
             continue
         share, total = common_share(plain)
         if total < 10 or share < threshold:
