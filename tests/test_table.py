@@ -58,7 +58,7 @@ def test_samples_match_sidecar(name):
 def test_xlsx_reader_positions_are_sheet_cells():
     doc = read_path(SAMPLES / "excel_faulty.xlsx")
     assert doc.kind == "xlsx"
-    locs = {b.locator["cell"]: b for b in doc.blocks}
+    locs = {b.locator.cell: b for b in doc.blocks}
     b = locs["F8"]
     assert doc.text[b.start:b.end] == "效果明显"
     assert doc.text[locs["H4"].start:locs["H4"].end] == "95%"     # percent format kept
