@@ -11,7 +11,7 @@ import pytest
 from govlint import registry
 from govlint.config import Config
 from govlint.document import Document
-from govlint.engine import Context, lint
+from govlint.engine import Context, Shared, lint
 from govlint.readers import read_path
 from govlint.evaltable import parse_value, shortfall, tables
 
@@ -29,7 +29,7 @@ def _table_findings(doc: Document):
     registry.all_rules()
     extra: dict = {}
     found = list(lint(doc, Config(), codes=set(OWN), extra=extra))
-    shared = {"extra": extra}
+    shared = Shared(extra)
     for code, fname in ATTACHED.items():
         spec = registry.get(code)
         if spec is None:

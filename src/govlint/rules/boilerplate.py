@@ -77,7 +77,7 @@ def _blank_quotes(text: str) -> str:
 
 
 def _rx(ctx, key: str) -> re.Pattern:
-    cache = ctx.shared.setdefault("dup003.rx", {})
+    cache = ctx.shared.memo("dup003.rx", dict)
     got = cache.get(key)
     if got is None:
         got = cache[key] = re.compile(ctx.lex["boilerplate"][key])
@@ -91,10 +91,10 @@ def _project_words(doc: Document, ctx) -> list[str]:
     Character pairs rather than jieba words: a report whose other rules need no segmentation
     never loads the segmenter for this (~10 ms with jieba_fast_dat, ~0.8 s with jieba).
     """
-    key = "dup003.words"
-    if key in ctx.shared:
-        return ctx.shared[key]
-    conf = ctx.lex["boilerplate"]
+    return ctx.shared.memo("dup003.words", lambda: _name_pieces(doc, ctx.lex["boilerplate"]))
+
+
+def _name_pieces(doc: Document, conf) -> list[str]:
     names = []
     if doc.title is not None:
         t = doc.title.text
@@ -111,16 +111,13 @@ def _project_words(doc: Document, ctx) -> list[str]:
                 w = run[i:i + 2]
                 if w not in words:
                     words.append(w)
-    ctx.shared[key] = words
     return words
 
 
 def _has_place(text: str, ctx) -> bool:
     conf = ctx.lex["boilerplate"]
-    rx = ctx.shared.get("dup003.place")
-    if rx is None:
-        suffixes = "|".join(sorted(conf["place_suffixes"], key=len, reverse=True))
-        rx = ctx.shared["dup003.place"] = re.compile(rf"([\u4e00-\u9fff]{{2,3}})(?:{suffixes})")
+    rx = ctx.shared.memo("dup003.place", lambda: re.compile(
+        r"([\u4e00-\u9fff]{2,3})(?:" + "|".join(sorted(conf["place_suffixes"], key=len, reverse=True)) + ")"))
     bad = set(conf["place_not"])
     return any(not (set(m.group(1)) & bad) for m in rx.finditer(text))
 
@@ -178,9 +175,9 @@ def generic_boilerplate(doc: Document, ctx):
     min_chars = ctx.options["min_chars"]
     lex = ctx.lex
     text = doc.text
-    kinds = ctx.shared.get("ind.kinds")
+    kinds = ctx.shared.section_kinds
     if kinds is None:
-        kinds = ctx.shared["ind.kinds"] = {id(s): section_kind(s, lex) for s in doc.sections}
+        kinds = ctx.shared.section_kinds = {id(s): section_kind(s, lex) for s in doc.sections}
     duty_intro = _rx(ctx, "duties_intro")
     duty_item = ctx.lex["boilerplate"]["duty_item"]
     by_section: dict[int, list] = {}
