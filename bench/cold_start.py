@@ -11,7 +11,8 @@ Side by side in the same run (runs interleaved round-robin, median of N):
   govlint picks by default, and with ``GOVLINT_SEGMENTER=jieba`` when jieba_fast_dat is installed
 * the same with ``GOVLINT_NO_CACHE=1``: every regex compiled afresh, as on the first run after an
   install or a lexicon change (the timed runs otherwise find the compiled-pattern cache the
-  warm-up left, as jieba finds its dictionary cache)
+  warm-up left, as jieba finds its dictionary cache; each source tree, this one and every
+  ``--variant``, gets its own cache directory, so no tree finds patterns another compiled)
 
 govlint's modules are byte-compiled first, as ``pip install`` leaves them (jieba's are too).
 
@@ -124,6 +125,16 @@ def main() -> int:
             cases[f"python -m govlint check [jieba] ({vname})"] = (
                 [py, "-m", "govlint", *gl_args], {**venv, "GOVLINT_SEGMENTER": "jieba"})
 
+    # one pattern cache per source tree, filled by the warm-up: trees sharing ~/.cache/govlint
+    # would each find the other's entries (a pattern only one of them compiles would be free
+    # for both), and other runs on the machine would grow the file every tree loads
+    import tempfile
+    cache_root = Path(tempfile.mkdtemp(prefix="govlint-bench-cache-"))
+    for name, (cmd, env) in cases.items():
+        if "govlint" in name and "GOVLINT_NO_CACHE" not in env:
+            tree = next((s.partition("=")[0] for s in args.variant if f"({s.partition('=')[0]})" in name), "main")
+            env["GOVLINT_CACHE_DIR"] = str(cache_root / tree)
+
     # bytecode as `pip install` leaves it (an editable checkout under PYTHONDONTWRITEBYTECODE=1
     # would otherwise recompile govlint's sources in every timed run, and jieba's are compiled)
     srcs = [Path(spec.partition("=")[2]).resolve() / "govlint" for spec in args.variant]
@@ -227,6 +238,8 @@ def main() -> int:
                                          "median_cpu_s": med_cpu, "all_s": times, "all_cpu_s": cpus, "modules": loaded, "ratios": ratios,
                                          "instructions": instr},
                                         ensure_ascii=False, indent=2), encoding="utf-8")
+    import shutil
+    shutil.rmtree(cache_root, ignore_errors=True)
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from govlint.document import Locator
 from govlint.readers import InputError, read_path
 from helpers import REPORT, make_docx
 
@@ -33,7 +34,7 @@ def test_docx_body_and_table_cells_in_order(tmp_path):
     assert doc.text.split("\n") == ["2023年度项目绩效自评报告", "一、项目概况", "一级指标", "实际完成值",
                                     "产出指标", "126公里"]
     b = doc.block_at(doc.text.index("126公里"))
-    assert b.locator == {"kind": "cell", "table": 0, "row": 1, "col": 1, "paragraph": 0}
+    assert b.locator == Locator("cell", table=0, row=1, col=1, paragraph=0)
     assert doc.line_col(doc.text.index("126公里"))[0] == 6
 
 
@@ -131,7 +132,7 @@ def test_docx_nested_table_text_is_read(tmp_path):
     d.save(str(tmp_path / "n.docx"))
     doc = read_path(tmp_path / "n.docx")
     assert "内层表格文字" in doc.text
-    assert doc.block_at(doc.text.index("内层")).locator["kind"] == "nested-cell"
+    assert doc.block_at(doc.text.index("内层")).locator.kind == "nested-cell"
 
 
 def test_docx_tracked_insertions_are_text_deletions_are_not(tmp_path):
@@ -168,3 +169,17 @@ def test_govlint_outputs_are_recognised(tmp_path):
     (tmp_path / "h.md").write_text("# 审核意见表\n", encoding="utf-8")
     made = {p.name for p in tmp_path.iterdir() if govlint_made(p)}
     assert made == {"a.json", "c.txt", "e.md"}
+
+
+def test_block_locators_are_typed_records_that_pickle(tmp_path):
+    """A Block's locator is a ``Locator`` with named fields (not a dict) and crosses process
+    boundaries (``--jobs`` workers send blocks back to the parent)."""
+    import pickle
+    path = make_docx(tmp_path / "t.docx", ["一、项目概况"], table=[["项目", "金额"], ["道路", "30万元"]])
+    doc = read_path(path)
+    kinds = {b.locator.kind for b in doc.blocks}
+    assert kinds == {"paragraph", "cell"}
+    cell = next(b.locator for b in doc.blocks if b.locator.kind == "cell")
+    assert isinstance(cell, Locator) and cell.index is None and cell.sheet is None
+    assert cell.get("kind") == "cell" and cell.get("sheet", "-") == "-"
+    assert pickle.loads(pickle.dumps(doc.blocks))[0].locator == doc.blocks[0].locator

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from govlint import runner
+from govlint.document import Locator
 from govlint.readers import InputError, read_path
 from helpers import CLEAN, REPORT, make_docx, run_cli, unavailable
 
@@ -67,7 +68,7 @@ def test_doc_read_through_libreoffice(made, tmp_path):
     assert doc.text.split("\n")[0] == REPORT.splitlines()[0]
     assert QUOTES in doc.text and "产出指标" in doc.text
     b = doc.block_at(doc.text.index("产出指标"))
-    assert b.locator["kind"] == "cell" and (b.locator["row"], b.locator["col"]) == (1, 0)
+    assert b.locator.kind == "cell" and (b.locator.row, b.locator.col) == (1, 0)
     # nothing was written beside the input (no converted copy, no LibreOffice lock file);
     # the converted .docx is kept in the private directory for code that reopens the Word file
     assert sorted(p.name for p in inbox.iterdir()) == ["报告.doc"]
@@ -171,8 +172,8 @@ def test_ofd_text_and_page_numbers(tmp_path):
     doc = read_path(f)
     assert doc.kind == "pdf" and doc.meta["format"] == "ofd"
     assert doc.text.split("\n") == lines
-    assert doc.block_at(doc.text.index("年初预算")).locator == {"kind": "page", "page": 1}
-    assert doc.block_at(doc.text.index("全年实际支出")).locator == {"kind": "page", "page": 2}
+    assert doc.block_at(doc.text.index("年初预算")).locator == Locator("page", page=1)
+    assert doc.block_at(doc.text.index("全年实际支出")).locator == Locator("page", page=2)
 
 
 def test_ofd_characters_drawn_one_by_one_make_lines(tmp_path):
@@ -342,7 +343,7 @@ def test_pdf_header_repeated_on_every_page_is_dropped(tmp_path):
     d.save(str(src))
     pdf = _convert(src, "pdf", tmp_path / "conv")
     doc = read_path(pdf)
-    assert max(b.locator["page"] for b in doc.blocks) >= 3
+    assert max(b.locator.page for b in doc.blocks) >= 3
     compact = doc.text.replace(" ", "")
     assert "XX县财政局" not in compact
     assert compact.startswith("2023年度农村公路养护项目资金绩效自评报告\n第1项：")

@@ -265,7 +265,7 @@ def test_docx_vmerge_reads_the_merged_cell_once(tmp_path):
     doc = read_path(tmp_path / "v.docx")
     assert doc.text.split("\n") == ["一级指标", "二级指标", "产出指标", "数量指标", "质量指标"]
     b = doc.block_at(doc.text.index("质量指标"))
-    assert (b.locator["row"], b.locator["col"]) == (2, 1)
+    assert (b.locator.row, b.locator.col) == (2, 1)
 
 
 @pytest.mark.parametrize("change,message", [

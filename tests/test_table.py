@@ -11,7 +11,7 @@ import pytest
 from govlint import registry
 from govlint.config import Config
 from govlint.document import Document
-from govlint.engine import Context, lint
+from govlint.engine import Context, Shared, lint
 from govlint.readers import read_path
 from govlint.evaltable import parse_value, shortfall, tables
 
@@ -29,7 +29,7 @@ def _table_findings(doc: Document):
     registry.all_rules()
     extra: dict = {}
     found = list(lint(doc, Config(), codes=set(OWN), extra=extra))
-    shared = {"extra": extra}
+    shared = Shared(extra)
     for code, fname in ATTACHED.items():
         spec = registry.get(code)
         if spec is None:
@@ -58,7 +58,7 @@ def test_samples_match_sidecar(name):
 def test_xlsx_reader_positions_are_sheet_cells():
     doc = read_path(SAMPLES / "excel_faulty.xlsx")
     assert doc.kind == "xlsx"
-    locs = {b.locator["cell"]: b for b in doc.blocks}
+    locs = {b.locator.cell: b for b in doc.blocks}
     b = locs["F8"]
     assert doc.text[b.start:b.end] == "效果明显"
     assert doc.text[locs["H4"].start:locs["H4"].end] == "95%"     # percent format kept
@@ -180,3 +180,47 @@ def test_word_reader_records_the_table_layout_and_the_parser_never_reopens_the_f
     [t] = tables(doc)
     assert len(t.indicators) == 8
     assert t.indicators[0].cell("level1") is t.indicators[1].cell("level1")
+
+
+# ----- the 自评表 rules' words and bands are data (lexicons/scoring.toml [table]) -------------------
+
+_TIER_ROW = ("| 一级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n"
+             "| 效益指标 | 长效管护机制 | 达成 | 部分达成 | 10 | 5.5 |\n")
+_EXEC_ROW = ("| 项目资金（万元） | | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"
+             "| | 年度资金总额 | 1000 | 1000 | 900 | 10 | 90% | 9 |\n"
+             "| 一级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 |\n"
+             "| 产出指标 | 新建农村公路 | ≥20公里 | 20公里 | 90 | 90 | 剩余款项已缴库 |\n")
+
+
+def _codes(text: str, code: str, ext: Path | None = None) -> list[str]:
+    cfg = Config(select=(code,), lexicons=(str(ext),) if ext else ())
+    return [f.code for f in lint(Document.from_text(text), cfg)]
+
+
+def test_table_rules_read_their_words_from_the_scoring_lexicon(tmp_path):
+    # a 部分达成 row earns 60–80 % of its points (the shipped tiers); 5.5 of 10 is outside
+    assert _codes(_TIER_ROW, "SCORE003") == ["SCORE003"]
+    # an indicator note about money explains a 执行率 below 100 % only with a money word
+    assert _codes(_EXEC_ROW, "SCORE004") == ["SCORE004"]
+    ext = tmp_path / "scoring_ext.toml"
+    ext.write_text('[meta]\nextends = "scoring"\nsource = "test"\n\n'
+                   '[table.tiers]\n"2" = { low = 0.5, high = 0.8 }\n\n'
+                   '[table.funds_words]\npattern = "资金|缴库"\n', encoding="utf-8")
+    assert _codes(_TIER_ROW, "SCORE003", ext) == []
+    assert _codes(_EXEC_ROW, "SCORE004", ext) == []
+
+
+def test_rules_table_holds_no_word_patterns():
+    """rules/table.py compiles no pattern with Chinese words of its own: they are in the lexicon."""
+    import ast
+    import re as _re
+    src = (Path(__file__).resolve().parent.parent / "src" / "govlint" / "rules" / "table.py").read_text(encoding="utf-8")
+    han = _re.compile(r"[\u4e00-\u9fff]")
+    for node in ast.walk(ast.parse(src)):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "compile"
+                and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            assert not han.search(node.args[0].value), node.args[0].value
+    words = tomllib.loads((Path(__file__).resolve().parent.parent / "lexicons" / "scoring.toml")
+                          .read_text(encoding="utf-8"))["table"]
+    assert {"default_weights", "tiers", "weight_reason", "exec_reason", "funds_gap", "funds_explain",
+            "funds_words"} <= set(words)

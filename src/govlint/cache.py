@@ -11,7 +11,7 @@ its dictionary cache:
   and flags, in a file named after the Python build, ``_sre.MAGIC`` and ``_sre.CODESIZE``; a
   pattern that changes (a lexicon edit) is simply a new entry, and ``_sre.compile`` checks the
   code it is given (an entry it rejects is dropped and compiled afresh). Only patterns compiled
-  by govlint's own code are kept (a library may build a pattern that differs in every process:
+  by govlint's own code and by the segmenters (jieba, jieba_fast_dat: fixed patterns) are kept (a library may build a pattern that differs in every process:
   cn2an's dependency ``proces`` does, 108 KB each), and a pattern no run has used in the last
   50 saves is dropped;
 * parsed lexicons: keyed by the contents of every shipped lexicon file and govlint's version;
@@ -184,8 +184,13 @@ def _compiled_by_govlint() -> bool:
         if name == "re" or name.startswith("re.") or name == "sre_compile":
             f = f.f_back
             continue
-        return name == "govlint" or name.startswith("govlint.")
+        return name.partition(".")[0] in _CACHED_PACKAGES
     return False
+
+
+# packages whose patterns are fixed strings (the segmenters' character classes cost ~4 ms to
+# compile in every cold run); a library that builds a new pattern per process stays out
+_CACHED_PACKAGES = frozenset({"govlint", "jieba", "jieba_fast_dat"})
 
 
 class _SreProxy:

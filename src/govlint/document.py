@@ -12,7 +12,7 @@ import bisect
 import re
 from functools import cached_property
 
-from govlint._record import Record
+from govlint._record import Record, Tuple
 from govlint.finding import Position
 from govlint.numerals import CN_DIGITS, CN_NUMERALS, cn_to_int, int_to_cn  # noqa: F401  (re-exported)
 from govlint.outline import (  # noqa: F401  (re-exported: the outline's records are part of the document API)
@@ -85,13 +85,42 @@ class Paragraph(Record):
         return Sentence(self.start + a, self.start + b, text[a:b], self)
 
 
+class Locator(Tuple):
+    """Where a block's text sits in its source file; ``kind`` says which fields are set.
+
+    - ``paragraph`` (.docx body): ``index``, the paragraph's number among the body's paragraphs;
+    - ``cell`` (.docx table): ``table``, ``row``, ``col`` (0-based, in the table's grid) and
+      ``paragraph`` (within the cell); ``nested-cell`` also ``path``, the (row, col, table)
+      steps from the outer table's cell down to the nested table;
+    - ``xcell`` (.xlsx): ``sheet``, ``cell`` ("B7"), ``row``, ``col`` (1-based);
+    - ``page`` (.pdf, .ofd): ``page`` (1-based).
+    """
+
+    kind: str
+    index: int | None = None
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+    paragraph: int | None = None
+    path: tuple | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    page: int | None = None
+
+    def get(self, field: str, default=None):
+        """``locator.get("kind")``: a field by name, ``default`` when unset (code written for the
+        dict locators of earlier versions reads them this way)."""
+        value = getattr(self, field, None) if field in self._fields else None
+        return default if value is None else value
+
+
 class Block(Record):
     """Where a stretch of text came from in a structured source (a .docx paragraph or cell)."""
 
     __slots__ = ("start", "end", "locator")
     _repr_fields = ("start", "end", "locator")
 
-    def __init__(self, start: int, end: int, locator: dict):
+    def __init__(self, start: int, end: int, locator: Locator):
         self.start = start
         self.end = end
         self.locator = locator
@@ -205,7 +234,7 @@ class Document:
     def in_table(self, offset: int) -> bool:
         """Whether the offset lies in a table cell of a Word document or a workbook."""
         b = self.block_at(offset)
-        return b is not None and b.locator.get("kind") in ("cell", "xcell")
+        return b is not None and b.locator.kind in ("cell", "xcell")
 
     # ----- derived views -----------------------------------------------------------------
     @property

@@ -10,6 +10,7 @@ import hashlib
 import re
 
 from govlint import lexicon, quantities, registry
+from govlint._record import Record
 from govlint.config import Config
 from govlint.document import Document
 from govlint.finding import Edit, Finding, Fix, Related, Severity
@@ -18,16 +19,85 @@ from govlint.suppression import directives, matches, suppressions
 SELF_EVAL_TITLE = re.compile(r"绩效自评|自评报告|绩效评价报告|评价报告|绩效报告")
 
 
+class Shared(Record):
+    """What the rules learn about one document and share (one per ``lint`` call).
+
+    Named slots, each None until the first rule that needs it fills it: ``extra`` (summary
+    data that ends up in ``FileResult.extra`` and the JSON summary), ``eval_tables``
+    (``evaltable.tables``), ``figures`` (``figures.model``), ``section_kinds`` ({id(section):
+    kind}, the IND rules and DUP003), ``token_edges`` (IND002, by paragraph), ``target_pairs``
+    (IND004/IND005), ``book_titles`` (《》 spans, the hygiene rules). A rule's own
+    per-document values go through :meth:`memo` under a key naming the rule.
+    """
+
+    __slots__ = ("extra", "eval_tables", "figures", "section_kinds", "token_edges", "target_pairs",
+                 "book_titles", "_memo")
+    _repr_fields = ("extra",)
+
+    def __init__(self, extra: dict | None = None):
+        self.extra = extra if extra is not None else {}
+        self.eval_tables = None
+        self.figures = None
+        self.section_kinds = None
+        self.token_edges = None
+        self.target_pairs = None
+        self.book_titles = None
+        self._memo: dict = {}
+
+    def memo(self, key, make):
+        """The value a rule keeps for this document under ``key``, made by ``make()`` once."""
+        memo = self._memo
+        if key in memo:
+            return memo[key]
+        value = memo[key] = make()
+        return value
+
+    # Dict-style access (``shared["_figures"]``, ``shared.get(...)``) for code written against
+    # the string-keyed dict of earlier versions: the old keys of the named slots map to them,
+    # any other key is a memo entry.
+    _OLD_KEYS = {"extra": "extra", "_eval_tables": "eval_tables", "_figures": "figures",
+                 "ind.kinds": "section_kinds", "ind.token_edges": "token_edges",
+                 "_target_pairs": "target_pairs", "hygiene.titles": "book_titles"}
+
+    def __contains__(self, key) -> bool:
+        slot = self._OLD_KEYS.get(key)
+        return getattr(self, slot) is not None if slot else key in self._memo
+
+    def get(self, key, default=None):
+        slot = self._OLD_KEYS.get(key)
+        value = getattr(self, slot) if slot else self._memo.get(key)
+        return default if value is None else value
+
+    def __getitem__(self, key):
+        if key not in self:
+            raise KeyError(key)
+        return self.get(key)
+
+    def __setitem__(self, key, value) -> None:
+        slot = self._OLD_KEYS.get(key)
+        if slot:
+            setattr(self, slot, value)
+        else:
+            self._memo[key] = value
+
+    def setdefault(self, key, default=None):
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+
 class Context:
     """What a rule sees: the document, its options, the lexicons, and ``flag`` to report."""
 
     def __init__(self, doc: Document, spec: registry.RuleSpec, config: Config, profile: str,
-                 shared: dict):
+                 shared: Shared | dict):
         self.doc = doc
         self.spec = spec
         self.config = config
         self.profile = profile
-        self.shared = shared          # per-document cache shared by all rules
+        if not isinstance(shared, Shared):     # a dict, as callers of earlier versions passed
+            shared = Shared(shared.get("extra"))
+        self.shared = shared          # what the rules learn about this document
         opts = {name: o.default for name, o in spec.options.items()}
         opts.update(config.options_for(spec.code))
         self.options = opts
@@ -95,7 +165,7 @@ def lint(doc: Document, config: Config | None = None, codes: set[str] | None = N
     enabled = codes if codes is not None else config.enabled_codes()
     ignored = config.ignored_for_path(doc.path)
     profile = config.profile if config.profile != "auto" else detect_profile(doc)
-    shared: dict = {"extra": extra if extra is not None else {}}
+    shared = Shared(extra)
     lexicon.activate(config.lexicons)          # for code without a context (the table parser)
     quantities.use_lexicons(config.lexicons)   # the user's unit extensions count in find_quantities
     found: list[Finding] = []

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import enum
-from typing import NamedTuple
 
-from govlint._record import Frozen
+from govlint._record import Frozen, Tuple
 
 
 class Severity(enum.IntEnum):
@@ -35,7 +34,7 @@ class Severity(enum.IntEnum):
         return {1: "note", 2: "warning", 3: "error"}[int(self)]
 
 
-class Position(NamedTuple):
+class Position(Tuple):
     """1-based line/column range, columns in Unicode code points."""
 
     line: int
@@ -44,7 +43,7 @@ class Position(NamedTuple):
     end_column: int
 
 
-class Related(NamedTuple):
+class Related(Tuple):
     """Another place a finding points at: the copied paragraph, the figure it contradicts.
 
     ``start``/``end`` are character offsets in ``path`` (``None`` = the checked document).
@@ -60,7 +59,7 @@ class Related(NamedTuple):
     excerpt: str | None = None
 
 
-class Edit(NamedTuple):
+class Edit(Tuple):
     """Replace the half-open character range [start, end) of Document.text with ``text``."""
 
     start: int
@@ -68,7 +67,7 @@ class Edit(NamedTuple):
     text: str
 
 
-class Fix(NamedTuple):
+class Fix(Tuple):
     """The edits that resolve a finding, applied together or not at all.
 
     ``safety`` is ``"safe"`` when the meaning cannot change (punctuation width, stray spaces,

@@ -10,9 +10,8 @@ nests them. The text model (paragraphs, sentences, offsets) is ``govlint.documen
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
-from govlint._record import Record
+from govlint._record import Record, Tuple
 from govlint.numerals import cn_to_int, int_to_cn
 
 _MD_PREFIX = re.compile(r"[ \t\u3000]*(?:#{1,6}[ \t]+|[-*+][ \t]+(?=\S))?")
@@ -21,7 +20,7 @@ _TRAILING_PUNCT = "。：:；;，,"
 
 # Heading styles. ``level`` is the nominal level a style belongs to in GB/T 9704:
 # 一、 / （一） / 1. / （1） / ①.
-class HeadingStyle(NamedTuple):
+class HeadingStyle(Tuple):
     """A way of numbering headings (一、 （一） 1. （1） …) and the level it stands for."""
 
     key: str

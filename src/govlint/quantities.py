@@ -35,11 +35,10 @@ and a one-character numeral before a count unit ("一个") is kept but marked
 from __future__ import annotations
 
 import bisect
-
 import re
-from typing import NamedTuple
 from functools import lru_cache
 
+from govlint._record import Tuple
 from govlint.numerals import (  # noqa: F401  (parse_number, normalize_digits, fmt: part of this module's API)
     ARABIC, CN_NUM, CN_NUM_GREEDY, _CN_CHARS, cn_number, fmt, normalize_digits, parse_number,
 )
@@ -53,7 +52,7 @@ BASE_UNIT = {"money": "元", "rate": "%", "points": "百分点", "count": "", "a
 
 # --- numbers: govlint.numerals ---------------------------------------------------------
 
-class Quantity(NamedTuple):
+class Quantity(Tuple):
     """One quantity found in text. ``value`` is in the base unit of ``kind``."""
 
     kind: str          # money, rate, points, count, area, length

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import importlib
 import re
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable
 
-from govlint._record import Record
+from govlint._record import Record, Tuple
 from govlint.finding import Severity
 
 RULE_MODULES = [
@@ -61,7 +61,7 @@ FAMILY_NAMES = {
 }
 
 
-class Option(NamedTuple):
+class Option(Tuple):
     """A rule option: default, type, help text and allowed range."""
 
     default: Any

@@ -9,15 +9,15 @@ that hid nothing can be reported (GOV100).
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
+from govlint._record import Tuple
 from govlint.document import Document
 
 SUPPRESS = re.compile(r"<!--\s*govlint:\s*(disable|enable|disable-next-line|disable-file)"
                       r"(?:\s*=\s*([A-Za-z0-9_,\s]+?))?\s*-->")
 
 
-class Directive(NamedTuple):
+class Directive(Tuple):
     """One suppression comment: its line, the span of the directive, its kind and codes (None = all)."""
 
     line: int

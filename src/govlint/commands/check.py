@@ -12,7 +12,9 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import List, NamedTuple, Optional
+from typing import List, Optional
+
+from govlint._record import Tuple
 
 
 class Format(str, Enum):
@@ -35,7 +37,7 @@ class Profile(str, Enum):
     generic = "generic"
 
 
-class Opt(NamedTuple):
+class Opt(Tuple):
     """One option of ``govlint check``: the single definition typer and argparse are built from."""
 
     name: str

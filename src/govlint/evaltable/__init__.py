@@ -19,7 +19,7 @@ from govlint.evaltable.parse import (  # noqa: F401
     table_paragraph_spans, tables, today_year,
 )
 from govlint.evaltable.values import (  # noqa: F401
-    NOTE_EMPTY, TIER_BANDS, Value, comparable, is_vague, note_is_empty, number_of, parse_value, percent_of, shortfall,
+    NOTE_EMPTY, Value, comparable, is_vague, note_is_empty, number_of, parse_value, percent_of, shortfall,
     words,
 )
 from govlint.numerals import fmt  # noqa: F401

@@ -5,9 +5,9 @@ no text) and a reference a reviewer can find (``第1张表第5行第7列``, ``Sh
 ``第12行第7栏``). A merged cell is one ``Cell`` object repeated over the grid positions it
 covers.
 
-- ``.docx``: cells from the reader's Block locators ``{"kind": "cell", "table", "row",
-  "col"}`` laid out by ``Document.meta.tables`` (the reader records merged cells).
-- ``.xlsx``: cells from ``{"kind": "xcell"}`` blocks and ``Document.meta.merged``.
+- ``.docx``: cells from the reader's Block locators (``Locator("cell", table=, row=,
+  col=)``) laid out by ``Document.meta.tables`` (the reader records merged cells).
+- ``.xlsx``: cells from ``Locator("xcell", …)`` blocks and ``Document.meta.merged``.
 - text (``.txt``/``.md``): runs of lines with ``|`` or tab separated cells (Markdown tables).
 """
 
@@ -71,9 +71,9 @@ def docx_grids(doc: Document) -> list[Grid]:
     spans: dict = {}
     for b in doc.blocks:
         loc = b.locator
-        if loc.get("kind") != "cell":
+        if loc.kind != "cell":
             continue
-        key = (loc["table"], loc["row"], loc["col"])
+        key = (loc.table, loc.row, loc.col)
         a, e = spans.get(key, (b.start, b.end))
         spans[key] = (min(a, b.start), max(e, b.end))
     grids = []
@@ -116,12 +116,12 @@ def xlsx_grids(doc: Document) -> list[Grid]:
     by_sheet: dict[str, dict] = {}
     for b in doc.blocks:
         loc = b.locator
-        if loc.get("kind") != "xcell":
+        if loc.kind != "xcell":
             continue
-        r, c = loc.get("row"), loc.get("col")
+        r, c = loc.row, loc.col
         if r is None:
-            r, c = _parse_ref(loc["cell"])
-        by_sheet.setdefault(loc["sheet"], {})[(r, c)] = b
+            r, c = _parse_ref(loc.cell)
+        by_sheet.setdefault(loc.sheet, {})[(r, c)] = b
     merged = doc.meta.merged
     order = list(doc.meta.sheets or by_sheet)
     grids = []

@@ -380,17 +380,16 @@ def _text_and_flat_grids(doc: Document) -> list[Grid]:
     return sorted(grids + flat, key=first)
 
 
-def tables(doc: Document, shared: dict | None = None) -> list[EvalTable]:
-    """The document's self-evaluation tables, cached in ``shared`` and exported to its extra."""
+def tables(doc: Document, shared=None) -> list[EvalTable]:
+    """The document's self-evaluation tables, cached in ``shared`` (``engine.Shared``) and
+    exported to its extra."""
     if shared is None:
         return find_tables(doc)
-    if "_eval_tables" not in shared:
-        found = find_tables(doc)
-        shared["_eval_tables"] = found
-        extra = shared.setdefault("extra", {})
+    if shared.eval_tables is None:
+        found = shared.eval_tables = find_tables(doc)
         if found:
-            extra["tables"] = [t.to_dict() for t in found]
-    return shared["_eval_tables"]
+            shared.extra["tables"] = [t.to_dict() for t in found]
+    return shared.eval_tables
 
 
 def table_paragraph_spans(doc: Document) -> list[tuple[int, int]]:
@@ -398,7 +397,7 @@ def table_paragraph_spans(doc: Document) -> list[tuple[int, int]]:
     if doc.kind == "xlsx":
         return [(0, len(doc.text))]
     if doc.kind == "docx":
-        return [(b.start, b.end) for b in doc.blocks if b.locator.get("kind") == "cell"]
+        return [(b.start, b.end) for b in doc.blocks if b.locator.kind == "cell"]
     out = []
     for g in _text_and_flat_grids(doc):
         cells = [c for row in g.rows for c in row if c.has_span]

@@ -10,8 +10,7 @@ from govlint.evaltable.grid import norm as _norm
 from govlint.patterns import alternation_source, lazy_re
 
 # The words are in lexicons/evaltable.toml; compiled once per set of lexicons in force.
-# 10号: 达成 80–100% of the points, 部分达成 60–80%, 未达成 0–60%
-TIER_BANDS = {3: (0.8, 1.0), 2: (0.6, 0.8), 1: (0.0, 0.6)}
+# The share of the points each grade tier earns is in lexicons/scoring.toml [table] tiers.
 
 
 class _Words(Record):

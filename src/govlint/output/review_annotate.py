@@ -106,10 +106,10 @@ def paragraphs_for_blocks(d, blocks) -> list:
     for blk in blocks:
         loc = blk.locator
         try:
-            if loc.get("kind") == "paragraph":
-                para = body[loc["index"]]
-            elif loc.get("kind") == "cell":
-                para = tables[loc["table"]].rows[loc["row"]].cells[loc["col"]].paragraphs[loc["paragraph"]]
+            if loc.kind == "paragraph":
+                para = body[loc.index]
+            elif loc.kind == "cell":
+                para = tables[loc.table].rows[loc.row].cells[loc.col].paragraphs[loc.paragraph]
             else:
                 para = None
         except (IndexError, KeyError):

@@ -151,12 +151,12 @@ def _cell_label(doc, offset: int) -> str:
     if blk is None:
         return ""
     loc = blk.locator
-    if loc.get("kind") == "cell":
-        return f"表{loc['table'] + 1}第{loc['row'] + 1}行第{loc['col'] + 1}列"
-    if loc.get("kind") == "xcell":
-        return f"{loc['sheet']}!{loc['cell']}"
-    if loc.get("kind") == "page":
-        return f"第{loc['page']}页"
+    if loc.kind == "cell":
+        return f"表{loc.table + 1}第{loc.row + 1}行第{loc.col + 1}列"
+    if loc.kind == "xcell":
+        return f"{loc.sheet}!{loc.cell}"
+    if loc.kind == "page":
+        return f"第{loc.page}页"
     return ""
 
 

@@ -6,7 +6,7 @@ with ``TextCode`` children holding the text and its position (``Boundary`` of th
 the code's ``X``/``Y``, in millimetres, y downwards). No maintained Python library reads OFD
 text, so the text objects are read directly: codes on one baseline make a line, lines are joined
 into paragraphs like a PDF text layer (``pdf.join_wrapped_lines``), and each paragraph keeps its
-page number (locator ``{"kind": "page", "page": n}``; the document's kind is ``pdf``: text laid
+page number (``Locator("page", page=n)``; the document's kind is ``pdf``: text laid
 out on pages, ``meta["format"] = "ofd"``).
 
 The package is checked before anything is decompressed (``zip_guard``); XML entities are never

@@ -16,7 +16,7 @@ import os
 import re
 from pathlib import Path
 
-from govlint.document import Block, Document
+from govlint.document import Block, Document, Locator
 from govlint.readers.base import InputError, read_head, reader
 
 PDFTOTEXT_TIMEOUT = 120             # seconds
@@ -112,7 +112,7 @@ def paged_text(page_lines: list[list[str]]) -> tuple[str, list]:
     lines = [(line, i + 1) for i, page in enumerate(drop_running_lines(page_lines)) for line in page]
     parts, blocks, pos = [], [], 0
     for t, page in join_wrapped_lines(lines):
-        blocks.append(Block(pos, pos + len(t), {"kind": "page", "page": page}))
+        blocks.append(Block(pos, pos + len(t), Locator("page", page=page)))
         parts.append(t)
         pos += len(t) + 1
     return "\n".join(parts), blocks

@@ -1,9 +1,9 @@
 """Word .docx via python-docx: body paragraphs and table cells in document order.
 
 The text is one line per paragraph, so a position's line is the paragraph's 1-based index
-(table cell paragraphs count, in order). Each line's origin is kept as a Block locator
-(``{"kind": "paragraph", "index": i}`` or ``{"kind": "cell", "table": t, "row": r,
-"col": c, "paragraph": k}``) for outputs that write back into Word.
+(table cell paragraphs count, in order). Each line's origin is kept as a Block's
+``document.Locator`` (``Locator("paragraph", index=i)`` or ``Locator("cell", table=t,
+row=r, col=c, paragraph=k)``) for outputs that write back into Word.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from govlint.document import Block, Document
+from govlint.document import Block, Document, Locator
 from govlint.readers.base import MAX_TEXT_CHARS, InputError, check_ooxml, reader
 
 
@@ -28,7 +28,7 @@ def iter_blocks(doc, layouts: list | None = None):
     table_index = 0
     for item in doc.iter_inner_content():
         if isinstance(item, Paragraph):
-            yield item, {"kind": "paragraph", "index": body_index}
+            yield item, Locator("paragraph", index=body_index)
             body_index += 1
         elif isinstance(item, Table):
             layout: list = []
@@ -113,10 +113,9 @@ def _table_blocks(table, t_index, nested: tuple = (), layout: list | None = None
                     inner_tables += 1
                     continue
                 if nested:
-                    yield item, {"kind": "nested-cell", "table": t_index, "path": [list(n) for n in nested],
-                                 "row": r, "col": col, "paragraph": k}
+                    yield item, Locator("nested-cell", table=t_index, path=nested, row=r, col=col, paragraph=k)
                 else:
-                    yield item, {"kind": "cell", "table": t_index, "row": r, "col": col, "paragraph": k}
+                    yield item, Locator("cell", table=t_index, row=r, col=col, paragraph=k)
                 k += 1
         if layout is not None:
             layout.append(tuple(owners))
@@ -216,7 +215,7 @@ def _document(d, shown: str, meta: dict | None) -> Document:
     layouts: list = []
     for para, loc in iter_blocks(d, layouts):
         t = paragraph_text(para)
-        level = _heading_level(para) if loc["kind"] == "paragraph" else None
+        level = _heading_level(para) if loc.kind == "paragraph" else None
         if level:
             heading_levels[len(blocks)] = level
         blocks.append(Block(pos, pos + len(t), loc))

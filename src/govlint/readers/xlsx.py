@@ -1,8 +1,8 @@
 """Excel .xlsx workbooks via openpyxl (read-only, cached values): one line per non-empty cell.
 
 Sheets are read in workbook order, rows top to bottom, cells left to right. Each line's
-origin is a Block locator ``{"kind": "xcell", "sheet": "Sheet1", "cell": "B7", "row": 7,
-"col": 2}`` (1-based row and column, as Excel counts), so findings can be reported as
+origin is a Block's ``Locator("xcell", sheet="Sheet1", cell="B7", row=7, col=2)``
+(1-based row and column, as Excel counts), so findings can be reported as
 ``Sheet1!B7``. Merged ranges (which read-only mode does not expose) are read from the sheet
 XML and kept in ``Document.meta["merged"]`` = {sheet: ["A1:B2", ...]}.
 """
@@ -14,7 +14,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from govlint.document import Block, Document
+from govlint.document import Block, Document, Locator
 from govlint.readers.base import MAX_TEXT_CHARS, InputError, check_ooxml, reader
 
 
@@ -172,8 +172,7 @@ def _read(path: Path) -> Document:
                 mr, mc = used.get(ws.title, (0, 0))
                 used[ws.title] = (max(mr, r), max(mc, c))
                 ref = f"{get_column_letter(c)}{r}"
-                blocks.append(Block(pos, pos + len(t), {"kind": "xcell", "sheet": ws.title, "cell": ref,
-                                                       "row": r, "col": c}))
+                blocks.append(Block(pos, pos + len(t), Locator("xcell", sheet=ws.title, cell=ref, row=r, col=c)))
                 parts.append(t)
                 pos += len(t) + 1
                 if pos > MAX_TEXT_CHARS:

@@ -86,7 +86,7 @@ def look_alike(a: str, b: str, suffixes) -> bool:
 
 
 def _label_rx(ctx, conf) -> re.Pattern:
-    cache = ctx.shared.setdefault("claims.rx", {})
+    cache = ctx.shared.memo("claims.rx", dict)
     got = cache.get("unit_label")
     if got is None:
         got = cache["unit_label"] = re.compile(

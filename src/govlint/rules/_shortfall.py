@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
+from govlint._record import Tuple
 from govlint.rules._util import alternation, grouped_alternations, lazy_re
 from govlint.document import Document
 from govlint.quantities import find_quantities
@@ -12,7 +12,7 @@ from govlint.quantities import find_quantities
 KIND_ZH = {"unmet": "目标未完成", "unquantified": "指标未细化量化", "unfinished": "工作尚未完成"}
 
 
-class Admission(NamedTuple):
+class Admission(Tuple):
     """A sentence in which the report admits a shortfall."""
 
     kind: str        # unmet, unquantified, unfinished

@@ -102,7 +102,7 @@ def _blank_quotes(text: str) -> str:
 
 
 def _rx(ctx, key: str) -> re.Pattern:
-    cache = ctx.shared.setdefault("dup003.rx", {})
+    cache = ctx.shared.memo("dup003.rx", dict)
     got = cache.get(key)
     if got is None:
         got = cache[key] = re.compile(ctx.lex["boilerplate"][key])
@@ -116,10 +116,10 @@ def _project_words(doc: Document, ctx) -> list[str]:
     Character pairs rather than jieba words: a report whose other rules need no segmentation
     never loads the segmenter for this (~10 ms with jieba_fast_dat, ~0.8 s with jieba).
     """
-    key = "dup003.words"
-    if key in ctx.shared:
-        return ctx.shared[key]
-    conf = ctx.lex["boilerplate"]
+    return ctx.shared.memo("dup003.words", lambda: _name_pieces(doc, ctx.lex["boilerplate"]))
+
+
+def _name_pieces(doc: Document, conf) -> list[str]:
     names = []
     if doc.title is not None:
         t = doc.title.text
@@ -136,17 +136,14 @@ def _project_words(doc: Document, ctx) -> list[str]:
                 w = run[i:i + 2]
                 if w not in words:
                     words.append(w)
-    ctx.shared[key] = words
     return words
 
 
 def _has_place(text: str, ctx) -> bool:
     conf = ctx.lex["boilerplate"]
-    rx = ctx.shared.get("dup003.place")
-    if rx is None:
-        suffixes = "|".join(sorted(conf["place_suffixes"], key=len, reverse=True))
-        rx = ctx.shared["dup003.place"] = re.compile(
-            rf"([\u4e00-\u9fff]{{2,3}})(?:{suffixes})(?!{conf['place_after_not']})")
+    rx = ctx.shared.memo("dup003.place", lambda: re.compile(
+        r"([\u4e00-\u9fff]{2,3})(?:" + "|".join(sorted(conf["place_suffixes"], key=len, reverse=True))
+        + ")(?!" + conf["place_after_not"] + ")"))
     bad = set(conf["place_not"])
     return any(not (set(m.group(1)) & bad) for m in rx.finditer(text))
 
@@ -209,9 +206,9 @@ def generic_boilerplate(doc: Document, ctx):
     min_chars = ctx.options["min_chars"]
     lex = ctx.lex
     text = doc.text
-    kinds = ctx.shared.get("ind.kinds")
+    kinds = ctx.shared.section_kinds
     if kinds is None:
-        kinds = ctx.shared["ind.kinds"] = {id(s): section_kind(s, lex) for s in doc.sections}
+        kinds = ctx.shared.section_kinds = {id(s): section_kind(s, lex) for s in doc.sections}
     duty_intro = _rx(ctx, "duties_intro")
     duty_item = ctx.lex["boilerplate"]["duty_item"]
     by_section: dict[int, list] = {}
@@ -241,15 +238,16 @@ def generic_boilerplate(doc: Document, ctx):
         han = len(_HAN.findall(body))
         if han < min_chars:
             continue
+        # the gates are independent filters: the cheapest first
         plain = _blank_quotes(body)
         masked = _mask_generic_figures(plain)
-        if figures(masked, lex) or _DIGIT.search(masked) or _is_policy_citation(p, ctx):
+        if _DIGIT.search(masked):
             continue
         plain = masked
-        if _has_place(plain, ctx):
-            continue
         words = _project_words(doc, ctx)
         if any(w in plain for w in words):
+            continue
+        if figures(plain, lex) or _is_policy_citation(p, ctx) or _has_place(plain, ctx):
             continue
         share, total = common_share(plain)
         if total < 10 or share < threshold:

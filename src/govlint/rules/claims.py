@@ -32,7 +32,7 @@ def _conf(ctx) -> dict:
 
 def _rx(ctx, key: str) -> re.Pattern:
     """A pattern of the claims lexicon, compiled once per process."""
-    cache = ctx.shared.setdefault("claims.rx", {})
+    cache = ctx.shared.memo("claims.rx", dict)
     got = cache.get(key)
     if got is None:
         value = _conf(ctx)[key]

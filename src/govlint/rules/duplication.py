@@ -149,9 +149,65 @@ class Run(Record):
         self.src_unit = src_unit
 
 
-def _match_runs(later: Unit, earlier: Unit, cutoff: float, min_chars: int) -> list[Run]:
-    from rapidfuzz import fuzz, process
+# --- clause similarity: rapidfuzz's fuzz.ratio, or the same numbers in Python ----------------
+# Importing rapidfuzz costs ~29 M instructions (~6 ms), more than a whole ordinary report's
+# comparisons in Python (the sample report: 78 comparisons of ~13 characters). So the first
+# _PY_BUDGET characters compared in a process go through _extract_one_py, which returns
+# exactly what process.extractOne(..., scorer=fuzz.ratio, processor=None) returns (the same
+# Indel distance, the same floating-point steps and cut-offs: tests/test_duplication_ratio.py
+# compares them), and rapidfuzz takes over after that.
+_PY_BUDGET = 10_000
+_py_spent = 0
 
+
+def _ratio_py(masks: dict, m: int, b: str, score_cutoff: float) -> float:
+    """fuzz.ratio(a, b, score_cutoff=score_cutoff) for ``a`` of length ``m`` given by its bit masks.
+
+    The Indel distance is len(a) + len(b) − 2·LCS; the LCS length by Hyyrö's bit-parallel
+    recurrence. The score follows rapidfuzz's normalized similarity step by step."""
+    full = (1 << m) - 1
+    v = full
+    for ch in b:
+        u = v & masks.get(ch, 0)
+        v = ((v + u) | (v - u)) & full
+    lcs = m - v.bit_count()
+    maximum = m + len(b)
+    dist = maximum - 2 * lcs
+    sc = score_cutoff / 100
+    norm_dist = dist / maximum if maximum else 0.0
+    if norm_dist > min(1.0, 1.0 - sc + 0.00001):
+        norm_dist = 1.0
+    norm_sim = 1.0 - norm_dist
+    return (norm_sim if norm_sim >= sc else 0.0) * 100
+
+
+def _extract_one_py(query: str, choices: list[str], score_cutoff: float):
+    """process.extractOne(query, choices, scorer=fuzz.ratio, processor=None, score_cutoff=...)."""
+    masks: dict[str, int] = {}
+    for i, ch in enumerate(query):
+        masks[ch] = masks.get(ch, 0) | (1 << i)
+    m = len(query)
+    result = None
+    for k, choice in enumerate(choices):
+        score = _ratio_py(masks, m, choice, score_cutoff)
+        if score >= score_cutoff and (result is None or score > result[1]):
+            score_cutoff = score
+            result = (choice, score, k)
+        if score == 100:
+            break
+    return result
+
+
+def _extract_one(query: str, choices: list[str], score_cutoff: float):
+    global _py_spent
+    if _py_spent < _PY_BUDGET:
+        _py_spent += sum(map(len, choices))
+        return _extract_one_py(query, choices, score_cutoff)
+    from rapidfuzz import fuzz, process
+    return process.extractOne(query, choices, scorer=fuzz.ratio, processor=None, score_cutoff=score_cutoff)
+
+
+def _match_runs(later: Unit, earlier: Unit, cutoff: float, min_chars: int) -> list[Run]:
     # candidates on the earlier side: single clauses and adjacent pairs
     cands = []
     cl = earlier.clauses
@@ -168,8 +224,7 @@ def _match_runs(later: Unit, earlier: Unit, cutoff: float, min_chars: int) -> li
         # candidates of a similar length; the best at or above the cutoff is scored in C
         window = max(4, 0.3 * len(c.norm))
         near = [k for k, n in enumerate(norms) if abs(len(n) - len(c.norm)) <= window]
-        hit = process.extractOne(c.norm, [norms[k] for k in near], scorer=fuzz.ratio, processor=None,
-                                 score_cutoff=cutoff * 100) if near else None
+        hit = _extract_one(c.norm, [norms[k] for k in near], cutoff * 100) if near else None
         if hit is None:
             status.append(False)
             continue

@@ -75,18 +75,14 @@ def _silent(doc: Document, ctx, titles_too: bool = True) -> _LazySpans:
     """Spans where hygiene findings are dropped: inline code and web addresses (and 《》 titles).
     Chinese words, dates and marks do not occur inside English words, so English text needs
     no span of its own (apostrophes are handled by STYLE007)."""
-    key = ("hygiene.silent", titles_too)
-    got = ctx.shared.get(key)
-    if got is None:
-        got = ctx.shared[key] = _LazySpans(doc, ctx, titles_too)
-    return got
+    return ctx.shared.memo(("hygiene.silent", titles_too), lambda: _LazySpans(doc, ctx, titles_too))
 
 
 def _titles(doc: Document, ctx) -> list[tuple[int, int]]:
-    got = ctx.shared.get("hygiene.titles")
-    if got is None:
-        got = ctx.shared["hygiene.titles"] = book_title_spans(doc.text)
-    return got
+    shared = ctx.shared
+    if shared.book_titles is None:
+        shared.book_titles = book_title_spans(doc.text)
+    return shared.book_titles
 
 
 _DATE = lazy_re(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
@@ -100,9 +96,10 @@ def _report_date(doc: Document, ctx, labels=("评价日期", "报告日期", "�
     The date line of the closing (落款) among the last six paragraphs, else a labelled cover
     date (评价日期：2024年3月15日) among the first fifteen.
     """
-    key = "hygiene.report_date"
-    if key in ctx.shared:
-        return ctx.shared[key]
+    return ctx.shared.memo("hygiene.report_date", lambda: _find_report_date(doc, labels))
+
+
+def _find_report_date(doc: Document, labels) -> tuple[int, int, int] | None:
     found = None
     paras = doc.paragraphs
     for p in reversed(paras[-6:]):
@@ -120,7 +117,6 @@ def _report_date(doc: Document, ctx, labels=("评价日期", "报告日期", "�
                     break
     if found is not None and not (1 <= found[1] <= 12):
         found = None
-    ctx.shared[key] = found
     return found
 
 

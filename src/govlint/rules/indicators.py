@@ -37,10 +37,10 @@ def _han_len(text: str) -> int:
 
 def _kinds(doc: Document, ctx) -> dict:
     """Section → kind, computed once per document and shared between the IND rules."""
-    key = "ind.kinds"
-    if key not in ctx.shared:
-        ctx.shared[key] = {id(s): section_kind(s, ctx.lex) for s in doc.sections}
-    return ctx.shared[key]
+    shared = ctx.shared
+    if shared.section_kinds is None:
+        shared.section_kinds = {id(s): section_kind(s, ctx.lex) for s in doc.sections}
+    return shared.section_kinds
 
 
 def _sentences_in(doc: Document, a: int, b: int):
@@ -146,7 +146,9 @@ def _token_edges(p, ctx) -> tuple[frozenset, frozenset]:
     806 claim matches in those documents, not one was decided differently, and skipping the HMM
     spares jieba_fast_dat loading its model (~10 ms of a cold run).
     """
-    edges = ctx.shared.setdefault("ind.token_edges", {})
+    edges = ctx.shared.token_edges
+    if edges is None:
+        edges = ctx.shared.token_edges = {}
     got = edges.get(p.index)
     if got is None:
         from govlint import nlp

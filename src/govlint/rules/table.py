@@ -12,15 +12,22 @@ import re
 
 from govlint.document import Document
 from govlint.finding import Severity
-from govlint.evaltable import (NOTE_EMPTY, TIER_BANDS, Cell, EvalTable, Indicator, _norm, comparable, fmt,
+from govlint.evaltable import (NOTE_EMPTY, Cell, EvalTable, Indicator, _norm, comparable, fmt,
                                narrative_paragraphs, percent_of, shortfall, tables)
 from govlint.registry import Option, rule
 
 FIELD_ZH = {"level1": "一级指标", "level2": "二级指标", "level3": "三级指标", "target": "年度指标值",
             "actual": "实际完成值", "points": "分值", "score": "得分", "note": "偏差原因分析及改进措施"}
-DEFAULT_WEIGHTS = {"产出": 50, "效益": 30, "满意度": 10, "执行率": 10}
-WEIGHT_REASON = re.compile(r"权重[^。\n]{0,30}(调整|调为|调至|调增|调减|设置为|设定为|改为)|"
-                           r"(调整|调增|调减)[^。\n]{0,12}权重|未设置满意度")
+
+
+def _table_words(lex) -> dict:
+    """lexicons/scoring.toml [table]: the standard weights, the grade tiers' bands and the
+    patterns of reasons (a lexicon extension may add to them)."""
+    return lex["scoring"]["table"]
+
+
+def _rx(lex, key: str) -> re.Pattern:
+    return re.compile(_table_words(lex)[key]["pattern"])     # re's own cache keeps it
 
 
 def _span(t: EvalTable, *cells: Cell | None) -> tuple[int, int]:
@@ -40,7 +47,7 @@ def _name(ind: Indicator) -> str:
     return ind.level3 or ind.level2 or ind.level1 or "该指标"
 
 
-def expected_score(ind: Indicator):
+def expected_score(ind: Indicator, lex):
     """('exact', E) by the proportional rules, ('met', P), ('band', lo, hi), or None."""
     t, a, p = ind.target, ind.actual, ind.points
     if p is None:
@@ -57,7 +64,8 @@ def expected_score(ind: Indicator):
             return ("met", p)
         return ("exact", p * av / tv, "正向指标：得分 = 实际完成值 / 年度指标值 × 分值")
     if a.kind == "grade" and a.grade[0] == "tier":
-        lo, hi = TIER_BANDS[a.grade[1]]
+        band = _table_words(lex)["tiers"][str(a.grade[1])]
+        lo, hi = band["low"], band["high"]
         return ("band", lo * p, hi * p, a.grade[2])
     return None
 
@@ -100,7 +108,7 @@ def table_score_arithmetic(doc: Document, ctx):
                                suggestion=fmt(ind.points), severity=Severity.ERROR,
                                data={"row": ind.row_label, "score": ind.score, "points": ind.points})
                 continue
-            exp = expected_score(ind)
+            exp = expected_score(ind, ctx.lex)
             if exp is None:
                 continue
             if exp[0] == "exact" and abs(ind.score - exp[1]) > tol:
@@ -172,7 +180,7 @@ def _check_weights(doc: Document, t: EvalTable, ctx):
         return          # not the whole table (or not the standard layout)
     if t.total_points is not None and t.total_points.number is not None and abs(t.total_points.number - 100) > 0.01:
         return          # another scale
-    if WEIGHT_REASON.search(doc.text):
+    if _rx(ctx.lex, "weight_reason").search(doc.text):
         return
     total = sum(weights.values())
     if abs(total - 100) > 0.01:
@@ -183,7 +191,7 @@ def _check_weights(doc: Document, t: EvalTable, ctx):
                        suggestion="调整各一级指标分值，使合计为100分（产出50、效益30、满意度10、预算执行率10）",
                        severity=Severity.WARNING, data={"weights": weights})
         return
-    expected = dict(DEFAULT_WEIGHTS)
+    expected = dict(_table_words(ctx.lex)["default_weights"])
     if "满意度" not in weights:
         expected.pop("满意度")
         if abs(weights["产出"] + weights["效益"] - 80) <= 0.01:
@@ -208,18 +216,12 @@ def _note_empty(ind: Indicator) -> bool:
     return _norm(ind.note).rstrip("。.").lower() in NOTE_EMPTY
 
 
-EXEC_REASON = re.compile(r"执行率[^。\n]{0,80}(原因|由于|因为|主要是)|(原因|由于|因为)[^。\n]{0,80}"
-                         r"(未[^。\n]{0,6}(支付|拨付|执行|使用|结算)|结余|结转|执行率)")
-# a sentence of the report that accounts for money left unspent: it names the gap and explains it
-# ("结余的28万元系政府采购中标价低于预算形成，已上缴财政")
-FUNDS_GAP = re.compile(r"结余|节余|结转|未支付|未拨付|未执行|未使用|尚未支付|待支付|执行率|未支出")
-FUNDS_EXPLAIN = re.compile(r"原因|由于|因为|主要是|(?<![原基成起诱])因(?!此|地制宜)|系|所致|形成|节约|节省|收回|上缴|缴回|"
-                           r"合同约定|按合同|质保金|尾款|待[^。\n]{0,16}后")
-
-
-def _explains_funds(text: str) -> bool:
+def _explains_funds(text: str, lex) -> bool:
+    """A sentence of ``text`` accounts for money left unspent: it names the gap and explains it
+    ("结余的28万元系政府采购中标价低于预算形成，已上缴财政")."""
+    gap, explain = _rx(lex, "funds_gap"), _rx(lex, "funds_explain")
     for sent in re.split(r"[。！？\n]", text):
-        if FUNDS_GAP.search(sent) and FUNDS_EXPLAIN.search(sent):
+        if gap.search(sent) and explain.search(sent):
             return True
     return False
 
@@ -237,7 +239,6 @@ def _row_note(doc: Document, cell: Cell) -> bool:
         if re.search(r"[\u4e00-\u9fff]{2,}", part):
             return True
     return False
-FUNDS_WORDS = re.compile(r"资金|支付|拨付|执行|结余|结转|结算|尾款|质保金")
 
 
 @rule(code="SCORE004", name="shortfall-without-reason", severity=Severity.WARNING,
@@ -284,9 +285,12 @@ def shortfall_without_reason(doc: Document, ctx):
         pct = percent_of(rate.cell.text)
         if pct is None or pct[0] >= 100 - 1e-9:
             continue
-        if any(FUNDS_WORDS.search(i.note) and not _note_empty(i) for i in t.indicators):
+        lex = ctx.lex
+        funds_words = _rx(lex, "funds_words")
+        if any(funds_words.search(i.note) and not _note_empty(i) for i in t.indicators):
             continue
-        if any(EXEC_REASON.search(p.text) or _explains_funds(p.text) for p in narrative_paragraphs(doc)):
+        exec_reason = _rx(lex, "exec_reason")
+        if any(exec_reason.search(p.text) or _explains_funds(p.text, lex) for p in narrative_paragraphs(doc)):
             continue
         if _row_note(doc, rate.cell):
             continue

@@ -23,12 +23,12 @@ _LOWER_BETTER = lazy_re(r"不超过|不高于|控制在|以内|以下|≤|<=|低
 def _target_actual_pairs(doc: Document, ctx) -> list:
     """(sentence, target q, actual q, lower_is_better) in one sentence of prose; found once per
     document for IND004 and IND005."""
-    got = ctx.shared.get("_target_pairs")
-    if got is None:
-        got = ctx.shared["_target_pairs"] = [x for p in doc.paragraphs
-                                             if _TARGET_WORD.search(p.text) and _ACTUAL_WORD.search(p.text)
-                                             for x in _pairs_in(p)]
-    return got
+    shared = ctx.shared
+    if shared.target_pairs is None:
+        shared.target_pairs = [x for p in doc.paragraphs
+                               if _TARGET_WORD.search(p.text) and _ACTUAL_WORD.search(p.text)
+                               for x in _pairs_in(p)]
+    return shared.target_pairs
 
 
 _TARGET_WORD = lazy_re(r"计划|目标|预期|指标值|任务")

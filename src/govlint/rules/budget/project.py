@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
+from govlint._record import Tuple
 from govlint.rules._util import alternation, lazy_re
 
 if TYPE_CHECKING:   # pragma: no cover
@@ -14,7 +15,7 @@ _NAME_LINE = lazy_re(r"\s*(?:[一二三四五六七八九十\d]+[、.．]\s*)?(?
 _DEPT_LINE = lazy_re(r"(?:主管部门|主管单位|项目单位|实施单位)(?:（单位）)?\s*[:：]?\s*([^\n，。；]{2,30})")
 
 
-class ProjectClass(NamedTuple):
+class ProjectClass(Tuple):
     code: str
     name: str
     path: str

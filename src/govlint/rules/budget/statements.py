@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
+from govlint._record import Tuple
 from govlint.rules._util import alternation, lazy_re
 
 if TYPE_CHECKING:   # pragma: no cover
@@ -13,7 +14,7 @@ if TYPE_CHECKING:   # pragma: no cover
 _CLAUSE_END = lazy_re(r"[。；;！？!?\n]")
 
 
-class Statement(NamedTuple):
+class Statement(Tuple):
     start: int         # the clause that says what the money went to
     end: int
     marker: str
@@ -83,8 +84,8 @@ def _table_uses(doc: Document, purpose: dict) -> list[Statement]:
     grid: dict[tuple, list[tuple[int, int, int]]] = {}
     for b in doc.blocks:
         loc = b.locator
-        if loc.get("kind") == "cell":
-            grid.setdefault((loc.get("table"),), []).append((loc.get("row", 0), loc.get("col", 0), b.start, b.end))
+        if loc.kind == "cell":
+            grid.setdefault((loc.table,), []).append((loc.row or 0, loc.col or 0, b.start, b.end))
     for cells in grid.values():
         header = [(r, c) for r, c, a, e in cells if doc.text[a:e].strip() in cols]
         if not header:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
+from govlint._record import Tuple
 from govlint.rules._util import alternation, lazy_re
 from govlint.rules.budget.statements import Statement, use_statements
 
@@ -26,7 +27,7 @@ _AMOUNT = lazy_re(r"[\d.,，%]+|万元|元|亿元|万|余|多|辆|台|套|个|�
 
 # ----- prepared lexicons (once per process per lexicon object) ------------------------------
 
-class _Prepared(NamedTuple):
+class _Prepared(Tuple):
     words: dict            # word → [item index] (classify alone)
     with_recipient: dict   # (kind, word) → [item index]
     recipients: dict       # word → kind
@@ -67,7 +68,7 @@ def _prepare(econ: dict) -> _Prepared:
     return prep
 
 
-class Use(NamedTuple):
+class Use(Tuple):
     start: int         # the span to report
     end: int
     code: str          # economic 款 (or 类) code
