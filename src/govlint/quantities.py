@@ -40,7 +40,7 @@ from functools import lru_cache
 
 from govlint._record import Tuple
 from govlint.numerals import (  # noqa: F401  (parse_number, normalize_digits, fmt: part of this module's API)
-    ARABIC, CN_NUM, CN_NUM_GREEDY, _CN_CHARS, cn_number, fmt, normalize_digits, parse_number,
+    ARABIC, CN_DIGIT, CN_NUM, CN_NUM_GREEDY, _CN_CHARS, cn_number, fmt, normalize_digits, parse_number,
 )
 from govlint.patterns import alternation_source
 
@@ -123,8 +123,16 @@ def _patterns(lexicons: tuple[str, ...] = ()):
     area = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>{_alt(units_area)})(?![A-Za-z\\d])")
     length = re.compile(f"(?:{num}|{cn}){sp}(?P<unit>{_alt(units_length)})(?![A-Za-z\\d²])")
     count = re.compile(f"(?:{num}|{cn}){sp}(?P<mult>[万亿])?(?P<unit>{_alt(count_units(lexicons))})")
+    # Gates: each pattern needs a digit (or Chinese numeral) and one of its units, so a
+    # sentence without them skips the pattern; exact, and most sentences have neither
+    gates = {"money": re.compile(_alt(units_money)), "rate": re.compile("[%％‰]|百分之"),
+             "points": re.compile("百分点"), "area": re.compile(_alt(units_area)),
+             "length": re.compile(_alt(units_length)), "count": re.compile(_alt(count_units(lexicons)))}
     return {"money": money, "rate": rate, "points": points, "area": area, "length": length,
-            "count": count}
+            "count": count}, gates
+
+
+_NUMERAL = re.compile(f"[\\d{CN_DIGIT}十]")
 
 
 def _number(m) -> tuple[float | None, bool]:
@@ -161,7 +169,9 @@ def _find_quantities(text: str, kinds=None) -> list[Quantity]:
     area, never a length in 米).
     """
     norm = normalize_digits(text)
-    pats = _patterns(_LEXICONS)
+    if not _NUMERAL.search(norm):
+        return []
+    pats, gates = _patterns(_LEXICONS)
     units = kind_units(_LEXICONS)
     found: list[Quantity] = []
     # spans already claimed, disjoint and sorted: an overlap test is two bisections, so a
@@ -169,6 +179,8 @@ def _find_quantities(text: str, kinds=None) -> list[Quantity]:
     starts: list[int] = []
     ends: list[int] = []
     for kind in ("money", "points", "rate", "area", "length", "count"):
+        if not gates[kind].search(norm):
+            continue
         for m in pats[kind].finditer(norm):
             a, b = m.start(), m.end()
             i = bisect.bisect_left(starts, b)        # claimed spans starting before b ...
