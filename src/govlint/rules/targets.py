@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from govlint.document import Document
+from govlint.figures import noun_after
 from govlint.figures import quantities_in as find_quantities
 from govlint.finding import Severity
 from govlint.quantities import fmt
@@ -21,8 +22,9 @@ _LOWER_BETTER = lazy_re(r"不超过|不高于|控制在|以内|以下|≤|<=|低
 
 
 def _target_actual_pairs(doc: Document, ctx) -> list:
-    """(sentence, target q, actual q, lower_is_better) in one sentence of prose; found once per
-    document for IND004 and IND005."""
+    """(target sentence, target q, actual sentence, actual q, lower_is_better) in the prose: both in
+    one sentence, or the target closing one sentence and the actual opening the next; found once
+    per document for IND004 and IND005."""
     got = ctx.shared.get("_target_pairs")
     if got is None:
         got = ctx.shared["_target_pairs"] = [x for p in doc.paragraphs
@@ -33,29 +35,83 @@ def _target_actual_pairs(doc: Document, ctx) -> list:
 
 _TARGET_WORD = lazy_re(r"计划|目标|预期|指标值|任务")
 _ACTUAL_WORD = lazy_re(r"实际|完成|达到|实现")
+_STOP = lazy_re(r"[。；;]")
+_OTHER_SCOPE = lazy_re(r"累计|其中|上年|去年|较")
+# count units that name no thing: across sentences the counted nouns must agree
+_GENERIC_UNITS = frozenset(("个", "项", "次", "件", "批", "类", "期", "场", "份", "人次"))
+CROSS_HEAD = 14        # the actual opens the next sentence: at most this many characters before it
+
+
+def _quantities(t: str) -> list:
+    return [q for q in find_quantities(t) if not q.chinese and q.kind != "points"]
 
 
 def _pairs_in(p):
-    for s in p.sentences:
+    ss = p.sentences
+    prev = None          # (sentence, quantities) of the previous sentence with a target word
+    for s in ss:
         t = s.text
-        if not _TARGET_WORD.search(t) or not _ACTUAL_WORD.search(t):
+        has_target = bool(_TARGET_WORD.search(t))
+        if not has_target and not (prev is not None and _ACTUAL_WORD.search(t)):
+            prev = None
             continue
-        qs = [q for q in find_quantities(t) if not q.chinese and q.kind != "points"]
-        if len(qs) < 2:
-            continue
-        for i, tq in enumerate(qs):
-            if not _TARGET_AT.search(t[max(0, tq.start - 14):tq.start]):
-                continue
-            nxt = qs[i + 1] if i + 1 < len(qs) else None
-            if nxt is None or nxt.kind != tq.kind or nxt.unit != tq.unit:
-                continue
-            gap = t[tq.end:nxt.start]
-            if not _ACTUAL_AT.search(t[max(0, nxt.start - 14):nxt.start]) or re.search(r"[。；;]", gap) or len(gap) > 24:
-                continue
-            if _approx(t, tq) or _approx(t, nxt) or re.search(r"累计|其中|上年|去年|较", gap):
-                continue
-            lower = bool(_LOWER_BETTER.search(t[max(0, tq.start - 16):tq.end + 4]))
-            yield s, tq, nxt, lower
+        qs = _quantities(t)
+        paired = False
+        if has_target and _ACTUAL_WORD.search(t) and len(qs) >= 2:
+            for i, tq in enumerate(qs):
+                if not _TARGET_AT.search(t[max(0, tq.start - 14):tq.start]):
+                    continue
+                nxt = qs[i + 1] if i + 1 < len(qs) else None
+                if nxt is None or nxt.kind != tq.kind or nxt.unit != tq.unit:
+                    continue
+                gap = t[tq.end:nxt.start]
+                if not _ACTUAL_AT.search(t[max(0, nxt.start - 14):nxt.start]) or _STOP.search(gap) or len(gap) > 24:
+                    continue
+                if _approx(t, tq) or _approx(t, nxt) or _OTHER_SCOPE.search(gap):
+                    continue
+                paired = True
+                yield s, tq, s, nxt, _lower(t, tq)
+        if not paired and prev is not None and qs:
+            x = _across(prev[0], prev[1], s, qs[0])
+            if x is not None:
+                yield x
+        prev = (s, qs) if has_target and qs and not paired else None
+
+
+def _across(ts, tqs, s, aq):
+    """The target that closes sentence ``ts`` and the actual ``aq`` that opens sentence ``s``
+    (计划改造户厕500户。实际完成480户，…): the only figure of its kind and unit in the target
+    sentence, the first figure of the next, named by 实际完成/完成/达到 in its first words."""
+    t, at = ts.text, s.text
+    if aq.start > CROSS_HEAD or not _ACTUAL_AT.search(at[:aq.start]) or _OTHER_SCOPE.search(at[:aq.start]):
+        return None
+    same = [q for q in tqs if q.kind == aq.kind and q.unit == aq.unit]
+    if len(same) != 1:
+        return None
+    tq = same[0]
+    if not _TARGET_AT.search(t[max(0, tq.start - 14):tq.start]) or _approx(t, tq) or _approx(at, aq):
+        return None
+    if aq.unit in _GENERIC_UNITS or tq.kind == "rate":
+        a, b = _noun(t, tq), _noun(at, aq)
+        if not a or a != b:
+            return None          # 计划开展培训12期。实际完成验收8期: two different things
+    return ts, tq, s, aq, _lower(t, tq)
+
+
+_HAN_TAIL = lazy_re(r"[\u4e00-\u9fff]{2}$")
+
+
+def _noun(t: str, q) -> str:
+    """What a count counts: the word after it (12期培训), else the two characters before it (培训12期)."""
+    after = noun_after(t, q.end)
+    if after:
+        return after[:2]
+    m = _HAN_TAIL.search(t[max(0, q.start - 6):q.start])
+    return m.group(0) if m else ""
+
+
+def _lower(t: str, tq) -> bool:
+    return bool(_LOWER_BETTER.search(t[max(0, tq.start - 16):tq.end + 4]))
 
 
 @rule(code="IND004", name="reported-complete-below-target", severity=Severity.WARNING,
@@ -82,7 +138,7 @@ def reported_complete_below_target(doc: Document, ctx):
     # "已完成年度任务的96%" states a share, not completion
     done = _cached("done", [re.escape(w) + r"(?!率)(?![^，,。；;]{0,8}[\d%％])" for w in lex["done_claims"]])
     deny = _cached("deny", [re.escape(w) for w in lex["denials"]])
-    for s, tq, aq, lower in _target_actual_pairs(doc, ctx):
+    for ts, tq, s, aq, lower in _target_actual_pairs(doc, ctx):
         short = aq.value > tq.value + 1e-9 if lower else aq.value < tq.value - 1e-9
         if not short:
             continue
@@ -92,8 +148,9 @@ def reported_complete_below_target(doc: Document, ctx):
         if nxt is not None and find_quantities(nxt.text):
             nxt = None          # the next sentence is about another figure
         scope = after + (nxt.text if nxt is not None else "")
-        head = s.paragraph.text[:s.start - s.paragraph.start]
-        if not done.search(scope) or deny.search(t) or deny.search(head) or (nxt is not None and deny.search(nxt.text)):
+        head = ts.paragraph.text[:ts.start - ts.paragraph.start]
+        if not done.search(scope) or deny.search(t) or deny.search(head) or (nxt is not None and deny.search(nxt.text)) \
+                or (ts is not s and deny.search(ts.text)):
             continue
         diff = abs(tq.value - aq.value)
         pct = diff / tq.value * 100 if tq.value else 0
@@ -102,7 +159,7 @@ def reported_complete_below_target(doc: Document, ctx):
                        f"实际完成{aq.text}{word}目标{tq.text}（相差{fmt(diff / (tq.value / tq.number) if tq.number else diff)}"
                        f"{tq.unit}，{fmt(pct)}%），却表述为已完成",
                        suggestion="如实表述为“未完全完成”，并说明未完成的原因和改进措施",
-                       related=[ctx.related(s.start + tq.start, s.start + tq.end, note="目标值")],
+                       related=[ctx.related(ts.start + tq.start, ts.start + tq.end, note="目标值")],
                        data={"target": tq.value, "actual": aq.value})
 
 
@@ -134,14 +191,14 @@ def target_far_exceeded(doc: Document, ctx):
     target does not measure the project's ambition.
     """
     ratio = float(ctx.options["ratio"])
-    for s, tq, aq, lower in _target_actual_pairs(doc, ctx):
+    for ts, tq, s, aq, lower in _target_actual_pairs(doc, ctx):
         if lower or tq.value <= 0 or aq.value <= tq.value * ratio:
             continue
         pct = aq.value / tq.value * 100
         yield ctx.flag(s.start + aq.start, s.start + aq.end,
                        f"实际完成{aq.text}为目标{tq.text}的{fmt(pct, 0)}%（{aq.text}÷{tq.text}），远超目标",
                        suggestion="说明大幅超额的原因；如目标设定偏低，在下一年度合理调高指标值",
-                       related=[ctx.related(s.start + tq.start, s.start + tq.end, note="目标值")],
+                       related=[ctx.related(ts.start + tq.start, ts.start + tq.end, note="目标值")],
                        data={"target": tq.value, "actual": aq.value})
     yield from _table_far_exceeded(doc, ctx, ratio)
 
