@@ -6,7 +6,7 @@ of Word and Excel documents and rows of text tables are paragraphs too, marked `
 plus the header figures of the self-evaluation table (预算数, 执行数, 执行率).
 
 A figure knows
-- ``kind``/``value``/``number``/``unit``/``text`` and its document span;
+- ``kind`` (money, rate, count, area, length)/``value``/``number``/``unit``/``text`` and its document span;
 - ``label``: the words between the previous clause break and the figure ("实际到位资金");
   for a count written before its noun ("18个项目") the noun after it is appended;
 - ``subject``: the canonical subject the label names, from the synonym table
@@ -47,7 +47,7 @@ _NOUN_CUT = re.compile(r"[的和及与已均共在将为是于中，]")
 _BRACKET = re.compile(r"[（(）)]")
 _HAS_NUMBER = re.compile(r"[0-9０-９%％一二三四五六七八九十百千]")
 _COMPARATOR = re.compile(r"[≥≤>＞<＜]|不低于|不少于|不超过|不高于|以上|以内")
-_NEEDS_SUBJECT = frozenset(("money", "rate", "count"))
+_KINDS = frozenset(("money", "rate", "count", "area", "length"))     # areas and lengths have no subject
 PAREN_KIND = re.compile(r"\s*(?:其中|含|不含|包括|包含|另|另有|内含)")
 
 
@@ -297,8 +297,8 @@ def build(doc, lex: dict, shared: dict | None = None) -> FigureModel:
                 if q.kind == "points":
                     continue
                 pos = soff + q.start
-                if q.kind not in _NEEDS_SUBJECT:
-                    continue        # areas and lengths: no rule reconciles them yet
+                if q.kind not in _KINDS:
+                    continue
                 label = label_before(st, q.start)
                 if q.kind == "count" and len(label) < 2:
                     label = label + noun_after(st, q.end)
@@ -307,7 +307,7 @@ def build(doc, lex: dict, shared: dict | None = None) -> FigureModel:
                     subject = None
                 if subject in ("budget", "arrived", "actual") and q.kind != "money":
                     subject = None
-                if q.kind == "rate" and subject not in ("exec_rate", "arrival_rate"):
+                if q.kind in ("rate", "area", "length") and subject not in ("exec_rate", "arrival_rate"):
                     subject = None
                 quals = frozenset(fam for fam, rx in vocab.qual.items() if rx.search(label))
                 # a target comparator written just before the figure (≥95%, 不低于)

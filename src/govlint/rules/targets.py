@@ -9,7 +9,7 @@ from govlint.figures import noun_after
 from govlint.figures import quantities_in as find_quantities
 from govlint.finding import Severity
 from govlint.quantities import fmt
-from govlint.registry import Option, rule
+from govlint.registry import Option, also, rule
 from govlint.rules._util import lazy_re
 from govlint.rules.reconcile import _approx, _cached
 
@@ -120,13 +120,18 @@ def _lower(t: str, tq) -> bool:
             "计划将工程事故发生率控制在2%以内，实际为1.2%，达到预期目标。",
             "计划改造农村户厕500户，实际完成520户，圆满完成年度目标任务。"])
 def reported_complete_below_target(doc: Document, ctx):
-    """An indicator whose actual figure is below its target in the same sentence, yet the text says it was completed.
+    """An indicator whose actual figure is below its target, yet the text says it was completed.
 
     In prose: a target (计划/目标/预期/指标值 X) followed in the same sentence by the actual
-    (实际完成/完成/达到 Y) of the same kind and unit; when Y falls short of X — direction-aware:
+    (实际完成/完成/达到 Y) of the same kind and unit, or a target closing one sentence and the
+    actual opening the next (the only target of that kind and unit in its sentence; generic
+    units such as 个/项/期 need the same counted noun); when Y falls short of X — direction-aware:
     for 不超过/控制在…以内/发生率/成本 lower is better — and the sentence or the next one says
     完成/已完成/达到目标/达标/圆满完成 without 未完成/部分完成/基本完成/差距, IND004 is reported
-    at Y. Rows of the 自评表 are SCORE003/SCORE004's.
+    at Y. Rows of the 自评表 are SCORE003/SCORE004's, except one case they cannot see: a table
+    target lower than the target the prose 绩效目标 states for the same indicator (at least four
+    characters of name in common, same kind and unit, the only such pair) with an actual that
+    meets only the lowered one — reported at the table's target cell.
 
     Example: "计划改造农村户厕500户，实际完成480户，圆满完成年度目标任务" → IND004 at 480户
     (480 < 500, short by 20户 = 4%).
@@ -228,3 +233,91 @@ def _table_far_exceeded(doc: Document, ctx, ratio: float):
                            suggestion="说明大幅超额的原因；如目标设定偏低，在下一年度合理调高指标值",
                            related=[ctx.related(rel.start, rel.end, note="指标值")] if rel is not None and rel.has_span else [],
                            data={"target": tn, "actual": an})
+
+
+# ----- IND004: the 自评表 target lowered below the 绩效目标 stated in the prose ------------------
+
+_PROSE_LOWER = lazy_re(r"^\s*(?:以内|以下)|(?:不超过|不高于|控制在|低于)\s*$")
+_PROSE_APPROX = lazy_re(r"(?:约|近|大约|将近)\s*$")
+_PROSE_APPROX_AFTER = lazy_re(r"\s*(?:左右|余|多|上下)")
+_HAN = lazy_re(r"[\u4e00-\u9fff]+")
+MIN_SHARED = 4        # characters an indicator name and a prose label must share to be one indicator
+
+
+def _shared_run(a: str, b: str) -> int:
+    """The length of the longest run of characters common to ``a`` and ``b`` (both short)."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
+
+
+def _prose_targets(doc: Document, ctx) -> list:
+    """(figure, lower_is_better) of each target stated in the prose (绩效目标 sections, 目标为：…)."""
+    from govlint.figures import model
+    out = []
+    for f in model(doc, ctx):
+        if f.source != "text" or f.in_table or f.kind not in ("count", "area", "length", "rate") \
+                or "target" not in f.qualifiers or f.paren is not None or f.chinese:
+            continue
+        st, a = f.sentence.text, f.start - f.sentence.start
+        if _PROSE_APPROX.search(st[max(0, a - 3):a]) or _PROSE_APPROX_AFTER.match(st, a + len(f.text)):
+            continue
+        around = st[max(0, a - 6):a] + "|" + st[a + len(f.text):a + len(f.text) + 3]
+        lower = bool(_PROSE_LOWER.search(st[a + len(f.text):a + len(f.text) + 3])
+                     or _PROSE_LOWER.search(st[max(0, a - 6):a])) or bool(_LOWER_BETTER.search(around))
+        out.append((f, lower))
+    return out
+
+
+@also("IND004")
+def table_target_below_prose(doc: Document, ctx):
+    """An indicator of the 自评表 whose target is lower than the target the prose states for it
+    (绩效目标: 建成高标准农田4万亩; 自评表: ≥3.8万亩) and whose actual meets only the lower one:
+    reported as complete against a lowered target. The indicator and the prose figure must share
+    kind, unit and at least four characters of name, and be the only such pair."""
+    if "指标" not in doc.text:
+        return
+    from govlint.table import comparable, tables
+    ts = tables(doc, ctx.shared)
+    if not ts:
+        return
+    prose = _prose_targets(doc, ctx)
+    if not prose:
+        return
+    for t in ts:
+        for ind in t.indicators:
+            tv, av = ind.target, ind.actual
+            if tv.kind != "number" or not comparable(tv, av) or tv.unit != av.unit or not tv.unit:
+                continue
+            name = "".join(_HAN.findall(ind.level3 or ind.row_label or ""))
+            if len(name) < MIN_SHARED:
+                continue
+            hits = [(f, low) for f, low in prose if f.unit == tv.unit and f.kind == tv.qkind
+                    and _shared_run(name, "".join(_HAN.findall(f.label))) >= MIN_SHARED]
+            if len(hits) != 1:
+                continue
+            f, low = hits[0]
+            if (tv.comparator in ("<=", "<")) != low:
+                continue         # the two do not even agree on the direction: unsure
+            pv, tval, aval = f.value, tv.value, av.value
+            lowered = tval > pv + 1e-9 if low else tval < pv - 1e-9
+            short = aval > pv + 1e-9 if low else aval < pv - 1e-9
+            meets = aval <= tval + 1e-9 if low else aval >= tval - 1e-9
+            if not (lowered and short and meets):
+                continue
+            c = ind.cell("target")
+            if c is None or not c.has_span:
+                continue
+            word = "高于" if low else "低于"
+            yield ctx.flag(c.start, c.end,
+                           f"{c.ref}：“{ind.level3 or ind.row_label}”指标值{tv.text.strip()}{word}报告所述绩效目标"
+                           f"{f.text}；实际完成{av.text.strip()}按绩效目标未完成，却按调整后的指标值计为完成",
+                           suggestion="自评表指标值应与批复的绩效目标一致；如目标经批准调整，写明调整依据，"
+                                      "否则按原目标如实评价完成情况",
+                           related=[ctx.related(f.start, f.end, note="绩效目标")],
+                           data={"target": tval, "prose_target": pv, "actual": aval})
