@@ -88,7 +88,9 @@ def amounts_do_not_add_up(doc: Document, ctx):
     决算 is not reported (追加 is normal). (2) A stated 执行率 / 到位率 / 完成预算的 X% differs
     from the one its sentence's amounts give by more than ``rate_tolerance`` points; with two
     rates in one sentence (到位率 … 执行率, or one rate per batch), each is checked against the
-    amounts stated since the rate before it.
+    amounts stated since the rate before it; when its amounts stand in other sentences of the
+    same part, against the report's single plain budget and spending (arrived) amount — a
+    warning (rules/reconcile.py).
     (3) "合计/共 X万元，其中 A万元、B万元…" (also when 其中 opens the next sentence): the parts add
     up to more than the total, or — when their shares are stated and add up to 100% — to less
     (a warning when fewer parts than the total with no stated shares). A figure in brackets

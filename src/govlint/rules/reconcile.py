@@ -16,7 +16,7 @@ from govlint.figures import quantities_in as find_quantities
 from govlint.finding import Severity
 from govlint.quantities import decimals, fmt
 from govlint.quantities import money_wan as _money_wan
-from govlint.registry import Option, rule
+from govlint.registry import Option, also, rule
 from govlint.rules._util import lazy_re
 
 RATE_NAME = {"exec_rate": "执行率", "arrival_rate": "到位率"}
@@ -99,12 +99,15 @@ def _low_rates(doc: Document, ctx, fm) -> list[tuple[str, float, Figure, str, li
         how = f"报告写明{RATE_NAME[f.subject]}{f.text}" if f.source == "text" else \
             f"自评表中{RATE_NAME[f.subject]}为{f.text}"
         out.append((f.subject, f.value, f, how, []))
-    if "exec_rate" not in seen:
-        b = _one_plain(fm, "budget")
-        a = _one_plain(fm, "actual")
+    b = None
+    for kind, subject, what in (("exec_rate", "actual", "实际支出"), ("arrival_rate", "arrived", "到位资金")):
+        if kind in seen:
+            continue
+        b = _one_plain(fm, "budget") if b is None else b
+        a = _one_plain(fm, subject)
         if b is not None and a is not None and b.value > 0 and (b.year == a.year or None in (a.year, b.year)):
             rate = a.value / b.value * 100
-            out.append(("exec_rate", rate, a, f"按所列金额计算执行率为{fmt(rate)}%（实际支出{money_wan(a)}÷预算{money_wan(b)}）",
+            out.append((kind, rate, a, f"按所列金额计算{RATE_NAME[kind]}为{fmt(rate)}%（{what}{money_wan(a)}÷预算{money_wan(b)}）",
                         [ctx.related(b.start, b.end, note="预算数")]))
     return out
 
@@ -130,7 +133,8 @@ def low_rate_unexplained(doc: Document, ctx):
     The rate is the first 执行率 / 到位率 stated in the prose (not a target such as "执行率不低于
     90%", not last year's, not a change "较上年提高"), or the 自评表's 执行率; without a stated
     执行率, the rate computed from the report's single plain budget and single plain spending
-    figure. It is reported when below ``threshold`` (default 90 %) and no sentence of the report
+    figure; without a stated 到位率, the one computed from the single plain budget and the single
+    plain arrived amount (实际到位资金). It is reported when below ``threshold`` (default 90 %) and no sentence of the report
     gives a causal clause about money (因…, 由于…, 受…影响, 主要原因是…, 结余…为…节约资金,
     尚未拨付的…将于…, 质保金, 结转下年 — lexicon ``figures`` ``[reasons]``).
 
@@ -155,6 +159,43 @@ def low_rate_unexplained(doc: Document, ctx):
                        suggestion=f"在“资金使用情况”或“偏差原因分析”中说明{name}偏低的原因及{gap}资金的去向，"
                                   f"如“因部分工程尚未完成竣工结算，剩余资金将于审计后支付”",
                        related=related, data={"rate": round(rate, 4), "threshold": thr, "kind": kind})
+
+
+@also("FUND002")
+def rate_against_report_amounts(doc: Document, ctx):
+    """A stated 执行率 / 到位率 whose amounts stand in other sentences of the same part: the rate
+    computed from the report's single plain budget and single plain spending (or arrived) amount
+    differs from the stated one by more than ``rate_tolerance`` points. A warning: the amounts
+    are matched by their labels, not by their sentence."""
+    fm = model(doc, ctx)
+    tol = float(ctx.options["rate_tolerance"])
+    b = None
+    for kind, subject, what in (("exec_rate", "actual", "实际支出"), ("arrival_rate", "arrived", "到位资金")):
+        rates = [f for f in fm.subject(kind) if f.kind == "rate" and f.source == "text" and f.plain
+                 and f.sentence is not None and not _TARGETISH.search(_around(f))
+                 and not _MID_YEAR.search(_around(f, 24, 0))]
+        if len(rates) != 1:
+            continue
+        r = rates[0]
+        b = _one_plain(fm, "budget") if b is None else b
+        a = _one_plain(fm, subject)
+        if b is None or a is None or b.value <= 0 or a.sentence is r.sentence or b.sentence is r.sentence:
+            continue        # one sentence: FUND002's own check
+        if len({x.year for x in (r, a, b)} - {None}) > 1:
+            continue
+        sec = _top_section(doc, r.start)
+        if any(_top_section(doc, x.start) is not sec for x in (a, b)):
+            continue
+        computed = a.value / b.value * 100
+        slack = tol + (_tol(a) / b.value + a.value * _tol(b) / b.value ** 2) * 100
+        if abs(computed - r.value) <= slack:
+            continue
+        yield ctx.flag(r.start, r.end,
+                       f"{RATE_NAME[kind]}写为{r.text}，按本部分所列金额计算应为{fmt(computed)}%"
+                       f"（{what}{money_wan(a)}÷预算{money_wan(b)}）",
+                       suggestion=f"核对{RATE_NAME[kind]}与所列金额；按所列金额应为{fmt(computed)}%",
+                       related=[ctx.related(a.start, a.end, note="分子"), ctx.related(b.start, b.end, note="分母")],
+                       severity=Severity.WARNING, data={"stated": r.value, "computed": round(computed, 4)})
 
 
 # ----- FUND004 ---------------------------------------------------------------------------------
