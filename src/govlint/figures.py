@@ -134,6 +134,9 @@ class Vocabulary:
         q = lex.get("qualifiers", {})
         self.qual = {fam: re.compile("|".join(re.escape(w) for w in sorted(q.get(fam, []), key=len, reverse=True)))
                      for fam in ("scope", "time", "target", "change") if q.get(fam)}
+        neutral = q.get("neutral", [])
+        self.neutral = re.compile("|".join(re.escape(w) for w in sorted(neutral, key=len, reverse=True))) \
+            if neutral else None
         self.approx_before = re.compile("(?:" + "|".join(re.escape(w) for w in q.get("approx_before", ["约"])) + r")\s*$")
         self.approx_after = re.compile(r"\s*(?:" + "|".join(re.escape(w) for w in q.get("approx_after", ["左右"])) + ")")
 
@@ -309,7 +312,8 @@ def build(doc, lex: dict, shared: dict | None = None) -> FigureModel:
                     subject = None
                 if q.kind in ("rate", "area", "length") and subject not in ("exec_rate", "arrival_rate"):
                     subject = None
-                quals = frozenset(fam for fam, rx in vocab.qual.items() if rx.search(label))
+                qlabel = vocab.neutral.sub("", label) if vocab.neutral is not None else label
+                quals = frozenset(fam for fam, rx in vocab.qual.items() if rx.search(qlabel))
                 # a target comparator written just before the figure (≥95%, 不低于)
                 near = st[max(0, q.start - 6):q.start]
                 if _COMPARATOR.search(near):

@@ -101,35 +101,56 @@ _COUNT_LABEL_BAD = lazy_re(r"之日|以内|应当|自|起|累计|新增|其中|�
                            r"参与|参加|涉及|覆盖|辐射|带动|惠及|受益|满意|不满意|占")
 
 
+_PLANNED = lazy_re(r"将|预计|计划|力争|争取|拟|下一?年|明年|今后|应当|之日起")
+_MEASURE_LABEL_BAD = lazy_re(r"目标|计划|预计|预期|力争|争取|要求|补助标准|标准为|不低于|不少于|不超过|以上|以下|以内|累计|新增|其中|分别|"
+                              r"截至|截止|当月|季度|上半年|下半年|同比|较|比上年|提高|下降|增长|减少|占|平均|人均|户均|亩均|"
+                              r"最高|最低|第.|首批|抽查|抽样|样本|每")
+# per kind: (label words that make two figures different facts, how far apart two values may be
+# and still be one value written twice)
+_KIND_RULES = {"count": (_COUNT_LABEL_BAD, False), "rate": (_MEASURE_LABEL_BAD, True),
+               "area": (_MEASURE_LABEL_BAD, True), "length": (_MEASURE_LABEL_BAD, True)}
+
+
 def _restated_counts(doc: Document, ctx, fm):
-    """One count (实施项目18个 / 实施项目17个) stated twice with two values in different sections."""
+    """One count (实施项目18个 / 实施项目17个), rate (群众满意度96% / 95%), area or length
+    (新建机耕路52公里 / 50公里) stated twice with two values in different sections."""
     if ctx.profile != "self-eval":
-        return          # counts are compared only in self-evaluation reports (laws repeat time limits)
+        return          # compared only in self-evaluation reports (laws repeat time limits)
     seen: dict[tuple, list[Figure]] = {}
     for f in fm:
-        if f.kind != "count" or f.chinese or not f.plain or f.source != "text" or f.in_table:
+        rules = _KIND_RULES.get(f.kind)
+        if rules is None or f.chinese or not f.plain or f.source != "text" or f.in_table:
             continue
         label = f.label
-        if len(label) < 4 or _COUNT_LABEL_BAD.search(label) or not re.fullmatch(r"[\u4e00-\u9fff]+", label):
+        if len(label) < 4 or rules[0].search(label) or not re.fullmatch(r"[\u4e00-\u9fff]+", label):
             continue
+        if f.kind == "rate" and label[-1] not in "率度":
+            continue        # a rate named by its label (执行率, 满意度), not 完成了96%
         st = f.sentence.text
-        if _FUTURE.search(st) or re.match(r"[月日天年周]|工作日", doc.text[f.end:f.end + 3]):
+        if (_FUTURE if f.kind == "count" else _PLANNED).search(st) or re.match(r"[月日天年周]|工作日", doc.text[f.end:f.end + 3]):
             continue
-        seen.setdefault((label, f.unit, f.year), []).append(f)
-    for (label, unit, _y), figs in seen.items():
+        seen.setdefault((f.kind, label, f.unit, f.year), []).append(f)
+    for (kind, label, unit, _y), figs in seen.items():
+        rounding = _KIND_RULES[kind][1]
         vals = []
         for f in figs:
-            if not any(abs(f.value - g.value) < 1e-9 for g in vals):
+            if not any(abs(f.value - g.value) <= (max(_tol(f), _tol(g)) if rounding else 1e-9) for g in vals):
                 vals.append(f)
         if len(vals) != 2 or len(figs) > 3:
             continue
         f1, f2 = vals
         if doc.section_at(f1.start) is doc.section_at(f2.start):
             continue
+        if kind == "count":
+            what, diff, scope = "数量", f"{fmt(abs(f2.value - f1.value))}{unit}", "计划/完成、不同年度"
+        else:
+            what, scope = "数值", "计划/完成、不同年度、不同范围"
+            diff = f"{fmt(abs(f2.number - f1.number))}个百分点" if kind == "rate" else \
+                f"{fmt(abs(f2.value - f1.value) / (f2.value / f2.number if f2.number else 1))}{unit}"
         yield ctx.flag(f2.start, f2.end,
-                       f"同一数量前后不一致：此处“{label}{f2.text}”，前文“{f1.section_title(doc)}”中为"
-                       f"“{label}{f1.text}”，相差{fmt(abs(f2.value - f1.value))}{unit}",
-                       suggestion="核对后统一数量；如口径不同（计划/完成、不同年度），写明口径",
+                       f"同一{what}前后不一致：此处“{label}{f2.text}”，前文“{f1.section_title(doc)}”中为"
+                       f"“{label}{f1.text}”，相差{diff}",
+                       suggestion=f"核对后统一{what}；如口径不同（{scope}），写明口径",
                        related=[ctx.related(f1.start, f1.end, note="前文所述")],
                        data={"label": label, "values": [f1.value, f2.value]})
 
@@ -148,7 +169,10 @@ def one_fact_two_values(doc: Document, ctx):
     ``figures`` ``[subjects]`` and written plainly (no 中央/县级配套/年初/追加/累计/其中, no 约, not in
     brackets, the same year), with exactly two values in different places; budgets are left alone
     when the report mentions 追加/调整. (2) A count with the same full label (实施项目18个 /
-    实施项目17个) and two values in different sections. (3) "资金已全部拨付/全部到位" in the
+    实施项目17个), or a rate (受益群众满意度96% / 93%), area or length (新建机耕路52公里 / 48公里)
+    with the same full label, in the same year, with two values in different sections of a
+    self-evaluation report (rates, areas and lengths: beyond the rounding of the written
+    figures, so 4万亩 and 4.02万亩 agree; not averages, targets, changes or plans). (3) "资金已全部拨付/全部到位" in the
     paragraph or section of an execution / arrival rate below 100 % (a claim about one source,
     中央资金已全部到位, is not a claim about the whole). (4) An overall execution rate of 100 % in
     the section of a component's (县级配套资金执行率) 0 %. (5) "共N个" in a sentence whose batches
