@@ -10,6 +10,7 @@ from govlint.registry import rule
 from govlint.finding import Severity
 from govlint.quantities import decimals, fmt
 from govlint.rules._util import lazy_re
+from govlint.rules.reconcile import BARE_WAN as _BARE_WAN
 from govlint.rules.reconcile import money_wan
 
 
@@ -19,9 +20,6 @@ _BARE_STANDARD = lazy_re(r"(?:补助|补贴|奖励|资助|标准|发放|奖补)[
                          r"(?P<per>人·年|人/年|生·年|人|户|亩|生|名|年|月)(?![\u4e00-\u9fff]{0,1}元)")
 
 
-# money words right before a number written with 万 and no 元 ("安排资金19204.096万。")
-_BARE_WAN = lazy_re(r"(?:资金|预算|经费|投资|支出|拨付|到位|补助|总额|金额)(?:数|额)?(?:为|共|合计|计|约)?\s*"
-                    r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)万(?=[，,。；;、）)]|$)")
 
 
 # "送戏下乡补贴4万亿；" in a list of 万元 amounts: 万亿 without 元 is a slip for 万元

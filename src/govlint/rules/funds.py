@@ -220,7 +220,7 @@ def _rate_checks(ctx, s, roles, tol, doc_budget=None):
             break
 
 
-_TOTAL = lazy_re(r"(?:合计|共计|总计|总额|总共|共)(?:[^，。；\d]{0,8})$")
+_TOTAL = lazy_re(r"(?:合计|共计|总计|总额|总共|共|总投入|总投资)(?:[^，。；\d]{0,8})$")
 
 
 def _sum_checks(ctx, s):

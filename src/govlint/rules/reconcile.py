@@ -14,7 +14,7 @@ from govlint.document import Document
 from govlint.figures import Figure, model
 from govlint.figures import quantities_in as find_quantities
 from govlint.finding import Severity
-from govlint.quantities import decimals, fmt
+from govlint.quantities import Quantity, decimals, fmt
 from govlint.quantities import money_wan as _money_wan
 from govlint.registry import Option, also, rule
 from govlint.rules._util import lazy_re
@@ -204,6 +204,24 @@ _STANDARD = lazy_re(r"(?:按照?|标准为?|补助标准为?|补贴标准为?)?�
                     r"(?:每?(?P<time>年|月|学期|季度?|周|天|日|次))?[^，,。；;\d（(]{0,8}?$")
 _STANDARD_AFTER = lazy_re(r"\s*/\s*(?P<per>人|户|亩|个|所|座|处|台|套|村|生|名|家|位|校)(?:\s*[·.]\s*(?P<time>年|月|学期))?")
 _OTHER_MONEY = lazy_re(r"另|此外|以及|工作经费|管理费")
+# money words right before a number written with 万 and no 元 ("安排资金19204.096万。"): NUM003
+# reports the missing 元, FUND004 still reads the amount
+BARE_WAN = lazy_re(r"(?:资金|预算|经费|投资|支出|拨付|到位|补助|总额|金额)(?:数|额)?(?:为|共|合计|计|约)?\s*"
+                   r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)万(?=[，,。；;、）)]|$)")
+
+
+def _with_bare_wan(st: str, qs: list) -> list:
+    """The sentence's quantities plus each amount written with 万 and no 元, read as 万元."""
+    if "万" not in st:
+        return qs
+    extra = []
+    for m in BARE_WAN.finditer(st):
+        a, b = m.start("n"), m.end("n") + 1
+        if any(q.start <= a < q.end for q in qs):
+            continue
+        n = float(m.group("n"))
+        extra.append(Quantity("money", n * 1e4, n, "万元", a, b, st[a:b], False))
+    return sorted(qs + extra, key=lambda q: q.start) if extra else qs
 
 
 def _standards(st: str, qs):
@@ -256,7 +274,7 @@ def quantity_times_standard(doc: Document, ctx):
             st = s.text
             if "每" not in st and "/" not in st:
                 continue
-            qs = [q for q in find_quantities(st) if not q.chinese]
+            qs = _with_bare_wan(st, [q for q in find_quantities(st) if not q.chinese])
             stds = _standards(st, qs)
             if not stds:
                 continue
@@ -347,7 +365,8 @@ def _report_standards(ctx, s, total, items, stds):
                    suggestion=f"核对数量、补助标准和合计数；按所列数量和标准，合计应为{money_wan(got)}",
                    related=[ctx.related(base + min(c.start, q.start), base + max(c.end, q.end), note="数量×标准")
                             for c, q in items],
-                   severity=Severity.WARNING if per_year or (len(items) == 1 and _loose_pair(items[0])) else None,
+                   severity=Severity.WARNING if per_year or (len(items) == 1 and _loose_pair(items[0]))
+                   or not total.text.endswith("元") else None,
                    data={"total": total.value, "computed": got})
 
 
