@@ -36,6 +36,19 @@ def lazy_re(pattern: str, flags: int = 0) -> LazyPattern:
     return LazyPattern(pattern, flags)
 
 
+_ACTIVE = None
+
+
+def _active_lexicons():
+    """``lexicon.active()``, the import done once (an import statement per call costs more
+    than the call)."""
+    global _ACTIVE
+    if _ACTIVE is None:
+        from govlint.lexicon import active
+        _ACTIVE = active
+    return _ACTIVE()
+
+
 class LexPattern:
     """A regular expression whose source is a string in a lexicon (words in data, issue #12):
     ``lex_re("number_words", "funds", "total")`` reads ``lexicons/number_words.toml``
@@ -50,8 +63,7 @@ class LexPattern:
         self._rx = None
 
     def compiled(self) -> re.Pattern:
-        from govlint.lexicon import active
-        lex = active()
+        lex = _active_lexicons()
         if lex is not self._lex:
             stem, table, key = self._where
             self._rx = re.compile(lex[stem][table][key])
@@ -78,8 +90,7 @@ class LexTable:
         self._rows = None
 
     def get(self) -> list:
-        from govlint.lexicon import active
-        lex = active()
+        lex = _active_lexicons()
         if lex is not self._lex:
             stem, table, key = self._where
             self._rows = [(r, re.compile(r["pattern"])) for r in lex[stem][table][key]]
