@@ -207,7 +207,7 @@ _OTHER_MONEY = lazy_re(r"另|此外|以及|工作经费|管理费")
 # money words right before a number written with 万 and no 元 ("安排资金19204.096万。"): NUM003
 # reports the missing 元, FUND004 still reads the amount
 BARE_WAN = lazy_re(r"(?:资金|预算|经费|投资|支出|拨付|到位|补助|总额|金额)(?:数|额)?(?:为|共|合计|计|约)?\s*"
-                   r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)万(?=[，,。；;、）)]|$)")
+                   r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)万(?=[，,。；;、）)]|$|并且|并|且|已|均|全部|用于)")
 
 
 def _with_bare_wan(st: str, qs: list) -> list:
