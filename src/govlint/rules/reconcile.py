@@ -112,11 +112,16 @@ def _low_rates(doc: Document, ctx, fm) -> list[tuple[str, float, Figure, str, li
     return out
 
 
-def _one_plain(fm, subject: str) -> Figure | None:
-    """The figure when the report states exactly one plain value for the subject."""
+def _one_plain(fm, subject: str, doc: Document | None = None, sec=None) -> Figure | None:
+    """The figure when the report states exactly one plain value for the subject (the first
+    statement of it, or the first in the level-1 section ``sec`` when it is restated there)."""
     figs = [f for f in fm.subject(subject) if f.plain and f.source == "text"]
     vals = {round(f.value, 2) for f in figs}
-    return figs[0] if len(vals) == 1 else None
+    if len(vals) != 1:
+        return None
+    if sec is not None:
+        return next((f for f in figs if _top_section(doc, f.start) is sec), figs[0])
+    return figs[0]
 
 
 @rule(code="FUND003", name="low-rate-unexplained", severity=Severity.WARNING,
@@ -169,7 +174,6 @@ def rate_against_report_amounts(doc: Document, ctx):
     are matched by their labels, not by their sentence."""
     fm = model(doc, ctx)
     tol = float(ctx.options["rate_tolerance"])
-    b = None
     for kind, subject, what in (("exec_rate", "actual", "实际支出"), ("arrival_rate", "arrived", "到位资金")):
         rates = [f for f in fm.subject(kind) if f.kind == "rate" and f.source == "text" and f.plain
                  and f.sentence is not None and not _TARGETISH.search(_around(f))
@@ -177,13 +181,13 @@ def rate_against_report_amounts(doc: Document, ctx):
         if len(rates) != 1:
             continue
         r = rates[0]
-        b = _one_plain(fm, "budget") if b is None else b
-        a = _one_plain(fm, subject)
+        sec = _top_section(doc, r.start)
+        b = _one_plain(fm, "budget", doc, sec)
+        a = _one_plain(fm, subject, doc, sec)
         if b is None or a is None or b.value <= 0 or a.sentence is r.sentence or b.sentence is r.sentence:
             continue        # one sentence: FUND002's own check
         if len({x.year for x in (r, a, b)} - {None}) > 1:
             continue
-        sec = _top_section(doc, r.start)
         if any(_top_section(doc, x.start) is not sec for x in (a, b)):
             continue
         computed = a.value / b.value * 100

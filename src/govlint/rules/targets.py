@@ -299,8 +299,8 @@ def table_target_below_prose(doc: Document, ctx):
                 continue
             hits = [(f, low) for f, low in prose if f.unit == tv.unit and f.kind == tv.qkind
                     and _shared_run(name, "".join(_HAN.findall(f.label))) >= MIN_SHARED]
-            if len(hits) != 1:
-                continue
+            if len({(round(f.value, 6), low) for f, low in hits}) != 1:
+                continue         # none, or two different targets could be this indicator
             f, low = hits[0]
             if (tv.comparator in ("<=", "<")) != low:
                 continue         # the two do not even agree on the direction: unsure
