@@ -17,11 +17,17 @@ from govlint.finding import Severity
 from govlint.quantities import Quantity, decimals, fmt
 from govlint.quantities import money_wan as _money_wan
 from govlint.registry import Option, also, rule
-from govlint.rules._util import lazy_re
+from govlint.rules import funds as _funds  # noqa: F401  (registers FUND002 before its @also below)
+from govlint.patterns import lex_re
+
+# the words are in lexicons/number_words.toml [reconcile]; compiled on first use
+_W = "number_words"
+_RATE_LABEL_END = lex_re(_W, "reconcile", "rate_label_end")
+_PAID_OUT = lex_re(_W, "reconcile", "paid_out")
 
 RATE_NAME = {"exec_rate": "执行率", "arrival_rate": "到位率"}
-_MID_YEAR = lazy_re(r"截[至止](?:20\d\d年)?(?:[1-9]|1[01]|[一二三四五六七八九十]|十一)月|上半年|一季度|二季度|三季度|前三季度")
-_TARGETISH = lazy_re(r"目标值|指标值|年度指标|绩效目标|不低于|不少于|≥|>=|达到\d|考核|评分|得分|分值|权重")
+_MID_YEAR = lex_re(_W, "reconcile", "mid_year")
+_TARGETISH = lex_re(_W, "reconcile", "targetish")
 
 
 def _rx(words) -> re.Pattern:
@@ -93,7 +99,7 @@ def _low_rates(doc: Document, ctx, fm) -> list[tuple[str, float, Figure, str, li
             continue            # 截至6月底: a progress figure, not the year's rate
         if f.sentence is not None and _TARGETISH.search(_around(f)):
             continue
-        if not re.search(r"率[为是达：:]?$|率约?$", f.label) and f.source == "text":
+        if not _RATE_LABEL_END.search(f.label) and f.source == "text":
             continue
         seen.add(f.subject)
         how = f"报告写明{RATE_NAME[f.subject]}{f.text}" if f.source == "text" else \
@@ -204,14 +210,12 @@ def rate_against_report_amounts(doc: Document, ctx):
 
 # ----- FUND004 ---------------------------------------------------------------------------------
 
-_STANDARD = lazy_re(r"(?:按照?|标准为?|补助标准为?|补贴标准为?)?每(?P<per>[人户亩个所座处台套村生名家位校])"
-                    r"(?:每?(?P<time>年|月|学期|季度?|周|天|日|次))?[^，,。；;\d（(]{0,8}?$")
-_STANDARD_AFTER = lazy_re(r"\s*/\s*(?P<per>人|户|亩|个|所|座|处|台|套|村|生|名|家|位|校)(?:\s*[·.]\s*(?P<time>年|月|学期))?")
-_OTHER_MONEY = lazy_re(r"另|此外|以及|工作经费|管理费")
+_STANDARD = lex_re(_W, "reconcile", "standard")
+_STANDARD_AFTER = lex_re(_W, "reconcile", "standard_after")
+_OTHER_MONEY = lex_re(_W, "reconcile", "other_money")
 # money words right before a number written with 万 and no 元 ("安排资金19204.096万。"): NUM003
 # reports the missing 元, FUND004 still reads the amount
-BARE_WAN = lazy_re(r"(?:资金|预算|经费|投资|支出|拨付|到位|补助|总额|金额)(?:数|额)?(?:为|共|合计|计|约)?\s*"
-                   r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)万(?=[，,。；;、）)]|$|并且|并|且|已|均|全部|用于)")
+BARE_WAN = lex_re(_W, "reconcile", "bare_wan")
 
 
 def _with_bare_wan(st: str, qs: list) -> list:
@@ -323,7 +327,7 @@ def _check_standards(ctx, s, st, qs, stds, aliases, totals):
         cut = max(head.rfind(c) for c in "，,；;")
         head = head[cut + 1:]
         is_total = bool(items) and (totals.search(head) or (
-            len(items) == 1 and re.search(r"发放|拨付|兑现|补助资金|补贴资金|资助资金|支付", head)))
+            len(items) == 1 and _PAID_OUT.search(head)))
         if not is_total:
             if items or pending:
                 tainted = True       # another amount among the items
@@ -379,8 +383,8 @@ def _loose_pair(item) -> bool:
     return abs(c.start - q.start) > 25
 
 
-_APPROX_B = lazy_re(r"(?:约|近|逾|超过|超|大约|将近)\s*$")
-_APPROX_A = lazy_re(r"\s*(?:左右|余|多|以上|上下)")
+_APPROX_B = lex_re(_W, "reconcile", "approx_b")
+_APPROX_A = lex_re(_W, "reconcile", "approx_a")
 
 
 def _approx(st: str, q) -> bool:

@@ -9,8 +9,16 @@ from govlint.figures import Figure, model
 from govlint.finding import Severity
 from govlint.quantities import fmt
 from govlint.registry import rule
-from govlint.rules._util import lazy_re
 from govlint.rules.reconcile import RATE_NAME, _TARGETISH, _around, _cached, _tol, _top_section, money_wan
+from govlint.patterns import lex_re
+
+# the words are in lexicons/number_words.toml [restated]; compiled on first use
+_W = "number_words"
+_CLAIM_SCOPE = lex_re(_W, "restated", "claim_scope")
+_NEGATION = lex_re(_W, "restated", "negation")
+_OTHER_YEAR = lex_re(_W, "restated", "other_year")
+_BUDGET_ADJUSTED = lex_re(_W, "restated", "budget_adjusted")
+_TIME_UNIT_AFTER = lex_re(_W, "restated", "time_unit_after")
 
 
 # ----- NUM002 ----------------------------------------------------------------------------------
@@ -19,7 +27,7 @@ def _claims(doc: Document, ctx, fm):
     lex = ctx.lex["figures"]["claims"]
     spent = _cached("all_spent", lex["all_spent"])
     arrived = _cached("all_arrived", lex["all_arrived"])
-    scope = re.compile(r"(?:中央|省级|省|市级|县级|区级|本级|自筹|配套|其中|部分|专项债|债券)[^，。；]{0,8}$")
+    scope = _CLAIM_SCOPE
     for kind, rx in (("exec_rate", spent), ("arrival_rate", arrived)):
         rates = [f for f in fm.subject(kind) if f.kind == "rate" and f.value < 100 - 1e-9
                  and not f.qualifiers & {"time", "target", "change", "scope"} and f.paren is None
@@ -28,11 +36,11 @@ def _claims(doc: Document, ctx, fm):
             continue
         for s in doc.sentences:
             m = rx.search(s.text)
-            if not m or re.search(r"未|尚未|没有|不", s.text[max(0, m.start() - 3):m.start()]):
+            if not m or _NEGATION.search(s.text[max(0, m.start() - 3):m.start()]):
                 continue
             if kind == "exec_rate" and _TO_UNIT.match(s.text, m.end()):
                 continue        # 全部拨付到项目单位: money passed on to a unit, not spent
-            if scope.search(s.text[:m.start()][-12:]) or re.search(r"上年|去年|以前年度", s.text):
+            if scope.search(s.text[:m.start()][-12:]) or _OTHER_YEAR.search(s.text):
                 continue
             same_p = [f for f in rates if f.paragraph is s.paragraph]
             sec = _top_section(doc, s.start)
@@ -50,9 +58,9 @@ def _claims(doc: Document, ctx, fm):
                            data={"claim": m.group(0), "rate": f.value})
 
 
-_TO_UNIT = lazy_re(r"(?:到位)?[到至给][^，,。；;]{0,10}(?:单位|乡镇|部门|账户|专户|街道|学校|医院|村)")
+_TO_UNIT = lex_re(_W, "restated", "to_unit")
 _SAME_FACT_MAX = 4
-_PLAIN_PREFIX = lazy_re(r"^(?:实际|全年|项目|本年度|本年|年度|当年|总)+(?=..)")
+_PLAIN_PREFIX = lex_re(_W, "restated", "plain_prefix")
 
 
 def _restated_money(doc: Document, ctx, fm):
@@ -83,7 +91,7 @@ def _restated_money(doc: Document, ctx, fm):
         f1, f2 = vals
         if doc.section_at(f1.start) is doc.section_at(f2.start) and f1.paragraph is f2.paragraph:
             continue
-        if re.search(r"追加|调增|调减|调整", doc.text):
+        if _BUDGET_ADJUSTED.search(doc.text):
             if subject == "budget":
                 continue
         name = {"budget": "预算数", "arrived": "到位资金", "actual": "实际支出"}[subject]
@@ -95,16 +103,12 @@ def _restated_money(doc: Document, ctx, fm):
                        data={"subject": subject, "values": [f1.value, f2.value]})
 
 
-_FUTURE = lazy_re(r"将|预计|计划|目标|力争|争取|拟|下一?年|明年|今后|应当|之日起")
-_COUNT_LABEL_BAD = lazy_re(r"之日|以内|应当|自|起|累计|新增|其中|计划|目标|预计|拟|已有|剩余|其余|每|共有|分别|以上|以下|超过|达到|不少于|不低于|"
-                           r"本次|首批|第.|第一|第二|当月|季度|上半年|下半年|截至|截止|开工|在建|完工|竣工|验收|抽查|抽样|调查|问卷|"
-                           r"参与|参加|涉及|覆盖|辐射|带动|惠及|受益|满意|不满意|占")
+_FUTURE = lex_re(_W, "restated", "future")
+_COUNT_LABEL_BAD = lex_re(_W, "restated", "count_label_bad")
 
 
-_PLANNED = lazy_re(r"将|预计|计划|力争|争取|拟|下一?年|明年|今后|应当|之日起")
-_MEASURE_LABEL_BAD = lazy_re(r"目标|计划|预计|预期|力争|争取|要求|补助标准|标准为|不低于|不少于|不超过|以上|以下|以内|累计|新增|其中|分别|"
-                              r"截至|截止|当月|季度|上半年|下半年|同比|较|比上年|提高|下降|增长|减少|占|平均|人均|户均|亩均|"
-                              r"最高|最低|第.|首批|抽查|抽样|样本|每")
+_PLANNED = lex_re(_W, "restated", "planned")
+_MEASURE_LABEL_BAD = lex_re(_W, "restated", "measure_label_bad")
 # per kind: (label words that make two figures different facts, how far apart two values may be
 # and still be one value written twice)
 _KIND_RULES = {"count": (_COUNT_LABEL_BAD, False), "rate": (_MEASURE_LABEL_BAD, True),
@@ -127,7 +131,7 @@ def _restated_counts(doc: Document, ctx, fm):
         if f.kind == "rate" and label[-1] not in "率度":
             continue        # a rate named by its label (执行率, 满意度), not 完成了96%
         st = f.sentence.text
-        if (_FUTURE if f.kind == "count" else _PLANNED).search(st) or re.match(r"[月日天年周]|工作日", doc.text[f.end:f.end + 3]):
+        if (_FUTURE if f.kind == "count" else _PLANNED).search(st) or _TIME_UNIT_AFTER.match(doc.text[f.end:f.end + 3]):
             continue
         seen.setdefault((f.kind, label, f.unit, f.year), []).append(f)
     for (kind, label, unit, _y), figs in seen.items():
@@ -212,9 +216,9 @@ def _overall_vs_component(doc: Document, ctx, fm):
         break
 
 
-_BATCH_FIRST = lazy_re(r"年初|首批|第一批|原计划")
-_BATCH_LATER = lazy_re(r"年中|追加|新增|增加|调增|第二批|后续|下半年")
-_TOTAL_BEFORE = lazy_re(r"(?:共|合计|共计|总计|总共)\s*$")
+_BATCH_FIRST = lex_re(_W, "restated", "batch_first")
+_BATCH_LATER = lex_re(_W, "restated", "batch_later")
+_TOTAL_BEFORE = lex_re(_W, "restated", "total_before")
 
 
 BATCH_LOOKAHEAD = 12     # figures after a 共N个 that may be its batches

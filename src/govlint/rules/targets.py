@@ -12,13 +12,18 @@ from govlint.quantities import fmt
 from govlint.registry import Option, also, rule
 from govlint.rules._util import lazy_re
 from govlint.rules.reconcile import _approx, _cached
+from govlint.patterns import lex_re
+
+# the words are in lexicons/number_words.toml [targets]; compiled on first use
+_W = "number_words"
+_TABLE_HINT = lex_re(_W, "targets", "table_hint")
 
 
 # ----- IND004 / IND005 -------------------------------------------------------------------------
 
-_TARGET_AT = lazy_re(r"(?:计划|目标|年度目标|预期|指标值|任务|要求|应)[^，,。；;\d]{0,10}$")
-_ACTUAL_AT = lazy_re(r"(?:实际完成|实际|已完成|完成|达到|实现)[^，,。；;\d]{0,10}$")
-_LOWER_BETTER = lazy_re(r"不超过|不高于|控制在|以内|以下|≤|<=|低于|降低|下降|减少|压缩|发生率|投诉|事故|超标|死亡|损失|成本|费用|时间|时限|天数")
+_TARGET_AT = lex_re(_W, "targets", "target_at")
+_ACTUAL_AT = lex_re(_W, "targets", "actual_at")
+_LOWER_BETTER = lex_re(_W, "targets", "lower_better")
 
 
 def _target_actual_pairs(doc: Document, ctx) -> list:
@@ -33,10 +38,10 @@ def _target_actual_pairs(doc: Document, ctx) -> list:
     return got
 
 
-_TARGET_WORD = lazy_re(r"计划|目标|预期|指标值|任务")
-_ACTUAL_WORD = lazy_re(r"实际|完成|达到|实现")
+_TARGET_WORD = lex_re(_W, "targets", "target_word")
+_ACTUAL_WORD = lex_re(_W, "targets", "actual_word")
 _STOP = lazy_re(r"[。；;]")
-_OTHER_SCOPE = lazy_re(r"累计|其中|上年|去年|较")
+_OTHER_SCOPE = lex_re(_W, "targets", "other_scope")
 # count units that name no thing: across sentences the counted nouns must agree
 _GENERIC_UNITS = frozenset(("个", "项", "次", "件", "批", "类", "期", "场", "份", "人次"))
 CROSS_HEAD = 14        # the actual opens the next sentence: at most this many characters before it
@@ -209,7 +214,7 @@ def target_far_exceeded(doc: Document, ctx):
 
 
 def _table_far_exceeded(doc: Document, ctx, ratio: float):
-    if not re.search(r"指标值|目标值|实际完成", doc.text):
+    if not _TABLE_HINT.search(doc.text):
         return
     from govlint.table import comparable, tables
     for t in tables(doc, ctx.shared):
@@ -237,9 +242,9 @@ def _table_far_exceeded(doc: Document, ctx, ratio: float):
 
 # ----- IND004: the 自评表 target lowered below the 绩效目标 stated in the prose ------------------
 
-_PROSE_LOWER = lazy_re(r"^\s*(?:以内|以下)|(?:不超过|不高于|控制在|低于)\s*$")
-_PROSE_APPROX = lazy_re(r"(?:约|近|大约|将近)\s*$")
-_PROSE_APPROX_AFTER = lazy_re(r"\s*(?:左右|余|多|上下)")
+_PROSE_LOWER = lex_re(_W, "targets", "prose_lower")
+_PROSE_APPROX = lex_re(_W, "targets", "prose_approx")
+_PROSE_APPROX_AFTER = lex_re(_W, "targets", "prose_approx_after")
 _HAN = lazy_re(r"[\u4e00-\u9fff]+")
 MIN_SHARED = 4        # characters an indicator name and a prose label must share to be one indicator
 
