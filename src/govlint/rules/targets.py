@@ -32,9 +32,11 @@ def _target_actual_pairs(doc: Document, ctx) -> list:
     per document for IND004 and IND005."""
     got = ctx.shared.get("_target_pairs")
     if got is None:
+        # count units that name no thing: across sentences the counted nouns must agree
+        generic = frozenset(ctx.lex["figures"]["indicators"]["generic_units"])
         got = ctx.shared["_target_pairs"] = [x for p in doc.paragraphs
                                              if _TARGET_WORD.search(p.text) and _ACTUAL_WORD.search(p.text)
-                                             for x in _pairs_in(p)]
+                                             for x in _pairs_in(p, generic)]
     return got
 
 
@@ -42,8 +44,6 @@ _TARGET_WORD = lex_re(_W, "targets", "target_word")
 _ACTUAL_WORD = lex_re(_W, "targets", "actual_word")
 _STOP = lazy_re(r"[。；;]")
 _OTHER_SCOPE = lex_re(_W, "targets", "other_scope")
-# count units that name no thing: across sentences the counted nouns must agree
-_GENERIC_UNITS = frozenset(("个", "项", "次", "件", "批", "类", "期", "场", "份", "人次"))
 CROSS_HEAD = 14        # the actual opens the next sentence: at most this many characters before it
 
 
@@ -51,7 +51,7 @@ def _quantities(t: str) -> list:
     return [q for q in find_quantities(t) if not q.chinese and q.kind != "points"]
 
 
-def _pairs_in(p):
+def _pairs_in(p, generic: frozenset):
     ss = p.sentences
     prev = None          # (sentence, quantities) of the previous sentence with a target word
     for s in ss:
@@ -77,13 +77,13 @@ def _pairs_in(p):
                 paired = True
                 yield s, tq, s, nxt, _lower(t, tq)
         if not paired and prev is not None and qs:
-            x = _across(prev[0], prev[1], s, qs[0])
+            x = _across(prev[0], prev[1], s, qs[0], generic)
             if x is not None:
                 yield x
         prev = (s, qs) if has_target and qs and not paired else None
 
 
-def _across(ts, tqs, s, aq):
+def _across(ts, tqs, s, aq, generic: frozenset):
     """The target that closes sentence ``ts`` and the actual ``aq`` that opens sentence ``s``
     (计划改造户厕500户。实际完成480户，…): the only figure of its kind and unit in the target
     sentence, the first figure of the next, named by 实际完成/完成/达到 in its first words."""
@@ -96,7 +96,7 @@ def _across(ts, tqs, s, aq):
     tq = same[0]
     if not _TARGET_AT.search(t[max(0, tq.start - 14):tq.start]) or _approx(t, tq) or _approx(at, aq):
         return None
-    if aq.unit in _GENERIC_UNITS or tq.kind == "rate":
+    if aq.unit in generic or tq.kind == "rate":
         a, b = _noun(t, tq), _noun(at, aq)
         if not a or a != b:
             return None          # 计划开展培训12期。实际完成验收8期: two different things
