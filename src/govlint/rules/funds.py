@@ -27,6 +27,7 @@ _ADJUSTED_REPORT = lex_re(_W, "funds", "adjusted_report")
 _BREAKDOWN_OPENS = lex_re(_W, "funds", "breakdown_opens")
 _BREAKDOWN = lex_re(_W, "funds", "breakdown")
 _PARTIAL_LIST = lex_re(_W, "funds", "partial_list")
+_REMAINDER = lex_re(_W, "funds", "remainder")
 
 
 def rate_kinds() -> list[tuple]:
@@ -87,7 +88,9 @@ def amounts_do_not_add_up(doc: Document, ctx):
     rates in one sentence (到位率 … 执行率, or one rate per batch), each is checked against the
     amounts stated since the rate before it; when its amounts stand in other sentences of the
     same part, against the report's single plain budget and spending (arrived) amount — a
-    warning (rules/reconcile.py).
+    warning (rules/reconcile.py); with no budget at all but an unspent remainder between the
+    spending and the rate (支付18501.096万元，未支付703万元，支付率95%), against spent ÷ (spent +
+    remainder) — a warning.
     (3) "合计/共 X万元，其中 A万元、B万元…" (also when 其中 opens the next sentence): the parts add
     up to more than the total, or — when their shares are stated and add up to 100% — to less
     (a warning when fewer parts than the total with no stated shares). A figure in brackets
@@ -204,6 +207,9 @@ def _rate_checks(ctx, s, roles, tol, doc_budget=None):
             den_base = base
             if not den and doc_budget is not None and "budget" in dens and name != "完成预算比例":
                 den, den_base = [doc_budget], 0
+            if not den and len(num) == 1 and name == "执行率":
+                yield from _rate_with_remainder(ctx, s, roles, r, num[0], name, tol)
+                break
             if len(num) != 1 or len(den) != 1 or den[0].value <= 0:
                 break
             computed = num[0].value / den[0].value * 100
@@ -216,6 +222,32 @@ def _rate_checks(ctx, s, roles, tol, doc_budget=None):
                                         ctx.related(den_base + den[0].start, den_base + den[0].end, note="分母")],
                                data={"stated": r.value, "computed": round(computed, 4)})
             break
+
+
+def _rate_with_remainder(ctx, s, roles, r, num, name, tol):
+    """"支付18501.096万元，未支付703万元，支付率95%": with no budget stated, the rate is the
+    amount spent over the amount spent plus the one remainder (未支付/未支出/结余) between them
+    and the rate. A warning: the remainder is read from its label."""
+    t = s.text
+    rems = [q for _role, q in roles if num.end <= q.start < r.start
+            and _REMAINDER.search(t[max(num.end, q.start - 8):q.start])]
+    if len(rems) != 1:
+        return
+    rem = rems[0]
+    total = num.value + rem.value
+    if total <= 0:
+        return
+    computed = num.value / total * 100
+    if abs(computed - r.value) <= tol:
+        return
+    base = s.start
+    yield ctx.flag(base + r.start, base + r.end,
+                   f"{name}写为{r.text}，按所列金额计算应为{fmt(computed)}%"
+                   f"（{money_wan(num)}÷（{money_wan(num)}＋{money_wan(rem)}））",
+                   suggestion=f"{fmt(computed)}%",
+                   related=[ctx.related(base + num.start, base + num.end, note="分子"),
+                            ctx.related(base + rem.start, base + rem.end, note="未执行部分")],
+                   severity=Severity.WARNING, data={"stated": r.value, "computed": round(computed, 4)})
 
 
 _TOTAL = lex_re(_W, "funds", "total")
