@@ -90,7 +90,7 @@ def amounts_do_not_add_up(doc: Document, ctx):
     same part, against the report's single plain budget and spending (arrived) amount — a
     warning (rules/reconcile.py); with no budget at all but an unspent remainder between the
     spending and the rate (支付18501.096万元，未支付703万元，支付率95%), against spent ÷ (spent +
-    remainder) — a warning.
+    remainder) — a warning. A 自评表 whose 全年执行数 exceeds its 全年预算数 is a warning too.
     (3) "合计/共 X万元，其中 A万元、B万元…" (also when 其中 opens the next sentence): the parts add
     up to more than the total, or — when their shares are stated and add up to 100% — to less
     (a warning when fewer parts than the total with no stated shares). A figure in brackets

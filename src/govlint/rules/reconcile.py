@@ -208,6 +208,23 @@ def rate_against_report_amounts(doc: Document, ctx):
                        severity=Severity.WARNING, data={"stated": r.value, "computed": round(computed, 4)})
 
 
+@also("FUND002")
+def table_spent_above_budget(doc: Document, ctx):
+    """The 自评表's 全年执行数 above its 全年预算数 (执行率 over 100 %): money spent that the
+    budget does not cover. A warning: the table may leave 上年结转 out of the budget."""
+    fm = model(doc, ctx)
+    got = {f.source: f for f in fm if f.source in ("table:budget_full", "table:executed")}
+    b, a = got.get("table:budget_full"), got.get("table:executed")
+    if b is None or a is None or b.value <= 0 or a.value <= b.value + max(_tol(a), _tol(b)):
+        return
+    yield ctx.flag(a.start, a.end,
+                   f"自评表全年执行数{money_wan(a)}超过全年预算数{money_wan(b)}"
+                   f"（执行率{fmt(a.value / b.value * 100)}%），超出{money_wan(a.value - b.value)}",
+                   suggestion="核对全年预算数（是否漏计追加预算或上年结转资金）和全年执行数；确有超支的，说明资金来源和审批依据",
+                   related=[ctx.related(b.start, b.end, note="全年预算数")],
+                   severity=Severity.WARNING, data={"budget": b.value, "executed": a.value})
+
+
 # ----- FUND004 ---------------------------------------------------------------------------------
 
 _STANDARD = lex_re(_W, "reconcile", "standard")
