@@ -6,7 +6,7 @@ of Word and Excel documents and rows of text tables are paragraphs too, marked `
 plus the header figures of the self-evaluation table (预算数, 执行数, 执行率).
 
 A figure knows
-- ``kind``/``value``/``number``/``unit``/``text`` and its document span;
+- ``kind`` (money, rate, count, area, length)/``value``/``number``/``unit``/``text`` and its document span;
 - ``label``: the words between the previous clause break and the figure ("实际到位资金");
   for a count written before its noun ("18个项目") the noun after it is appended;
 - ``subject``: the canonical subject the label names, from the synonym table
@@ -29,26 +29,30 @@ from bisect import bisect_left
 from functools import lru_cache
 
 from govlint._record import Record
+from govlint.patterns import lex_re
 from govlint.quantities import Quantity, find_quantities
 
+# the words are in lexicons/number_words.toml [figures]; compiled on first use
+_W = "number_words"
+_TABLE_HINT = lex_re(_W, "figures", "table_hint")
+
 _BREAK = re.compile(r"[，,。；;：:（(）)\n、！？!?]")
-_YEAR = re.compile(r"(20\d\d)\s*年(?!度?(?:以前|以来|之前))")
-_LEAD = re.compile(r"^(?:其中|另外|另|以及|并且|并|且|和|及|与|共|合计|共计|总计|总共|全年|本年度|本年|当年|该项目|项目|"
-                   r"已|均|为|是|达|达到|计|累计为)+")
-_TAIL = re.compile(r"(?:为|是|达|达到|计|共|约|近|有|了|金额|资金为)+$")
-_TARGET_LEAD = re.compile(r"(?:绩效目标|年度目标|总体目标|预期目标|目标任务|计划)(?:为|是|：|:|如下)|指标值(?:为|：|:)")
-_TARGET_SECTION = re.compile(r"绩效目标|年度目标|预期目标|目标设定")
-_RESULT_SECTION = re.compile(r"完成|实现|情况分析|偏差|未完成|原因")
+_YEAR = lex_re(_W, "figures", "year")
+_LEAD = lex_re(_W, "figures", "lead")
+_TAIL = lex_re(_W, "figures", "tail")
+_TARGET_LEAD = lex_re(_W, "figures", "target_lead")
+_TARGET_SECTION = lex_re(_W, "figures", "target_section")
+_RESULT_SECTION = lex_re(_W, "figures", "result_section")
 _SPACE = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
 _NUMBER_SPLIT = re.compile(r"\d+(?:[.,]\d+)*\S?")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{1,6}")
-_NOUN_CUT = re.compile(r"[的和及与已均共在将为是于中，]")
+_NOUN_CUT = lex_re(_W, "figures", "noun_cut")
 _BRACKET = re.compile(r"[（(）)]")
 _HAS_NUMBER = re.compile(r"[0-9０-９%％一二三四五六七八九十百千]")
-_COMPARATOR = re.compile(r"[≥≤>＞<＜]|不低于|不少于|不超过|不高于|以上|以内")
-_NEEDS_SUBJECT = frozenset(("money", "rate", "count"))
-PAREN_KIND = re.compile(r"\s*(?:其中|含|不含|包括|包含|另|另有|内含)")
+_COMPARATOR = lex_re(_W, "figures", "comparator")
+_KINDS = frozenset(("money", "rate", "count", "area", "length"))     # areas and lengths have no subject
+PAREN_KIND = lex_re(_W, "figures", "paren_kind")
 
 
 class Figure(Record):
@@ -134,6 +138,9 @@ class Vocabulary:
         q = lex.get("qualifiers", {})
         self.qual = {fam: re.compile("|".join(re.escape(w) for w in sorted(q.get(fam, []), key=len, reverse=True)))
                      for fam in ("scope", "time", "target", "change") if q.get(fam)}
+        neutral = q.get("neutral", [])
+        self.neutral = re.compile("|".join(re.escape(w) for w in sorted(neutral, key=len, reverse=True))) \
+            if neutral else None
         self.approx_before = re.compile("(?:" + "|".join(re.escape(w) for w in q.get("approx_before", ["约"])) + r")\s*$")
         self.approx_after = re.compile(r"\s*(?:" + "|".join(re.escape(w) for w in q.get("approx_after", ["左右"])) + ")")
 
@@ -297,8 +304,8 @@ def build(doc, lex: dict, shared: dict | None = None) -> FigureModel:
                 if q.kind == "points":
                     continue
                 pos = soff + q.start
-                if q.kind not in _NEEDS_SUBJECT:
-                    continue        # areas and lengths: no rule reconciles them yet
+                if q.kind not in _KINDS:
+                    continue
                 label = label_before(st, q.start)
                 if q.kind == "count" and len(label) < 2:
                     label = label + noun_after(st, q.end)
@@ -307,9 +314,10 @@ def build(doc, lex: dict, shared: dict | None = None) -> FigureModel:
                     subject = None
                 if subject in ("budget", "arrived", "actual") and q.kind != "money":
                     subject = None
-                if q.kind == "rate" and subject not in ("exec_rate", "arrival_rate"):
+                if q.kind in ("rate", "area", "length") and subject not in ("exec_rate", "arrival_rate"):
                     subject = None
-                quals = frozenset(fam for fam, rx in vocab.qual.items() if rx.search(label))
+                qlabel = vocab.neutral.sub("", label) if vocab.neutral is not None else label
+                quals = frozenset(fam for fam, rx in vocab.qual.items() if rx.search(qlabel))
                 # a target comparator written just before the figure (≥95%, 不低于)
                 near = st[max(0, q.start - 6):q.start]
                 if _COMPARATOR.search(near):
@@ -340,7 +348,7 @@ _HEADER_SUBJECT = {"budget_full": "budget", "executed": "actual", "exec_rate": "
 
 def _table_figures(doc, shared, figures, vocab) -> None:
     """The header fields of the self-evaluation table (全年预算数, 全年执行数, 执行率) as figures."""
-    if not re.search(r"自评表|执行率|预算数", doc.text):
+    if not _TABLE_HINT.search(doc.text):
         return
     from govlint.table import tables
     ts = tables(doc, shared)
@@ -369,7 +377,7 @@ def _table_figures(doc, shared, figures, vocab) -> None:
 
 def model(doc, ctx) -> FigureModel:
     """The document's figure model, built once and shared by every rule."""
-    m = ctx.shared.get("_figures")
+    m = ctx.shared.figures
     if m is None:
-        m = ctx.shared["_figures"] = build(doc, ctx.lex["figures"], ctx.shared)
+        m = ctx.shared.figures = build(doc, ctx.lex["figures"], ctx.shared)
     return m

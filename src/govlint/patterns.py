@@ -34,3 +34,65 @@ class LazyPattern:
 
 def lazy_re(pattern: str, flags: int = 0) -> LazyPattern:
     return LazyPattern(pattern, flags)
+
+
+_ACTIVE = None
+
+
+def _active_lexicons():
+    """``lexicon.active()``, the import done once (an import statement per call costs more
+    than the call)."""
+    global _ACTIVE
+    if _ACTIVE is None:
+        from govlint.lexicon import active
+        _ACTIVE = active
+    return _ACTIVE()
+
+
+class LexPattern:
+    """A regular expression whose source is a string in a lexicon (words in data, issue #12):
+    ``lex_re("number_words", "funds", "total")`` reads ``lexicons/number_words.toml``
+    ``[funds] total`` and compiles it on first use, again only when the set of lexicons in
+    force changes (a user extension). Nothing is read or compiled at import."""
+
+    __slots__ = ("_where", "_lex", "_rx")
+
+    def __init__(self, stem: str, table: str, key: str):
+        self._where = (stem, table, key)
+        self._lex = None
+        self._rx = None
+
+    def compiled(self) -> re.Pattern:
+        lex = _active_lexicons()
+        if lex is not self._lex:
+            stem, table, key = self._where
+            self._rx = re.compile(lex[stem][table][key])
+            self._lex = lex
+        return self._rx
+
+    def __getattr__(self, name):
+        return getattr(self.compiled(), name)
+
+
+def lex_re(stem: str, table: str, key: str) -> LexPattern:
+    return LexPattern(stem, table, key)
+
+
+class LexTable:
+    """Records of a lexicon table, each with a ``pattern`` compiled once per set of lexicons in
+    force: ``LexTable("number_words", "funds", "roles").get()`` → ``[(record, compiled), ...]``."""
+
+    __slots__ = ("_where", "_lex", "_rows")
+
+    def __init__(self, stem: str, table: str, key: str):
+        self._where = (stem, table, key)
+        self._lex = None
+        self._rows = None
+
+    def get(self) -> list:
+        lex = _active_lexicons()
+        if lex is not self._lex:
+            stem, table, key = self._where
+            self._rows = [(r, re.compile(r["pattern"])) for r in lex[stem][table][key]]
+            self._lex = lex
+        return self._rows

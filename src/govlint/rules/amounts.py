@@ -9,23 +9,25 @@ from govlint.document import Document
 from govlint.registry import rule
 from govlint.finding import Severity
 from govlint.quantities import decimals, fmt
-from govlint.rules._util import lazy_re
+from govlint.rules.reconcile import BARE_WAN as _BARE_WAN
 from govlint.rules.reconcile import money_wan
+from govlint.patterns import lex_re
+
+# the words are in lexicons/number_words.toml [amounts]; compiled on first use
+_W = "number_words"
+_BREAKDOWN = lex_re(_W, "amounts", "breakdown")
+_PARTIAL_LIST = lex_re(_W, "amounts", "partial_list")
 
 
 # ----- NUM003 ----------------------------------------------------------------------------------
 
-_BARE_STANDARD = lazy_re(r"(?:补助|补贴|奖励|资助|标准|发放|奖补)[^，,。；;\d]{0,4}?(?<![\d.])(?P<n>\d+(?:\.\d+)?)\s*/\s*"
-                         r"(?P<per>人·年|人/年|生·年|人|户|亩|生|名|年|月)(?![\u4e00-\u9fff]{0,1}元)")
+_BARE_STANDARD = lex_re(_W, "amounts", "bare_standard")
 
 
-# money words right before a number written with 万 and no 元 ("安排资金19204.096万。")
-_BARE_WAN = lazy_re(r"(?:资金|预算|经费|投资|支出|拨付|到位|补助|总额|金额)(?:数|额)?(?:为|共|合计|计|约)?\s*"
-                    r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)万(?=[，,。；;、）)]|$)")
 
 
 # "送戏下乡补贴4万亿；" in a list of 万元 amounts: 万亿 without 元 is a slip for 万元
-_WAN_YI = lazy_re(r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)万亿(?![元美])")
+_WAN_YI = lex_re(_W, "amounts", "wan_yi")
 
 
 @rule(code="NUM003", name="amount-unit", severity=Severity.WARNING,
@@ -75,7 +77,7 @@ SEG_MAX = 400      # a 其中 breakdown is a clause, not pages: longer runs are 
 
 def _unit_slips(ctx, p):
     t = p.text
-    for m in re.finditer(r"其中[：:]?", t):
+    for m in _BREAKDOWN.finditer(t):
         before = find_quantities(t[max(0, m.start() - 40):m.start()], "money")
         if not before:
             continue
@@ -87,7 +89,7 @@ def _unit_slips(ctx, p):
         if end is None and len(t) - m.end() > SEG_MAX:
             continue       # no sentence end within reach: a run-on text, not a breakdown
         seg = t[m.end():end.start() if end else len(t)]
-        if re.search(r"[（(]", seg) or re.search(r"等[^级]|以上|以下", seg):
+        if re.search(r"[（(]", seg) or _PARTIAL_LIST.search(seg):
             continue
         parts = find_quantities(seg, "money")
         if len(parts) < 2:

@@ -11,30 +11,28 @@ from govlint.figures import quantities_in
 from govlint.finding import Severity
 from govlint.quantities import Quantity, find_money, find_rates, fmt, money_wan
 from govlint.registry import Option, rule
+from govlint.patterns import LexTable, lex_re
 from govlint.rules._util import grouped_alternations, alternation, lazy_re
 
 # ----- FUND002 -----------------------------------------------------------------------------
 
 _BOUNDARY = lazy_re(r"[，,。；;：:（(）)、\n]")
 _LABEL_BOUNDARY = lazy_re(r"[，,。；;：:（(）)\n]")
-ROLE_PATTERNS = [
-    # (role, pattern matched against the label before a money figure), first match wins
-    ("skip", re.compile(r"其中|较上年|比上年|同比|增加|减少|增长|下降|结余|结转|占比|差额|超支|节约|缺口|累计投资|"
-                        r"中央|省级|市级|县级|区级|本级|自筹|配套|一般公共预算|政府性基金|国有资本|上年")),
-    ("budget_initial", re.compile(r"年初预算")),
-    ("budget", re.compile(r"(?:全年|调整后|批复|项目)?预算(?:数|安排|资金|金额|总额)?(?:为|是)?$|预算安排|"
-                          r"(?:安排|下达|批复)(?:项目|专项)?(?:资金|经费)")),
-    ("arrived", re.compile(r"到位(?:资金)?|到账")),
-    ("final", re.compile(r"决算(?:数)?(?:为)?$|支出决算")),
-    ("actual", re.compile(r"实际(?:总)?(?:使用|支出|支付|拨付)|执行数|已(?:使用|支出|支付|拨付)|完成支出|支出资金|"
-                          r"使用资金|累计(?:支出|支付|拨付)|(?:资金|经费)(?:支付|支出)$")),
-]
-RATE_KINDS = [
-    # (rate label pattern, numerator roles, denominator roles, name)
-    (re.compile(r"(?:预算)?执行率|支出率|支付率"), ("actual", "final"), ("budget", "budget_initial"), "执行率"),
-    (re.compile(r"到位率"), ("arrived",), ("budget", "budget_initial"), "到位率"),
-    (re.compile(r"完成(?:年初|全年|调整后)?预算的"), ("final", "actual"), ("budget_initial", "budget"), "完成预算比例"),
-]
+# the words are in lexicons/number_words.toml [funds]; compiled on first use
+_W = "number_words"
+_ROLES = LexTable(_W, "funds", "roles")           # (role, label pattern), first match wins
+_RATES = LexTable(_W, "funds", "rates")           # a rate label, its numerator and denominator roles
+_ADJUSTED_SENTENCE = lex_re(_W, "funds", "adjusted_sentence")
+_ADJUSTED_REPORT = lex_re(_W, "funds", "adjusted_report")
+_BREAKDOWN_OPENS = lex_re(_W, "funds", "breakdown_opens")
+_BREAKDOWN = lex_re(_W, "funds", "breakdown")
+_PARTIAL_LIST = lex_re(_W, "funds", "partial_list")
+_REMAINDER = lex_re(_W, "funds", "remainder")
+
+
+def rate_kinds() -> list[tuple]:
+    """(rate label pattern, numerator roles, denominator roles, name) of each kind of rate."""
+    return [(rx, tuple(r["numerator"]), tuple(r["denominator"]), r["name"]) for r, rx in _RATES.get()]
 
 
 _LABEL_WINDOW = 80
@@ -58,9 +56,9 @@ def money_role(text: str, q: Quantity, start: int = 0) -> str | None:
     label = _SPACES.sub("", label)
     if _A_DIGIT.search(label):
         label = _NUMBER_CUT.split(label)[-1]
-    for role, rx in ROLE_PATTERNS:
+    for r, rx in _ROLES.get():
         if rx.search(label):
-            return role
+            return r["role"]
     return None
 
 
@@ -88,7 +86,11 @@ def amounts_do_not_add_up(doc: Document, ctx):
     决算 is not reported (追加 is normal). (2) A stated 执行率 / 到位率 / 完成预算的 X% differs
     from the one its sentence's amounts give by more than ``rate_tolerance`` points; with two
     rates in one sentence (到位率 … 执行率, or one rate per batch), each is checked against the
-    amounts stated since the rate before it.
+    amounts stated since the rate before it; when its amounts stand in other sentences of the
+    same part, against the report's single plain budget and spending (arrived) amount — a
+    warning (rules/reconcile.py); with no budget at all but an unspent remainder between the
+    spending and the rate (支付18501.096万元，未支付703万元，支付率95%), against spent ÷ (spent +
+    remainder) — a warning. A 自评表 whose 全年执行数 exceeds its 全年预算数 is a warning too.
     (3) "合计/共 X万元，其中 A万元、B万元…" (also when 其中 opens the next sentence): the parts add
     up to more than the total, or — when their shares are stated and add up to 100% — to less
     (a warning when fewer parts than the total with no stated shares). A figure in brackets
@@ -116,7 +118,7 @@ def amounts_do_not_add_up(doc: Document, ctx):
         budgets += [_abs(q, base) for q in sent_b]
         actuals += [_abs(q, base) for q in sent_a]
         # (1) in one sentence
-        if len(sent_b) == 1 and len(sent_a) == 1 and not re.search(r"追加|调增|结转|上年", s.text):
+        if len(sent_b) == 1 and len(sent_a) == 1 and not _ADJUSTED_SENTENCE.search(s.text):
             b, a = sent_b[0], sent_a[0]
             if a.value > b.value + 0.5 and a.start > b.start:
                 flagged.add(base + a.start)
@@ -130,7 +132,7 @@ def amounts_do_not_add_up(doc: Document, ctx):
     for p in doc.paragraphs:
         prev = None
         for m in re.finditer(r"[^。！？!?]+[。！？!?]?", p.text):
-            if prev is not None and re.match(r"\s*其中[：:，,]", m.group(0)) and find_money(prev.group(0)):
+            if prev is not None and _BREAKDOWN_OPENS.match(m.group(0)) and find_money(prev.group(0)):
                 # "共完成预算资金89.97万元。其中：…": the breakdown opens a new sentence
                 yield from _sum_checks(ctx, _Span(p.start + prev.start(), p.text[prev.start():m.end()]))
             else:
@@ -139,7 +141,7 @@ def amounts_do_not_add_up(doc: Document, ctx):
     # (1) across the report: exactly one budget and one spending figure
     bvals = {round(q.value, 2) for q in budgets}
     avals = {round(q.value, 2) for q in actuals}
-    if len(bvals) == 1 and len(avals) == 1 and not re.search(r"追加|调增|结转", text):
+    if len(bvals) == 1 and len(avals) == 1 and not _ADJUSTED_REPORT.search(text):
         b, a = budgets[0], actuals[0]
         if a.value > b.value + 0.5 and a.start not in flagged:
             yield ctx.flag(a.start, a.end, f"实际支出{money_wan(a)}超过预算{money_wan(b)}",
@@ -185,10 +187,11 @@ def _rate_checks(ctx, s, roles, tol, doc_budget=None):
         seg = qs[lo:hi] if hi - lo <= 2 else qs[lo:lo + 2]
         return every, seg
 
+    kinds = rate_kinds() if rates else []
     for r in rates:
         head = s.text[max(0, r.start - 12):r.start]
         seg_start, prev_end = prev_end, r.end
-        for rx, nums, dens, name in RATE_KINDS:
+        for rx, nums, dens, name in kinds:
             if not rx.search(head):
                 continue
             num, seg_num = before(nums, r.start, seg_start)
@@ -204,6 +207,9 @@ def _rate_checks(ctx, s, roles, tol, doc_budget=None):
             den_base = base
             if not den and doc_budget is not None and "budget" in dens and name != "完成预算比例":
                 den, den_base = [doc_budget], 0
+            if not den and len(num) == 1 and name == "执行率":
+                yield from _rate_with_remainder(ctx, s, roles, r, num[0], name, tol)
+                break
             if len(num) != 1 or len(den) != 1 or den[0].value <= 0:
                 break
             computed = num[0].value / den[0].value * 100
@@ -218,7 +224,33 @@ def _rate_checks(ctx, s, roles, tol, doc_budget=None):
             break
 
 
-_TOTAL = lazy_re(r"(?:合计|共计|总计|总额|总共|共)(?:[^，。；\d]{0,8})$")
+def _rate_with_remainder(ctx, s, roles, r, num, name, tol):
+    """"支付18501.096万元，未支付703万元，支付率95%": with no budget stated, the rate is the
+    amount spent over the amount spent plus the one remainder (未支付/未支出/结余) between them
+    and the rate. A warning: the remainder is read from its label."""
+    t = s.text
+    rems = [q for _role, q in roles if num.end <= q.start < r.start
+            and _REMAINDER.search(t[max(num.end, q.start - 8):q.start])]
+    if len(rems) != 1:
+        return
+    rem = rems[0]
+    total = num.value + rem.value
+    if total <= 0:
+        return
+    computed = num.value / total * 100
+    if abs(computed - r.value) <= tol:
+        return
+    base = s.start
+    yield ctx.flag(base + r.start, base + r.end,
+                   f"{name}写为{r.text}，按所列金额计算应为{fmt(computed)}%"
+                   f"（{money_wan(num)}÷（{money_wan(num)}＋{money_wan(rem)}））",
+                   suggestion=f"{fmt(computed)}%",
+                   related=[ctx.related(base + num.start, base + num.end, note="分子"),
+                            ctx.related(base + rem.start, base + rem.end, note="未执行部分")],
+                   severity=Severity.WARNING, data={"stated": r.value, "computed": round(computed, 4)})
+
+
+_TOTAL = lex_re(_W, "funds", "total")
 
 
 def _sum_checks(ctx, s):
@@ -230,7 +262,7 @@ def _sum_checks(ctx, s):
     def bracketed(a: int) -> bool:
         return any(x < a < y for x, y, _k in brackets)
 
-    for m in re.finditer(r"其中[：:]?", t):
+    for m in _BREAKDOWN.finditer(t):
         if bracketed(m.start()):
             continue        # 其中 inside a bracket is a note on the figure before it
         # the total and its label stand just before 其中: a bounded window keeps this linear
@@ -257,7 +289,7 @@ def _sum_checks(ctx, s):
             nxt = t.find("其中", nxt + 2)
         stop = nxt if nxt >= 0 else len(t)
         part_text = t[m.end():stop]
-        if len(part_text) > 600 or re.search(r"等[^级]|以上|以下|不少于|至少|^\s*(?:主要|部分|重点)", part_text):
+        if len(part_text) > 600 or _PARTIAL_LIST.search(part_text):
             continue        # a breakdown runs a few clauses; beyond that its end is unsure
         # a figure in brackets after a part (含…待支付合同款35万元) is a note on it, never an addend
         parts = [q for q in find_money(part_text) if not _is_change(part_text, q)
@@ -284,7 +316,7 @@ def _sum_checks(ctx, s):
                            data={"total": total_v, "sum": got})
 
 
-_CHANGE = lazy_re(r"较上年|比上年|同比|增加|减少|增长|下降|节约|超支|结余|差额")
+_CHANGE = lex_re(_W, "funds", "change")
 
 
 def _is_change(text: str, q: Quantity) -> bool:

@@ -10,14 +10,31 @@ from govlint.finding import Severity
 from govlint.quantities import find_areas, find_counts, fmt, normalize_digits
 from govlint.registry import Option, rule
 from govlint.rules.numbers_parts import REST_NUMBER, _check_count_parts, _check_rate_from_counts, _check_rest, _label
+from govlint.patterns import lex_re
+
+# the words are in lexicons/number_words.toml [numbers]; compiled on first use
+_W = "number_words"
+_BUILDING_TOTAL_AFTER = lex_re(_W, "numbers", "building_total_after")
+_BUILDING_TOTAL_BEFORE = lex_re(_W, "numbers", "building_total_before")
+_ETC_AFTER = lex_re(_W, "numbers", "etc_after")
+_NUMBERED_ITEMS = lex_re(_W, "numbers", "numbered_items")
+_CLAUSE_GOES_ON = lex_re(_W, "numbers", "clause_goes_on")
+_LAND_LABEL = lex_re(_W, "numbers", "land_label")
+_LAND_NOT = lex_re(_W, "numbers", "land_not")
+_FLOOR_LABEL = lex_re(_W, "numbers", "floor_label")
+_FLOOR_NOT = lex_re(_W, "numbers", "floor_not")
+_BASE_LABEL = lex_re(_W, "numbers", "base_label")
+_GREEN_LABEL = lex_re(_W, "numbers", "green_label")
+_CONVERSION_BETWEEN = lex_re(_W, "numbers", "conversion_between")
+_RATIO_NAMES = lex_re(_W, "numbers", "ratio_names")
 
 # building numbers: 1#、2#… 18#栋, 1#-6#
 _BNUM = r"(\d{1,3})\s*#"
-LIST_RX = lazy_re(rf"第?{_BNUM}(?:\s*(?:栋|幢|号楼|楼))?(?:\s*(?:、|,|，|及|和|-|—|~|～|至|到)\s*第?{_BNUM}(?:\s*(?:栋|幢|号楼|楼))?)+")
+LIST_RX = lex_re(_W, "numbers", "list_rx")
 BUILDING_UNITS = ("栋", "幢", "座")
-START_WORDS = lazy_re(r"开工|动工")
-LATER_WORDS = lazy_re(r"封顶|主体完工|竣工|完工|交付使用|建成")
-NOT_SAME_SCOPE = lazy_re(r"累计|历年|以来|含|其中|另有|剩余|计划|拟")
+START_WORDS = lex_re(_W, "numbers", "start_words")
+LATER_WORDS = lex_re(_W, "numbers", "later_words")
+NOT_SAME_SCOPE = lex_re(_W, "numbers", "not_same_scope")
 CLAUSE = lazy_re(r"[^，,；;。]+")
 
 
@@ -45,10 +62,10 @@ def _check_lists(ctx, p):
     for m in LIST_RX.finditer(t):
         nums = _list_numbers(m.group(0))
         # the count right after the list (…18#栋共17栋) or right before it (共17栋：1#…)
-        after = re.match(r"\s*(?:栋|幢)?\s*(?:等)?\s*(?:共|合计|共计|计)\s*(\d+)\s*(栋|幢|座)", t[m.end():])
-        before = re.search(r"(?:共|合计|共计|计)\s*(\d+)\s*(栋|幢|座)[^，。；\d#]{0,8}[：:（(]?\s*第?$", t[:m.start()])
+        after = _BUILDING_TOTAL_AFTER.match(t[m.end():])
+        before = _BUILDING_TOTAL_BEFORE.search(t[:m.start()])
         hit = after or before
-        if not hit or re.match(r"\s*等", t[m.end():]):
+        if not hit or _ETC_AFTER.match(t[m.end():]):
             continue
         stated = int(hit.group(1))
         if stated == len(nums):
@@ -61,9 +78,8 @@ def _check_lists(ctx, p):
                        severity=Severity.WARNING, data={"stated": stated, "listed": len(nums)})
 
 
-ENUM_RX = lazy_re(r"(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,3})\s*(?P<u>个|项|类|家|所|条|座|处|村|镇|乡|部门|单位|方面|批|种)"
-                  r"(?P<what>[^，,。；;：:\d]{0,8}?)[，,]?\s*(?:分别为|分别是|即|具体为|具体是)[：:]?\s*")
-_LAST_JOIN = re.compile(r"(?:以及|和|及|与)")
+ENUM_RX = lex_re(_W, "numbers", "enum_rx")
+_LAST_JOIN = lex_re(_W, "numbers", "last_join")
 
 
 def _check_enumeration(ctx, p):
@@ -74,7 +90,7 @@ def _check_enumeration(ctx, p):
         n = int(m.group("n")) if m.group("n").isdigit() else cn_to_int(m.group("n").replace("两", "二"))
         end = re.search(r"[。；;\n]", t[m.end():])
         body = t[m.end():m.end() + (end.start() if end else len(t) - m.end())]
-        if not n or n < 2 or "等" in body or re.search(r"一是|其一|（[一二三]）|\d[、.．]", body):
+        if not n or n < 2 or "等" in body or _NUMBERED_ITEMS.search(body):
             continue
         items = [i for i in re.split(r"[、，,]", body) if i.strip()]
         if "，" in body or "," in body:
@@ -105,7 +121,7 @@ def _check_progress(ctx, p):
             if counts:
                 q = counts[-1]
                 started[q.unit] = (q.value, cm.start() + q.start, cm.start() + q.end)
-            elif re.match(r"\s*(?:并|且|均|已|都|目前已)", clause):
+            elif _CLAUSE_GOES_ON.match(clause):
                 for unit, v in last.items():
                     started[unit] = v
         elif LATER_WORDS.search(clause) and counts and not NOT_SAME_SCOPE.search(clause):
@@ -133,15 +149,15 @@ def _labelled_area(t: str, label: re.Pattern, exclude: re.Pattern):
     return out
 
 
-RATIO_QUALIFIERS = lazy_re(r"地下|地上|计容|净用地|代征|不含|含")
+RATIO_QUALIFIERS = lex_re(_W, "numbers", "ratio_qualifiers")
 
 
 def _check_ratios(ctx, p, tol: float):
     t = p.text
-    land = _labelled_area(t, re.compile(r"占地|用地"), re.compile(r"建筑占地|基底|绿地"))
-    floor = _labelled_area(t, re.compile(r"建筑面积"), re.compile(r"基底|占地|地下|地上|计容|门面|单栋|每栋"))
-    base = _labelled_area(t, re.compile(r"基底面积|建筑占地"), re.compile(r"$^"))
-    green = _labelled_area(t, re.compile(r"绿地面积|绿化面积"), re.compile(r"$^"))
+    land = _labelled_area(t, _LAND_LABEL, _LAND_NOT)
+    floor = _labelled_area(t, _FLOOR_LABEL, _FLOOR_NOT)
+    base = _labelled_area(t, _BASE_LABEL, re.compile(r"$^"))
+    green = _labelled_area(t, _GREEN_LABEL, re.compile(r"$^"))
     if len(land) != 1:
         return
     checks = [("容积率", floor, False), ("建筑密度", base, True), ("绿地率", green, True)]
@@ -173,7 +189,7 @@ def _check_conversions(ctx, p):
     areas = find_areas(t)
     for q1, q2 in zip(areas, areas[1:]):
         between = t[q1.end:q2.start]
-        if not re.fullmatch(r"\s*[（(]\s*(?:约|合|折合|即)?\s*", between) or q1.unit == q2.unit:
+        if not _CONVERSION_BETWEEN.fullmatch(between) or q1.unit == q2.unit:
             continue
         if not re.match(r"\s*[）)]", t[q2.end:]):
             continue
@@ -187,10 +203,9 @@ def _check_conversions(ctx, p):
                        severity=Severity.WARNING)
 
 
-RESTATE_SKIP = lazy_re(r"目标|计划|预计|预期|拟|力争|不少于|不低于|不超过|以上|以内|以下|左右|约|近|超过|上年|去年|"
-                          r"同比|较|比|增|减|新增|累计|历年|以来|其中|剩余|其余|分别|平均|每|户均|人均|亩均|第")
+RESTATE_SKIP = lex_re(_W, "numbers", "restate_skip")
 _THREE_DIGITS = lazy_re(r"(?<![\d.,，])[1-9][0-9]{2,}(?![\d.])\s*[\u4e00-\u9fff]")
-NOUN_TAIL = lazy_re(r"(?:的|为|有|共|计|达|达到|合计|总计|共计|总数|数量|数|总)+$")
+NOUN_TAIL = lex_re(_W, "numbers", "noun_tail")
 
 
 def _transposed(a: str, b: str) -> bool:
@@ -301,7 +316,7 @@ def inconsistent_counts(doc: Document, ctx):
             yield from _check_lists(ctx, p)
         if "progress" in on and START_WORDS.search(t) and LATER_WORDS.search(t):
             yield from _check_progress(ctx, p)
-        if "ratios" in on and re.search(r"容积率|建筑密度|绿地率", t):
+        if "ratios" in on and _RATIO_NAMES.search(t):
             yield from _check_ratios(ctx, p, tol)
         if "conversions" in on and ("（" in t or "(" in t):
             yield from _check_conversions(ctx, p)

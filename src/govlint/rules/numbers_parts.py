@@ -6,15 +6,27 @@ from __future__ import annotations
 
 import re
 
-from govlint.rules._util import lazy_re
 from govlint.document import Document
 from govlint.finding import Severity
 from govlint.quantities import find_counts, find_quantities, fmt
+from govlint.patterns import lex_re
+
+# the words are in lexicons/number_words.toml [numbers_parts]; compiled on first use
+_W = "number_words"
+_TOTAL_BEFORE = lex_re(_W, "numbers_parts", "total_before")
+_BREAKDOWN_AFTER = lex_re(_W, "numbers_parts", "breakdown_after")
+_CHANGE = lex_re(_W, "numbers_parts", "change")
+_NAME_LEAD = lex_re(_W, "numbers_parts", "name_lead")
+_NAME_TAIL = lex_re(_W, "numbers_parts", "name_tail")
+_REST_LABEL = lex_re(_W, "numbers_parts", "rest_label")
+_OPENS_BREAKDOWN = lex_re(_W, "numbers_parts", "opens_breakdown")
+_HEAD_PARTICLE = lex_re(_W, "numbers_parts", "head_particle")
+_HEAD_TAIL = lex_re(_W, "numbers_parts", "head_tail")
 
 # building numbers: 1#、2#… 18#栋, 1#-6#
 
 PART_KINDS = ("count", "length", "area")
-CONJ = lazy_re(r"和|及|与|、")
+CONJ = lex_re(_W, "numbers_parts", "conj")
 
 
 def _strip_parens(seg: str) -> str:
@@ -45,12 +57,12 @@ def _check_count_parts(ctx, p):
     each part (主管网和入户管网共126公里), so the parts are the whole.
     """
     t = p.text
-    for m in re.finditer(r"(?:共|合计|共计|总计)[^，,。；;（(]{0,4}?(?=\d)", t):
+    for m in _TOTAL_BEFORE.finditer(t):
         qs = [q for q in find_quantities(t[m.end():m.end() + 20]) if q.start == 0]
         if not qs or qs[0].kind not in PART_KINDS or qs[0].chinese:
             continue
         total = qs[0]
-        k = re.compile(r"[，,（(：:\s]*其中[：:，,]?").match(t, m.end() + total.end)
+        k = _BREAKDOWN_AFTER.match(t, m.end() + total.end)
         if not k:
             continue
         base = k.end()
@@ -58,7 +70,7 @@ def _check_count_parts(ctx, p):
         if end is None and len(t) - base > SEG_MAX:
             continue       # no clause end within reach: a run-on text, not a breakdown
         seg = _strip_parens(t[base:end.start() if end else len(t)])
-        if re.search(r"增加|减少|较上年|比上年|同比|累计", seg):
+        if _CHANGE.search(seg):
             continue
         parts = [q for q in find_quantities(seg) if _same_measure(q, total)]
         if len(parts) < 2:
@@ -91,8 +103,8 @@ def _parts_are_whole(head: str, seg: str, parts) -> bool:
     if not CONJ.search(label):
         return False
     for q in parts:
-        name = re.sub(r"^(?:其中|另有|以及|和|及)", "", _label(seg, q.start)).strip()
-        name = re.sub(r"(?:为|是|有|达|约|共)$", "", name)
+        name = _NAME_LEAD.sub("", _label(seg, q.start)).strip()
+        name = _NAME_TAIL.sub("", name)
         if len(name) < 2 or (name not in label and name[:2] not in label):
             return False
     return True
@@ -104,9 +116,8 @@ def _part_of(part, total) -> bool:
 
 
 # "14栋住宅楼中", "12台设备中", "，其中": the count before it is a whole; "3栋施工中" is not
-WHOLE_OF = lazy_re(r"(?P<noun>[\u4e00-\u9fff]{0,8})中(?![心央外间])[，,]?|[，,]\s*其中")
-IN_PROGRESS = lazy_re(r"(?:施工|建设|实施|进行|办理|审核|审批|推进|招标|开展|设计|编制|筹备|运行|使用|维修|"
-                         r"安装|调试|整改|改造|验收|评审|公示|申报|谈判|协调|洽谈)$")
+WHOLE_OF = lex_re(_W, "numbers_parts", "whole_of")
+IN_PROGRESS = lex_re(_W, "numbers_parts", "in_progress")
 
 
 def _whole_of(t: str, q) -> bool:
@@ -114,8 +125,8 @@ def _whole_of(t: str, q) -> bool:
     return bool(m) and not (m.group("noun") and IN_PROGRESS.search(m.group("noun")))
 
 
-REST_WORDS = lazy_re(r"(?:其余|剩余|余下|其他)\s*$")
-REST_NUMBER = lazy_re(r"(?:其余|剩余|余下|其他)[的有为]?\s*\d")
+REST_WORDS = lex_re(_W, "numbers_parts", "rest_words")
+REST_NUMBER = lex_re(_W, "numbers_parts", "rest_number")
 
 
 def _check_rest(ctx, p):
@@ -126,20 +137,20 @@ def _check_rest(ctx, p):
         for i, total in enumerate(counts):
             if not _whole_of(t, total):
                 continue
-            if re.search(r"其余|剩余|余下|其他|累计", _label(t, total.start)):
+            if _REST_LABEL.search(_label(t, total.start)):
                 continue
             parts, rest = [], None
             for q in counts[i + 1:]:
                 if not _part_of(q, total):
                     continue
                 head = _label(t, q.start)
-                if parts and re.match(r"\s*其中", head) or _whole_of(t, q):
+                if parts and _OPENS_BREAKDOWN.match(head) or _whole_of(t, q):
                     parts = []   # a breakdown of a part, not another part: leave it
                     break
                 if re.search(r"[（(][^）)]*$", t[total.end:q.start]):
                     continue     # inside brackets
                 parts.append(q)
-                if REST_WORDS.search(re.sub(r"[的有为]$", "", head)):
+                if REST_WORDS.search(_HEAD_PARTICLE.sub("", head)):
                     rest = q
                     break
             if rest is None or len(parts) < 2:
@@ -159,11 +170,10 @@ def _check_rest(ctx, p):
 
 # --- a rate stated with the two counts it is computed from --------------------------------
 
-RATE_NAME = lazy_re(r"(?P<key>[\u4e00-\u9fff]{2})(?:率|比例|比重|占比|满意度)"
-                       r"(?:为|是|达到|达|约为|约|仅为|仅|只有|高达|：|:)?\s*$")
-TOTAL_MARKERS = lazy_re(r"共|总|全部|合计|在校|参训|参加|培训|受理|申报|调查|有效|收回|抽查|抽取|考核|应")
-SUBSET = lazy_re(r"(?P<x>[\u4e00-\u9fff]{2})(?:学员|学生|人员|对象|群众|农户|居民|企业|职工|老人|老年人|儿童|患者|家庭)中")
-NOT_A_SHARE = lazy_re(r"增长|增速|提高|提升|下降|降低|上升|较上年|比上年|同比|执行率|到位率|完成率|上年")
+RATE_NAME = lex_re(_W, "numbers_parts", "rate_name")
+TOTAL_MARKERS = lex_re(_W, "numbers_parts", "total_markers")
+SUBSET = lex_re(_W, "numbers_parts", "subset")
+NOT_A_SHARE = lex_re(_W, "numbers_parts", "not_a_share")
 UNIT_FAMILY = {"人": "人", "名": "人", "人次": "人", "户": "户", "户次": "户"}
 
 
@@ -182,7 +192,7 @@ def _subset_base(doc: Document, before: int, x: str, family: str):
         for q in reversed(find_counts(t, arabic_only=True)):
             if _family(q) != family:
                 continue
-            head = re.sub(r"(?:的|为|有|共|达|计)$", "", _label(t, q.start))
+            head = _HEAD_TAIL.sub("", _label(t, q.start))
             if head.endswith(x):
                 return q, p.start
     return None
@@ -206,7 +216,7 @@ def _check_rate_from_counts(ctx, doc: Document, p):
             if not nums:
                 continue
             n = nums[-1]
-            if any(q.kind == "rate" for q in qs[qs.index(n) + 1:ri]) or re.match(r"\s*其中", name):
+            if any(q.kind == "rate" for q in qs[qs.index(n) + 1:ri]) or _OPENS_BREAKDOWN.match(name):
                 continue         # a second rate (of a subgroup) after the first
             fam = _family(n)
             bases = []    # (quantity, absolute offset of the text it was found in)
@@ -218,7 +228,7 @@ def _check_rate_from_counts(ctx, doc: Document, p):
                 head = _label(t, q.start)
                 if key not in head and TOTAL_MARKERS.search(head):
                     bases.append((q, s.start))
-            if re.match(r"\s*其中", _label(t, n.start)) and counts.index(n) > 0:
+            if _OPENS_BREAKDOWN.match(_label(t, n.start)) and counts.index(n) > 0:
                 q = counts[counts.index(n) - 1]
                 if _family(q) == fam and q.value >= n.value:
                     bases.append((q, s.start))

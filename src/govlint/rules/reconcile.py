@@ -14,14 +14,20 @@ from govlint.document import Document
 from govlint.figures import Figure, model
 from govlint.figures import quantities_in as find_quantities
 from govlint.finding import Severity
-from govlint.quantities import decimals, fmt
+from govlint.quantities import Quantity, decimals, fmt
 from govlint.quantities import money_wan as _money_wan
-from govlint.registry import Option, rule
-from govlint.rules._util import lazy_re
+from govlint.registry import Option, also, rule
+from govlint.rules import funds as _funds  # noqa: F401  (registers FUND002 before its @also below)
+from govlint.patterns import lex_re
+
+# the words are in lexicons/number_words.toml [reconcile]; compiled on first use
+_W = "number_words"
+_RATE_LABEL_END = lex_re(_W, "reconcile", "rate_label_end")
+_PAID_OUT = lex_re(_W, "reconcile", "paid_out")
 
 RATE_NAME = {"exec_rate": "执行率", "arrival_rate": "到位率"}
-_MID_YEAR = lazy_re(r"截[至止](?:20\d\d年)?(?:[1-9]|1[01]|[一二三四五六七八九十]|十一)月|上半年|一季度|二季度|三季度|前三季度")
-_TARGETISH = lazy_re(r"目标值|指标值|年度指标|绩效目标|不低于|不少于|≥|>=|达到\d|考核|评分|得分|分值|权重")
+_MID_YEAR = lex_re(_W, "reconcile", "mid_year")
+_TARGETISH = lex_re(_W, "reconcile", "targetish")
 
 
 def _rx(words) -> re.Pattern:
@@ -93,27 +99,35 @@ def _low_rates(doc: Document, ctx, fm) -> list[tuple[str, float, Figure, str, li
             continue            # 截至6月底: a progress figure, not the year's rate
         if f.sentence is not None and _TARGETISH.search(_around(f)):
             continue
-        if not re.search(r"率[为是达：:]?$|率约?$", f.label) and f.source == "text":
+        if not _RATE_LABEL_END.search(f.label) and f.source == "text":
             continue
         seen.add(f.subject)
         how = f"报告写明{RATE_NAME[f.subject]}{f.text}" if f.source == "text" else \
             f"自评表中{RATE_NAME[f.subject]}为{f.text}"
         out.append((f.subject, f.value, f, how, []))
-    if "exec_rate" not in seen:
-        b = _one_plain(fm, "budget")
-        a = _one_plain(fm, "actual")
+    b = None
+    for kind, subject, what in (("exec_rate", "actual", "实际支出"), ("arrival_rate", "arrived", "到位资金")):
+        if kind in seen:
+            continue
+        b = _one_plain(fm, "budget") if b is None else b
+        a = _one_plain(fm, subject)
         if b is not None and a is not None and b.value > 0 and (b.year == a.year or None in (a.year, b.year)):
             rate = a.value / b.value * 100
-            out.append(("exec_rate", rate, a, f"按所列金额计算执行率为{fmt(rate)}%（实际支出{money_wan(a)}÷预算{money_wan(b)}）",
+            out.append((kind, rate, a, f"按所列金额计算{RATE_NAME[kind]}为{fmt(rate)}%（{what}{money_wan(a)}÷预算{money_wan(b)}）",
                         [ctx.related(b.start, b.end, note="预算数")]))
     return out
 
 
-def _one_plain(fm, subject: str) -> Figure | None:
-    """The figure when the report states exactly one plain value for the subject."""
+def _one_plain(fm, subject: str, doc: Document | None = None, sec=None) -> Figure | None:
+    """The figure when the report states exactly one plain value for the subject (the first
+    statement of it, or the first in the level-1 section ``sec`` when it is restated there)."""
     figs = [f for f in fm.subject(subject) if f.plain and f.source == "text"]
     vals = {round(f.value, 2) for f in figs}
-    return figs[0] if len(vals) == 1 else None
+    if len(vals) != 1:
+        return None
+    if sec is not None:
+        return next((f for f in figs if _top_section(doc, f.start) is sec), figs[0])
+    return figs[0]
 
 
 @rule(code="FUND003", name="low-rate-unexplained", severity=Severity.WARNING,
@@ -130,7 +144,8 @@ def low_rate_unexplained(doc: Document, ctx):
     The rate is the first 执行率 / 到位率 stated in the prose (not a target such as "执行率不低于
     90%", not last year's, not a change "较上年提高"), or the 自评表's 执行率; without a stated
     执行率, the rate computed from the report's single plain budget and single plain spending
-    figure. It is reported when below ``threshold`` (default 90 %) and no sentence of the report
+    figure; without a stated 到位率, the one computed from the single plain budget and the single
+    plain arrived amount (实际到位资金). It is reported when below ``threshold`` (default 90 %) and no sentence of the report
     gives a causal clause about money (因…, 由于…, 受…影响, 主要原因是…, 结余…为…节约资金,
     尚未拨付的…将于…, 质保金, 结转下年 — lexicon ``figures`` ``[reasons]``).
 
@@ -157,12 +172,81 @@ def low_rate_unexplained(doc: Document, ctx):
                        related=related, data={"rate": round(rate, 4), "threshold": thr, "kind": kind})
 
 
+@also("FUND002")
+def rate_against_report_amounts(doc: Document, ctx):
+    """A stated 执行率 / 到位率 whose amounts stand in other sentences of the same part: the rate
+    computed from the report's single plain budget and single plain spending (or arrived) amount
+    differs from the stated one by more than ``rate_tolerance`` points. A warning: the amounts
+    are matched by their labels, not by their sentence."""
+    fm = model(doc, ctx)
+    tol = float(ctx.options["rate_tolerance"])
+    for kind, subject, what in (("exec_rate", "actual", "实际支出"), ("arrival_rate", "arrived", "到位资金")):
+        rates = [f for f in fm.subject(kind) if f.kind == "rate" and f.source == "text" and f.plain
+                 and f.sentence is not None and not _TARGETISH.search(_around(f))
+                 and not _MID_YEAR.search(_around(f, 24, 0))]
+        if len(rates) != 1:
+            continue
+        r = rates[0]
+        sec = _top_section(doc, r.start)
+        b = _one_plain(fm, "budget", doc, sec)
+        a = _one_plain(fm, subject, doc, sec)
+        if b is None or a is None or b.value <= 0 or a.sentence is r.sentence or b.sentence is r.sentence:
+            continue        # one sentence: FUND002's own check
+        if len({x.year for x in (r, a, b)} - {None}) > 1:
+            continue
+        if any(_top_section(doc, x.start) is not sec for x in (a, b)):
+            continue
+        computed = a.value / b.value * 100
+        slack = tol + (_tol(a) / b.value + a.value * _tol(b) / b.value ** 2) * 100
+        if abs(computed - r.value) <= slack:
+            continue
+        yield ctx.flag(r.start, r.end,
+                       f"{RATE_NAME[kind]}写为{r.text}，按本部分所列金额计算应为{fmt(computed)}%"
+                       f"（{what}{money_wan(a)}÷预算{money_wan(b)}）",
+                       suggestion=f"核对{RATE_NAME[kind]}与所列金额；按所列金额应为{fmt(computed)}%",
+                       related=[ctx.related(a.start, a.end, note="分子"), ctx.related(b.start, b.end, note="分母")],
+                       severity=Severity.WARNING, data={"stated": r.value, "computed": round(computed, 4)})
+
+
+@also("FUND002")
+def table_spent_above_budget(doc: Document, ctx):
+    """The 自评表's 全年执行数 above its 全年预算数 (执行率 over 100 %): money spent that the
+    budget does not cover. A warning: the table may leave 上年结转 out of the budget."""
+    fm = model(doc, ctx)
+    got = {f.source: f for f in fm if f.source in ("table:budget_full", "table:executed")}
+    b, a = got.get("table:budget_full"), got.get("table:executed")
+    if b is None or a is None or b.value <= 0 or a.value <= b.value + max(_tol(a), _tol(b)):
+        return
+    yield ctx.flag(a.start, a.end,
+                   f"自评表全年执行数{money_wan(a)}超过全年预算数{money_wan(b)}"
+                   f"（执行率{fmt(a.value / b.value * 100)}%），超出{money_wan(a.value - b.value)}",
+                   suggestion="核对全年预算数（是否漏计追加预算或上年结转资金）和全年执行数；确有超支的，说明资金来源和审批依据",
+                   related=[ctx.related(b.start, b.end, note="全年预算数")],
+                   severity=Severity.WARNING, data={"budget": b.value, "executed": a.value})
+
+
 # ----- FUND004 ---------------------------------------------------------------------------------
 
-_STANDARD = lazy_re(r"(?:按照?|标准为?|补助标准为?|补贴标准为?)?每(?P<per>[人户亩个所座处台套村生名家位校])"
-                    r"(?:每?(?P<time>年|月|学期|季度?|周|天|日|次))?[^，,。；;\d（(]{0,8}?$")
-_STANDARD_AFTER = lazy_re(r"\s*/\s*(?P<per>人|户|亩|个|所|座|处|台|套|村|生|名|家|位|校)(?:\s*[·.]\s*(?P<time>年|月|学期))?")
-_OTHER_MONEY = lazy_re(r"另|此外|以及|工作经费|管理费")
+_STANDARD = lex_re(_W, "reconcile", "standard")
+_STANDARD_AFTER = lex_re(_W, "reconcile", "standard_after")
+_OTHER_MONEY = lex_re(_W, "reconcile", "other_money")
+# money words right before a number written with 万 and no 元 ("安排资金19204.096万。"): NUM003
+# reports the missing 元, FUND004 still reads the amount
+BARE_WAN = lex_re(_W, "reconcile", "bare_wan")
+
+
+def _with_bare_wan(st: str, qs: list) -> list:
+    """The sentence's quantities plus each amount written with 万 and no 元, read as 万元."""
+    if "万" not in st:
+        return qs
+    extra = []
+    for m in BARE_WAN.finditer(st):
+        a, b = m.start("n"), m.end("n") + 1
+        if any(q.start <= a < q.end for q in qs):
+            continue
+        n = float(m.group("n"))
+        extra.append(Quantity("money", n * 1e4, n, "万元", a, b, st[a:b], False))
+    return sorted(qs + extra, key=lambda q: q.start) if extra else qs
 
 
 def _standards(st: str, qs):
@@ -215,7 +299,7 @@ def quantity_times_standard(doc: Document, ctx):
             st = s.text
             if "每" not in st and "/" not in st:
                 continue
-            qs = [q for q in find_quantities(st) if not q.chinese]
+            qs = _with_bare_wan(st, [q for q in find_quantities(st) if not q.chinese])
             stds = _standards(st, qs)
             if not stds:
                 continue
@@ -260,7 +344,7 @@ def _check_standards(ctx, s, st, qs, stds, aliases, totals):
         cut = max(head.rfind(c) for c in "，,；;")
         head = head[cut + 1:]
         is_total = bool(items) and (totals.search(head) or (
-            len(items) == 1 and re.search(r"发放|拨付|兑现|补助资金|补贴资金|资助资金|支付", head)))
+            len(items) == 1 and _PAID_OUT.search(head)))
         if not is_total:
             if items or pending:
                 tainted = True       # another amount among the items
@@ -306,7 +390,8 @@ def _report_standards(ctx, s, total, items, stds):
                    suggestion=f"核对数量、补助标准和合计数；按所列数量和标准，合计应为{money_wan(got)}",
                    related=[ctx.related(base + min(c.start, q.start), base + max(c.end, q.end), note="数量×标准")
                             for c, q in items],
-                   severity=Severity.WARNING if per_year or (len(items) == 1 and _loose_pair(items[0])) else None,
+                   severity=Severity.WARNING if per_year or (len(items) == 1 and _loose_pair(items[0]))
+                   or not total.text.endswith("元") else None,
                    data={"total": total.value, "computed": got})
 
 
@@ -315,8 +400,8 @@ def _loose_pair(item) -> bool:
     return abs(c.start - q.start) > 25
 
 
-_APPROX_B = lazy_re(r"(?:约|近|逾|超过|超|大约|将近)\s*$")
-_APPROX_A = lazy_re(r"\s*(?:左右|余|多|以上|上下)")
+_APPROX_B = lex_re(_W, "reconcile", "approx_b")
+_APPROX_A = lex_re(_W, "reconcile", "approx_a")
 
 
 def _approx(st: str, q) -> bool:

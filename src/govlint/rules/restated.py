@@ -9,8 +9,16 @@ from govlint.figures import Figure, model
 from govlint.finding import Severity
 from govlint.quantities import fmt
 from govlint.registry import rule
-from govlint.rules._util import lazy_re
 from govlint.rules.reconcile import RATE_NAME, _TARGETISH, _around, _cached, _tol, _top_section, money_wan
+from govlint.patterns import lex_re
+
+# the words are in lexicons/number_words.toml [restated]; compiled on first use
+_W = "number_words"
+_CLAIM_SCOPE = lex_re(_W, "restated", "claim_scope")
+_NEGATION = lex_re(_W, "restated", "negation")
+_OTHER_YEAR = lex_re(_W, "restated", "other_year")
+_BUDGET_ADJUSTED = lex_re(_W, "restated", "budget_adjusted")
+_TIME_UNIT_AFTER = lex_re(_W, "restated", "time_unit_after")
 
 
 # ----- NUM002 ----------------------------------------------------------------------------------
@@ -19,7 +27,7 @@ def _claims(doc: Document, ctx, fm):
     lex = ctx.lex["figures"]["claims"]
     spent = _cached("all_spent", lex["all_spent"])
     arrived = _cached("all_arrived", lex["all_arrived"])
-    scope = re.compile(r"(?:中央|省级|省|市级|县级|区级|本级|自筹|配套|其中|部分|专项债|债券)[^，。；]{0,8}$")
+    scope = _CLAIM_SCOPE
     for kind, rx in (("exec_rate", spent), ("arrival_rate", arrived)):
         rates = [f for f in fm.subject(kind) if f.kind == "rate" and f.value < 100 - 1e-9
                  and not f.qualifiers & {"time", "target", "change", "scope"} and f.paren is None
@@ -28,11 +36,11 @@ def _claims(doc: Document, ctx, fm):
             continue
         for s in doc.sentences:
             m = rx.search(s.text)
-            if not m or re.search(r"未|尚未|没有|不", s.text[max(0, m.start() - 3):m.start()]):
+            if not m or _NEGATION.search(s.text[max(0, m.start() - 3):m.start()]):
                 continue
             if kind == "exec_rate" and _TO_UNIT.match(s.text, m.end()):
                 continue        # 全部拨付到项目单位: money passed on to a unit, not spent
-            if scope.search(s.text[:m.start()][-12:]) or re.search(r"上年|去年|以前年度", s.text):
+            if scope.search(s.text[:m.start()][-12:]) or _OTHER_YEAR.search(s.text):
                 continue
             same_p = [f for f in rates if f.paragraph is s.paragraph]
             sec = _top_section(doc, s.start)
@@ -50,9 +58,9 @@ def _claims(doc: Document, ctx, fm):
                            data={"claim": m.group(0), "rate": f.value})
 
 
-_TO_UNIT = lazy_re(r"(?:到位)?[到至给][^，,。；;]{0,10}(?:单位|乡镇|部门|账户|专户|街道|学校|医院|村)")
+_TO_UNIT = lex_re(_W, "restated", "to_unit")
 _SAME_FACT_MAX = 4
-_PLAIN_PREFIX = lazy_re(r"^(?:实际|全年|项目|本年度|本年|年度|当年|总)+(?=..)")
+_PLAIN_PREFIX = lex_re(_W, "restated", "plain_prefix")
 
 
 def _restated_money(doc: Document, ctx, fm):
@@ -83,7 +91,7 @@ def _restated_money(doc: Document, ctx, fm):
         f1, f2 = vals
         if doc.section_at(f1.start) is doc.section_at(f2.start) and f1.paragraph is f2.paragraph:
             continue
-        if re.search(r"追加|调增|调减|调整", doc.text):
+        if _BUDGET_ADJUSTED.search(doc.text):
             if subject == "budget":
                 continue
         name = {"budget": "预算数", "arrived": "到位资金", "actual": "实际支出"}[subject]
@@ -95,41 +103,58 @@ def _restated_money(doc: Document, ctx, fm):
                        data={"subject": subject, "values": [f1.value, f2.value]})
 
 
-_FUTURE = lazy_re(r"将|预计|计划|目标|力争|争取|拟|下一?年|明年|今后|应当|之日起")
-_COUNT_LABEL_BAD = lazy_re(r"之日|以内|应当|自|起|累计|新增|其中|计划|目标|预计|拟|已有|剩余|其余|每|共有|分别|以上|以下|超过|达到|不少于|不低于|"
-                           r"本次|首批|第.|第一|第二|当月|季度|上半年|下半年|截至|截止|开工|在建|完工|竣工|验收|抽查|抽样|调查|问卷|"
-                           r"参与|参加|涉及|覆盖|辐射|带动|惠及|受益|满意|不满意|占")
+_FUTURE = lex_re(_W, "restated", "future")
+_COUNT_LABEL_BAD = lex_re(_W, "restated", "count_label_bad")
+
+
+_PLANNED = lex_re(_W, "restated", "planned")
+_MEASURE_LABEL_BAD = lex_re(_W, "restated", "measure_label_bad")
+# per kind: (label words that make two figures different facts, how far apart two values may be
+# and still be one value written twice)
+_KIND_RULES = {"count": (_COUNT_LABEL_BAD, False), "rate": (_MEASURE_LABEL_BAD, True),
+               "area": (_MEASURE_LABEL_BAD, True), "length": (_MEASURE_LABEL_BAD, True)}
 
 
 def _restated_counts(doc: Document, ctx, fm):
-    """One count (实施项目18个 / 实施项目17个) stated twice with two values in different sections."""
+    """One count (实施项目18个 / 实施项目17个), rate (群众满意度96% / 95%), area or length
+    (新建机耕路52公里 / 50公里) stated twice with two values in different sections."""
     if ctx.profile != "self-eval":
-        return          # counts are compared only in self-evaluation reports (laws repeat time limits)
+        return          # compared only in self-evaluation reports (laws repeat time limits)
     seen: dict[tuple, list[Figure]] = {}
     for f in fm:
-        if f.kind != "count" or f.chinese or not f.plain or f.source != "text" or f.in_table:
+        rules = _KIND_RULES.get(f.kind)
+        if rules is None or f.chinese or not f.plain or f.source != "text" or f.in_table:
             continue
         label = f.label
-        if len(label) < 4 or _COUNT_LABEL_BAD.search(label) or not re.fullmatch(r"[\u4e00-\u9fff]+", label):
+        if len(label) < 4 or rules[0].search(label) or not re.fullmatch(r"[\u4e00-\u9fff]+", label):
             continue
+        if f.kind == "rate" and label[-1] not in "率度":
+            continue        # a rate named by its label (执行率, 满意度), not 完成了96%
         st = f.sentence.text
-        if _FUTURE.search(st) or re.match(r"[月日天年周]|工作日", doc.text[f.end:f.end + 3]):
+        if (_FUTURE if f.kind == "count" else _PLANNED).search(st) or _TIME_UNIT_AFTER.match(doc.text[f.end:f.end + 3]):
             continue
-        seen.setdefault((label, f.unit, f.year), []).append(f)
-    for (label, unit, _y), figs in seen.items():
+        seen.setdefault((f.kind, label, f.unit, f.year), []).append(f)
+    for (kind, label, unit, _y), figs in seen.items():
+        rounding = _KIND_RULES[kind][1]
         vals = []
         for f in figs:
-            if not any(abs(f.value - g.value) < 1e-9 for g in vals):
+            if not any(abs(f.value - g.value) <= (max(_tol(f), _tol(g)) if rounding else 1e-9) for g in vals):
                 vals.append(f)
         if len(vals) != 2 or len(figs) > 3:
             continue
         f1, f2 = vals
         if doc.section_at(f1.start) is doc.section_at(f2.start):
             continue
+        if kind == "count":
+            what, diff, scope = "数量", f"{fmt(abs(f2.value - f1.value))}{unit}", "计划/完成、不同年度"
+        else:
+            what, scope = "数值", "计划/完成、不同年度、不同范围"
+            diff = f"{fmt(abs(f2.number - f1.number))}个百分点" if kind == "rate" else \
+                f"{fmt(abs(f2.value - f1.value) / (f2.value / f2.number if f2.number else 1))}{unit}"
         yield ctx.flag(f2.start, f2.end,
-                       f"同一数量前后不一致：此处“{label}{f2.text}”，前文“{f1.section_title(doc)}”中为"
-                       f"“{label}{f1.text}”，相差{fmt(abs(f2.value - f1.value))}{unit}",
-                       suggestion="核对后统一数量；如口径不同（计划/完成、不同年度），写明口径",
+                       f"同一{what}前后不一致：此处“{label}{f2.text}”，前文“{f1.section_title(doc)}”中为"
+                       f"“{label}{f1.text}”，相差{diff}",
+                       suggestion=f"核对后统一{what}；如口径不同（{scope}），写明口径",
                        related=[ctx.related(f1.start, f1.end, note="前文所述")],
                        data={"label": label, "values": [f1.value, f2.value]})
 
@@ -148,7 +173,10 @@ def one_fact_two_values(doc: Document, ctx):
     ``figures`` ``[subjects]`` and written plainly (no 中央/县级配套/年初/追加/累计/其中, no 约, not in
     brackets, the same year), with exactly two values in different places; budgets are left alone
     when the report mentions 追加/调整. (2) A count with the same full label (实施项目18个 /
-    实施项目17个) and two values in different sections. (3) "资金已全部拨付/全部到位" in the
+    实施项目17个), or a rate (受益群众满意度96% / 93%), area or length (新建机耕路52公里 / 48公里)
+    with the same full label, in the same year, with two values in different sections of a
+    self-evaluation report (rates, areas and lengths: beyond the rounding of the written
+    figures, so 4万亩 and 4.02万亩 agree; not averages, targets, changes or plans). (3) "资金已全部拨付/全部到位" in the
     paragraph or section of an execution / arrival rate below 100 % (a claim about one source,
     中央资金已全部到位, is not a claim about the whole). (4) An overall execution rate of 100 % in
     the section of a component's (县级配套资金执行率) 0 %. (5) "共N个" in a sentence whose batches
@@ -188,9 +216,9 @@ def _overall_vs_component(doc: Document, ctx, fm):
         break
 
 
-_BATCH_FIRST = lazy_re(r"年初|首批|第一批|原计划")
-_BATCH_LATER = lazy_re(r"年中|追加|新增|增加|调增|第二批|后续|下半年")
-_TOTAL_BEFORE = lazy_re(r"(?:共|合计|共计|总计|总共)\s*$")
+_BATCH_FIRST = lex_re(_W, "restated", "batch_first")
+_BATCH_LATER = lex_re(_W, "restated", "batch_later")
+_TOTAL_BEFORE = lex_re(_W, "restated", "total_before")
 
 
 BATCH_LOOKAHEAD = 12     # figures after a 共N个 that may be its batches
