@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from govlint.document import Block, Document
-from govlint.readers.base import MAX_TEXT_CHARS, InputError, check_ooxml, reader
+from govlint.readers.base import InputError, check_ooxml, reader, text_limit, text_size_error
 
 
 
@@ -210,8 +210,8 @@ def _document(d, shown: str, meta: dict | None) -> Document:
         blocks.append(Block(pos, pos + len(t), loc))
         parts.append(t)
         pos += len(t) + 1
-        if pos > MAX_TEXT_CHARS:
-            raise InputError(f"文字内容过多（超过 {MAX_TEXT_CHARS // 10000} 万字），不予检查")
+        if pos > text_limit():
+            raise text_size_error(text_limit())
     text = "\n".join(parts)
     if not text.strip():
         raise InputError("Word 文档没有文字内容")

@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 from govlint.document import Block, Document
-from govlint.readers.base import MAX_TEXT_CHARS, InputError, check_ooxml, reader
+from govlint.readers.base import InputError, check_ooxml, reader, text_limit, text_size_error
 
 
 
@@ -176,8 +176,8 @@ def _read(path: Path) -> Document:
                                                        "row": r, "col": c}))
                 parts.append(t)
                 pos += len(t) + 1
-                if pos > MAX_TEXT_CHARS:
-                    raise InputError(f"文字内容过多（超过 {MAX_TEXT_CHARS // 10000} 万字），不予检查")
+                if pos > text_limit():
+                    raise text_size_error(text_limit())
     except InputError:
         raise
     except (MemoryError, RecursionError):
