@@ -121,9 +121,9 @@ def _docx_bytes(paragraphs: list[str], rows: list[tuple[str, ...]], pad_to: int 
             data = doc_xml if info.filename == "word/document.xml" else src.read(info.filename)
             z.writestr(info.filename, data)
         if pad_to:
-            z.writestr(zipfile.ZipInfo("word/media/image1.png"), b"")
+            z.writestr(zipfile.ZipInfo("word/media/image1.jpeg"), b"")
     data = out.getvalue()
-    return _pad(data, pad_to, "word/media/image1.png") if pad_to else data
+    return _pad(data, pad_to, "word/media/image1.jpeg") if pad_to else data
 
 
 def _pad(data: bytes, pad_to: int, member: str) -> bytes:
