@@ -1,6 +1,6 @@
 """Redis killed under govlint (issue #19): SIGKILL a real redis-server during corpus builds and checks.
 
-    PYTHONPATH=src python bench/redis_kill_trials.py [--trials 50] [--seed 19] [--json out.json]
+    PYTHONPATH=src python bench/redis_kill_trials.py [--trials 50] [--seed 19] [--shared 0] [--json out.json]
 
 Two redis-server processes on random free ports in 6400–6499: a *reference* server that is
 never touched, and a *victim* server that is killed with SIGKILL at a random moment of each
@@ -133,14 +133,14 @@ def stats(url: str, env) -> dict | None:
     return {k: d.get(k) for k in STATS_KEYS}
 
 
-def make_reports(root: Path) -> tuple[Path, Path, list[Path]]:
-    """A folder of distinct past reports (the repository's samples plus up to 30 shared-corpus
-    files) and a probe report that copies passages from three of them."""
+def make_reports(root: Path, shared: int) -> tuple[Path, Path, list[Path]]:
+    """A folder of distinct past reports (the repository's samples plus ``shared`` files of the
+    shared corpus) and a probe report that copies passages from three of them."""
     past = root / "past"
     past.mkdir()
     texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "corpora").glob("*.txt")) if "gbk" not in p.name]
-    if SHARED_CORPUS.is_dir():
-        texts += [p.read_text(encoding="utf-8") for p in sorted(SHARED_CORPUS.glob("*/*.txt"))[:30]]
+    if SHARED_CORPUS.is_dir() and shared:
+        texts += [p.read_text(encoding="utf-8") for p in sorted(SHARED_CORPUS.glob("*/*.txt"))[:shared]]
     files = []
     for i, t in enumerate(texts):
         f = past / f"{i:03d}.txt"
@@ -180,6 +180,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--trials", type=int, default=50)
     ap.add_argument("--seed", type=int, default=19)
+    ap.add_argument("--shared", type=int, default=0, help="also index this many files of ../shared/corpus "
+                    "(longer adds, more kills mid-write; slower)")
     ap.add_argument("--json", help="write every trial here")
     args = ap.parse_args()
     if not shutil.which("redis-server"):
@@ -192,7 +194,7 @@ def main() -> int:
     results = []
     with tempfile.TemporaryDirectory(prefix="govlint-redis-kill-") as tmp:
         tmp = Path(tmp)
-        past, probe, files = make_reports(tmp)
+        past, probe, files = make_reports(tmp, args.shared)
         ref_port = free_port(rng, set())
         ref = Server(ref_port, tmp / "ref")
         ref.start("none")
