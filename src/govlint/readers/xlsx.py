@@ -83,7 +83,8 @@ def _unescape(s: str) -> str:
     return s.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
 
 
-MAX_CELLS = 200_000          # non-empty cells in a workbook (a self-evaluation table has hundreds)
+MAX_CELLS = 100_000          # non-empty cells in a workbook (a self-evaluation table has hundreds; at
+                             # 199,000 a check took 52 s and 934 MB: docs/reliability.md, at the limits)
 MAX_MERGED_AREA = 100_000    # cells one merged range may cover after clipping to the used range
 
 
