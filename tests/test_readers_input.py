@@ -199,6 +199,19 @@ def test_text_cap_per_file_and_stdin_is_a_chinese_error_and_configurable(tmp_pat
     assert p.returncode == 0, p.stderr_text
 
 
+def test_text_cap_applies_to_every_reader(tmp_path, monkeypatch):
+    from govlint.document import Document
+    from govlint.readers import READERS
+    f = tmp_path / "r.txt"
+    f.write_text(CLEAN, encoding="utf-8")
+    read_path(f)                        # the readers are registered on first use
+    # a reader that does not check the cap itself (as .pdf and .ofd): read_path does
+    monkeypatch.setitem(READERS, ".txt", lambda path: Document(str(path), "一" * 3000))
+    with pytest.raises(InputError, match="文本超过 2,000 字符"):
+        read_path(f, max_chars=2000)
+    assert len(read_path(f, max_chars=3000).text) == 3000
+
+
 def test_default_text_cap_and_its_ceiling():
     assert 100_000 <= DEFAULT_MAX_TEXT_CHARS <= MAX_TEXT_CHARS
     over = ("一、项目概况\n" + "项目资金到位率100%。" * (DEFAULT_MAX_TEXT_CHARS // 12 + 1))

@@ -101,13 +101,13 @@ def read_path(path: str | Path, max_bytes: int | None = None, max_chars: int | N
     _current_text_limit[0] = max_chars or outer_chars
     try:
         doc = func(p)
+        check_text_size(doc.text)       # every reader (.pdf, .ofd, converted .doc too), under this cap
     except InputError:
         raise
     except MemoryError:
         raise InputError("文件内容过大，内存不足，无法读取") from None
     except RecursionError:
         raise InputError("文件结构嵌套过深，无法读取") from None
-        check_text_size(doc.text)
     finally:
         _current_limit[0] = None
         _current_text_limit[0] = outer_chars
