@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from govlint import runner
-from govlint.readers import InputError, read_bytes, read_path
+from govlint.readers import DEFAULT_MAX_TEXT_CHARS, MAX_TEXT_CHARS, InputError, read_bytes, read_path
 from helpers import CLEAN, REPORT, make_docx, run_cli
 
 
@@ -179,6 +179,55 @@ def test_bad_max_file_size_is_a_config_error(tmp_path):
     assert p.returncode == 2 and "max-file-size" in p.stderr_text
 
 
+def test_text_cap_per_file_and_stdin_is_a_chinese_error_and_configurable(tmp_path):
+    (tmp_path / "govlint.toml").write_text("max-text-chars = 2000\n", encoding="utf-8")
+    small, big = tmp_path / "small.txt", tmp_path / "big.txt"
+    small.write_text(CLEAN[:1500], encoding="utf-8")
+    big.write_text((CLEAN + "\n") * (3000 // len(CLEAN) + 1), encoding="utf-8")
+    p = run_cli("check", str(small), str(big), "-j", "1", "--fail-on", "never", cwd=tmp_path)
+    assert p.returncode == 2
+    line = next(x for x in p.stderr_text.splitlines() if "big.txt" in x)
+    assert "big.txt: 文本超过 2,000 字符，未检查（可用配置项 max-text-chars 调整" in line
+    assert "small.txt" not in p.stderr_text
+    p = run_cli("check", "-", "--stdin-filename", "r.txt", input=big.read_bytes(), cwd=tmp_path)
+    assert p.returncode == 2 and "文本超过 2,000 字符" in p.stderr_text
+    f = make_docx(tmp_path / "big.docx", big.read_text(encoding="utf-8").splitlines())
+    p = run_cli("check", str(f), cwd=tmp_path)
+    assert p.returncode == 2 and "文本超过 2,000 字符" in p.stderr_text
+    (tmp_path / "govlint.toml").write_text("max-text-chars = 100000\n", encoding="utf-8")
+    p = run_cli("check", str(big), "--fail-on", "never", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr_text
+
+
+def test_text_cap_applies_to_every_reader(tmp_path, monkeypatch):
+    from govlint.document import Document
+    from govlint.readers import READERS
+    f = tmp_path / "r.txt"
+    f.write_text(CLEAN, encoding="utf-8")
+    read_path(f)                        # the readers are registered on first use
+    # a reader that does not check the cap itself (as .pdf and .ofd): read_path does
+    monkeypatch.setitem(READERS, ".txt", lambda path: Document(str(path), "一" * 3000))
+    with pytest.raises(InputError, match="文本超过 2,000 字符"):
+        read_path(f, max_chars=2000)
+    assert len(read_path(f, max_chars=3000).text) == 3000
+
+
+def test_default_text_cap_and_its_ceiling():
+    assert 100_000 <= DEFAULT_MAX_TEXT_CHARS <= MAX_TEXT_CHARS
+    over = ("一、项目概况\n" + "项目资金到位率100%。" * (DEFAULT_MAX_TEXT_CHARS // 12 + 1))
+    with pytest.raises(InputError, match=f"文本超过 {DEFAULT_MAX_TEXT_CHARS:,} 字符，未检查"):
+        read_bytes(over.encode("utf-8"), "r.txt")
+    assert len(read_bytes(over.encode("utf-8"), "r.txt", MAX_TEXT_CHARS).text) == len(over)
+
+
+@pytest.mark.parametrize("value", ['"big"', "5", "10000001", "true", "1.5e6"])
+def test_bad_max_text_chars_is_a_config_error(tmp_path, value):
+    (tmp_path / "govlint.toml").write_text(f"max-text-chars = {value}\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text(CLEAN, encoding="utf-8")
+    p = run_cli("check", str(tmp_path / "a.txt"), cwd=tmp_path)
+    assert p.returncode == 2 and "max-text-chars" in p.stderr_text and "内部错误" not in p.stderr_text
+
+
 def test_stdin_filename_extension_decides_the_reader(tmp_path):
     f = make_docx(tmp_path / "r.docx", CLEAN.splitlines())
     p = run_cli("check", "-", "--stdin-filename", "报告.docx", "-f", "json", input=f.read_bytes())
@@ -309,7 +358,7 @@ def test_docx_with_one_10mb_paragraph_is_not_called_corrupt(tmp_path):
     long = "资金执行情况良好。" * 400_000
     assert len(long.encode("utf-8")) > 10_000_000        # lxml's default limit on one text node
     f = make_docx(tmp_path / "long.docx", ["2023年度项目绩效自评报告", long])
-    doc = read_path(f)
+    doc = read_path(f, max_chars=MAX_TEXT_CHARS)      # 3.6 M characters: over the default text cap
     assert doc.text.split("\n")[1] == long
 
 

@@ -19,6 +19,7 @@ PROFILES = ("auto", "self-eval", "generic")
 KNOWN_KEYS = {
     "select", "ignore", "extend-select", "severity", "per-file-ignores", "options", "lexicons",
     "profile", "fail-on", "exclude", "corpus", "baseline", "boilerplate", "jobs", "max-file-size",
+    "max-text-chars",
 }
 
 
@@ -31,7 +32,7 @@ class Config(Frozen):
 
     _fields = ("select", "ignore", "extend_select", "severity", "per_file_ignores", "options", "lexicons",
                "profile", "fail_on", "exclude", "corpus", "baseline", "boilerplate", "jobs", "max_file_size",
-               "source", "root")
+               "max_text_chars", "source", "root")
     __slots__ = _fields
     _compare_fields = _fields
     _repr_fields = _fields
@@ -45,6 +46,7 @@ class Config(Frozen):
                  exclude: tuple[str, ...] = (), corpus: str | None = None, baseline: str | None = None,
                  boilerplate: tuple[str, ...] = (), jobs: int | None = None,
                  max_file_size: float | None = None,   # MB per input file (readers.DEFAULT_MAX_FILE_MB)
+                 max_text_chars: int | None = None,    # characters per input (readers.DEFAULT_MAX_TEXT_CHARS)
                  source: str | None = None,     # the file this came from
                  root: str | None = None):      # its directory; globs are relative to it
         self._fill(locals())
@@ -244,6 +246,12 @@ def parse(data: dict, source: str = "<config>", root: str | None = None) -> Conf
         if not isinstance(v, (int, float)) or isinstance(v, bool) or not 0 < v <= 4096:
             raise _err(source, "max-file-size", "应为 0 到 4096 之间的数（单位 MB）")
         kw["max_file_size"] = float(v)
+    if "max-text-chars" in data:
+        from govlint.readers.base import MAX_TEXT_CHARS
+        v = data["max-text-chars"]
+        if not isinstance(v, int) or isinstance(v, bool) or not 1000 <= v <= MAX_TEXT_CHARS:
+            raise _err(source, "max-text-chars", f"应为 1000 到 {MAX_TEXT_CHARS} 之间的整数（单位：字符）")
+        kw["max_text_chars"] = v
     return Config(**kw)
 
 

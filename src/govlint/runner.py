@@ -68,7 +68,7 @@ def lint_file(path: str, overrides: "Settings | dict | None" = None, codes: set[
     except (OSError, RuntimeError, ValueError) as exc:    # an unreadable folder, a link loop
         return FileResult(path, error=path_error(exc))
     try:
-        doc = read_path(path, max_bytes=max_file_bytes(cfg.max_file_size))
+        doc = read_path(path, max_bytes=max_file_bytes(cfg.max_file_size), max_chars=cfg.max_text_chars)
         return lint_document_result(doc, cfg, codes)
     except InputError as exc:
         return FileResult(path, error=str(exc))

@@ -214,7 +214,7 @@ def _run(paths, settings, stdin_filename, jobs, progress, skip, skipped=None):
             stdin = sys.stdin.buffer if sys.stdin is not None else None
             if stdin is None:
                 raise InputError("没有标准输入")
-            doc = read_stream(stdin, name, max_file_bytes(cfg.max_file_size))
+            doc = read_stream(stdin, name, max_file_bytes(cfg.max_file_size), cfg.max_text_chars)
         except InputError as exc:
             return [runner.FileResult(name, error=str(exc))]
         result = runner.lint_document_result(doc, cfg)

@@ -8,6 +8,8 @@ and the indicator block (一级/二级/三级指标, 年度指标值, 实际完�
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from govlint._record import Record
 from govlint.document import Document
 from govlint.evaltable.grid import Cell, Grid, docx_grids, norm as _norm, text_grids, xlsx_grids
@@ -393,7 +395,15 @@ def tables(doc: Document, shared=None) -> list[EvalTable]:
 
 
 def table_paragraph_spans(doc: Document) -> list[tuple[int, int]]:
-    """Spans of table text (cells of Word tables, rows of text tables, every Excel cell)."""
+    """Spans of table text (cells of Word tables, rows of text tables, every Excel cell), in
+    document order and disjoint; computed once per document (several rules ask)."""
+    cached = getattr(doc, "_table_spans", None)
+    if cached is None:
+        cached = doc._table_spans = _table_paragraph_spans(doc)
+    return list(cached)
+
+
+def _table_paragraph_spans(doc: Document) -> list[tuple[int, int]]:
     if doc.kind == "xlsx":
         return [(0, len(doc.text))]
     if doc.kind == "docx":
@@ -411,8 +421,10 @@ def table_paragraph_spans(doc: Document) -> list[tuple[int, int]]:
 def narrative_paragraphs(doc: Document):
     """Paragraphs outside any table."""
     spans = table_paragraph_spans(doc)
+    starts = [a for a, _ in spans]
     for p in doc.paragraphs:
-        if not any(a <= p.start and p.end <= b + 1 for a, b in spans):
+        i = bisect_right(starts, p.start) - 1     # spans are disjoint and sorted: only this one can hold p
+        if i < 0 or p.end > spans[i][1] + 1:
             yield p
 
 

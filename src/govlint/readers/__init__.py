@@ -15,10 +15,10 @@ from pathlib import Path
 
 from govlint.document import Document
 from govlint.readers.base import (  # noqa: F401  (the readers' shared parts, re-exported)
-    DEFAULT_MAX_FILE_MB, HINTS, MAX_TEXT_CHARS, MAX_ZIP_MEMBER, MAX_ZIP_MEMBERS, MAX_ZIP_TOTAL,
-    NON_REPORT_SUFFIXES, OLE_MAGIC, READERS, InputError, _current_limit, check_ooxml, check_text_size,
-    max_file_bytes, os_error, path_error, read_head, read_limited, reader, regular_file, size_error,
-    zip_guard,
+    DEFAULT_MAX_FILE_MB, DEFAULT_MAX_TEXT_CHARS, HINTS, MAX_TEXT_CHARS, MAX_ZIP_MEMBER, MAX_ZIP_MEMBERS,
+    MAX_ZIP_TOTAL, NON_REPORT_SUFFIXES, OLE_MAGIC, READERS, InputError, _current_limit, _current_text_limit,
+    check_ooxml, check_text_size, max_file_bytes, os_error, path_error, read_head, read_limited, reader,
+    regular_file, size_error, text_limit, zip_guard,
 )
 
 
@@ -74,10 +74,11 @@ def unsupported(path: Path) -> str:
     return f"不支持的文件类型 {shown}（{hint}；支持：{known}）" if hint else f"不支持的文件类型 {shown}（支持：{known}）"
 
 
-def read_path(path: str | Path, max_bytes: int | None = None) -> Document:
+def read_path(path: str | Path, max_bytes: int | None = None, max_chars: int | None = None) -> Document:
     """Read one report. Raises InputError with a Chinese message on bad input.
 
-    ``max_bytes`` defaults to ``max-file-size`` of the configuration found for the file.
+    ``max_bytes`` defaults to ``max-file-size`` of the configuration found for the file,
+    ``max_chars`` (the text cap) to ``max-text-chars``'s default.
     """
     _ensure()
     p = Path(path)
@@ -96,8 +97,11 @@ def read_path(path: str | Path, max_bytes: int | None = None) -> Document:
     if st.st_size > limit:
         raise size_error(limit)
     _current_limit[0] = limit
+    outer_chars = _current_text_limit[0]          # read_bytes → read_path keeps the caller's cap
+    _current_text_limit[0] = max_chars or outer_chars
     try:
         doc = func(p)
+        check_text_size(doc.text)       # every reader (.pdf, .ofd, converted .doc too), under this cap
     except InputError:
         raise
     except MemoryError:
@@ -106,7 +110,7 @@ def read_path(path: str | Path, max_bytes: int | None = None) -> Document:
         raise InputError("文件结构嵌套过深，无法读取") from None
     finally:
         _current_limit[0] = None
-    check_text_size(doc.text)
+        _current_text_limit[0] = outer_chars
     return doc
 
 
@@ -117,8 +121,8 @@ def prepare(paths) -> None:
         office.prepare(paths)
 
 
-def read_stream(stream, name: str, max_bytes: int | None = None) -> Document:
-    """Read a report from a binary stream (standard input), at most ``max_bytes``."""
+def read_stream(stream, name: str, max_bytes: int | None = None, max_chars: int | None = None) -> Document:
+    """Read a report from a binary stream (standard input), at most ``max_bytes`` and ``max_chars``."""
     limit = max_bytes or max_file_bytes()
     try:
         data = stream.read(limit + 1)
@@ -130,10 +134,10 @@ def read_stream(stream, name: str, max_bytes: int | None = None) -> Document:
         data = b""
     if len(data) > limit:
         raise size_error(limit)
-    return read_bytes(data, name)
+    return read_bytes(data, name, max_chars)
 
 
-def read_bytes(data: bytes, name: str) -> Document:
+def read_bytes(data: bytes, name: str, max_chars: int | None = None) -> Document:
     """Read a report from memory (standard input); ``name``'s extension decides the kind.
 
     Text (.txt, .md, no or an unknown extension) is decoded here; another supported format
@@ -149,14 +153,14 @@ def read_bytes(data: bytes, name: str) -> Document:
         with tempfile.TemporaryDirectory(prefix="govlint-stdin-") as tmp:
             f = Path(tmp) / ("input" + suffix)
             f.write_bytes(data)
-            doc = read_path(f, max_bytes=len(data) + 1)
+            doc = read_path(f, max_bytes=len(data) + 1, max_chars=max_chars)
         doc.path = name
         return doc
     from govlint.readers.text import decode
     if not data.strip():
         raise InputError("输入为空")
     text = decode(data)
-    check_text_size(text)
+    check_text_size(text, max_chars)
     kind = "md" if suffix in (".md", ".markdown") else "txt"
     return Document(name, text, kind)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from govlint.document import Document
-from govlint.readers.base import InputError, read_limited, reader
+from govlint.readers.base import InputError, check_text_size, read_limited, reader
 
 _UNKNOWN = "无法识别文件编码（支持 UTF-8、GBK/GB18030 和带 BOM 的 UTF-16；请另存为 UTF-8）"
 
@@ -67,6 +67,7 @@ def _strict(data: bytes, enc: str) -> str:
 @reader(".txt", ".md", ".markdown")
 def read_text(path: Path) -> Document:
     text = decode(read_limited(path))
+    check_text_size(text)      # before the Document is parsed
     if not text.strip():
         raise InputError("文件没有文字内容")
     kind = "md" if path.suffix.lower() in (".md", ".markdown") else "txt"

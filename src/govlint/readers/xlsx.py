@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 from govlint.document import Block, Document, Locator
-from govlint.readers.base import MAX_TEXT_CHARS, InputError, check_ooxml, reader
+from govlint.readers.base import InputError, check_ooxml, reader, text_limit, text_size_error
 
 
 
@@ -83,7 +83,8 @@ def _unescape(s: str) -> str:
     return s.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
 
 
-MAX_CELLS = 200_000          # non-empty cells in a workbook (a self-evaluation table has hundreds)
+MAX_CELLS = 100_000          # non-empty cells in a workbook (a self-evaluation table has hundreds; at
+                             # 199,000 a check took 52 s and 934 MB: docs/reliability.md, at the limits)
 MAX_MERGED_AREA = 100_000    # cells one merged range may cover after clipping to the used range
 
 
@@ -175,8 +176,8 @@ def _read(path: Path) -> Document:
                 blocks.append(Block(pos, pos + len(t), Locator("xcell", sheet=ws.title, cell=ref, row=r, col=c)))
                 parts.append(t)
                 pos += len(t) + 1
-                if pos > MAX_TEXT_CHARS:
-                    raise InputError(f"文字内容过多（超过 {MAX_TEXT_CHARS // 10000} 万字），不予检查")
+                if pos > text_limit():
+                    raise text_size_error(text_limit())
     except InputError:
         raise
     except (MemoryError, RecursionError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from govlint._record import Tuple
-from govlint.rules._util import alternation, grouped_alternations, lazy_re
+from govlint.rules._util import SpanSet, alternation, grouped_alternations, lazy_re
 from govlint.document import Document
 from govlint.quantities import find_quantities
 
@@ -121,7 +121,7 @@ def admissions(doc: Document, lex: dict) -> list[Admission]:
     """Every sentence admitting an unmet target, unquantified indicators or unfinished work."""
     pats = grouped_alternations(tuple((k, tuple(lex[k])) for k in ("unmet", "unquantified", "unfinished")))
     denial = alternation(tuple(lex["denials"]))
-    skip = _skip_spans(doc)
+    skip = SpanSet(_skip_spans(doc))
     out: list[Admission] = []
     for s in doc.sentences:
         if denial.search(s.text):
@@ -129,7 +129,7 @@ def admissions(doc: Document, lex: dict) -> list[Admission]:
         for kind, rx in pats:
             for m in rx.finditer(s.text):
                 a = s.start + m.start()
-                if any(x <= a < y for x, y in skip):
+                if a in skip:
                     continue
                 out.append(Admission(kind, s.start, s.end, m.group(0),
                                      textual_share(s.text, m.start()) if kind != "unquantified" else None))
@@ -139,7 +139,7 @@ def admissions(doc: Document, lex: dict) -> list[Admission]:
             break
         else:
             for a, b, words, share in numeric_shortfalls(s.text):
-                if any(x <= s.start + a < y for x, y in skip):
+                if s.start + a in skip:
                     continue
                 out.append(Admission("unmet", s.start, s.end, words, share))
                 break

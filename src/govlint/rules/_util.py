@@ -38,3 +38,40 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
 
 def inside(spans, a: int, b: int) -> bool:
     return any(s <= a and b <= e for s, e in spans)
+
+
+class SpanSet:
+    """Half-open ``(start, end)`` spans, merged and sorted: ``pos in spans`` is a bisection.
+
+    Replaces ``any(a <= pos < b for a, b in spans)`` where the spans grow with the document
+    (headings, sections): that scan made whole-document rules quadratic on huge inputs.
+    """
+
+    __slots__ = ("_starts", "_ends")
+
+    def __init__(self, spans=()):
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for a, b in spans:
+            self.add(a, b)
+
+    def add(self, a: int, b: int) -> None:
+        if b <= a:
+            return
+        from bisect import bisect_right
+        starts, ends = self._starts, self._ends
+        i = bisect_right(starts, a)
+        if i and ends[i - 1] >= a:
+            i -= 1
+            a = starts[i]
+        j = i
+        while j < len(starts) and starts[j] <= b:
+            b = max(b, ends[j])
+            j += 1
+        starts[i:j] = [a]
+        ends[i:j] = [b]
+
+    def __contains__(self, pos: int) -> bool:
+        from bisect import bisect_right
+        i = bisect_right(self._starts, pos) - 1
+        return i >= 0 and pos < self._ends[i]

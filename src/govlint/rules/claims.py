@@ -14,7 +14,7 @@ from govlint.document import Document
 from govlint.finding import Severity
 from govlint.registry import rule
 from govlint.rules._measure import figures, section_kind
-from govlint.rules._util import alternation, lazy_re, quoted_spans
+from govlint.rules._util import SpanSet, alternation, lazy_re, quoted_spans
 
 _HAN = lazy_re(r"[\u4e00-\u9fff]")
 _PUNCT = lazy_re(r"[\s\u3000，,。．.；;：:！!、“”\"'‘’（）()《》【】\-—/]+")
@@ -90,25 +90,25 @@ def _target_blocks(doc: Document, ctx) -> list[tuple[list[tuple[int, int]], str]
     head_re, not_re = _rx(ctx, "target_heading"), _rx(ctx, "target_heading_not")
     label_re = _rx(ctx, "target_label")
     out: list[tuple[list[tuple[int, int]], str]] = []
-    covered: list[tuple[int, int]] = []
+    covered = SpanSet()
     for sec in doc.sections:
         if sec.heading is None:
             continue
         title = re.split(r"[：:。]", sec.title, maxsplit=1)[0][:40]
         if not head_re.search(title) or not_re.search(title):
             continue
-        if any(a <= sec.heading.paragraph.start < b for a, b in covered):
+        if sec.heading.paragraph.start in covered:
             continue
         # "（一）项目立项目的和年度绩效目标情况" with "1.项目提出的理由 … 3.项目绩效目标": the
         # target sub-section is taken on its own
         if any(head_re.search(c.title[:40]) and not not_re.search(c.title[:40]) for c in sec.walk() if c is not sec):
             continue
         spans = _section_spans(sec, _rx(ctx, "target_child_not"))
-        covered.append((sec.heading.paragraph.start, sec.end))
+        covered.add(sec.heading.paragraph.start, sec.end)
         if spans:
             out.append((spans, title))
     for p in doc.paragraphs:
-        if any(a <= p.start < b for a, b in covered):
+        if p.start in covered:
             continue
         for m in label_re.finditer(p.text):
             lead = re.split(r"[。；;！!]", p.text[:m.start()])[-1]

@@ -13,7 +13,7 @@ from govlint.document import Document
 from govlint.finding import Severity
 from govlint.registry import rule
 from govlint.rules._measure import figures
-from govlint.rules._util import lazy_re
+from govlint.rules._util import SpanSet, lazy_re
 from govlint.rules.claims import _ITEM, _PUNCT, _conf, _han_len, _rx, _section_spans, _trim
 
 # ----- STRUCT005 ----------------------------------------------------------------------------
@@ -53,11 +53,11 @@ def _is_promise(body: str, ctx) -> bool:
     return True
 
 
-def _admitted(doc: Document, ctx, skip: list[tuple[int, int]]):
+def _admitted(doc: Document, ctx, skip: SpanSet):
     """(start, end, what) of the first shortfall the report admits outside ``skip``, or None."""
     from govlint.rules._shortfall import KIND_ZH, admissions
     for adm in admissions(doc, ctx.lex["shortfall"]):
-        if not any(a <= adm.start < b for a, b in skip):
+        if adm.start not in skip:
             return adm.start, adm.end, f"{KIND_ZH[adm.kind]}（“{adm.text}”）"
     from govlint.table import shortfall, tables
     for t in tables(doc, ctx.shared):
@@ -70,12 +70,12 @@ def _admitted(doc: Document, ctx, skip: list[tuple[int, int]]):
             if ind.points is not None and ind.score is not None and ind.score < ind.points - 1e-9:
                 return c.start, c.end, f"自评表中“{ind.level3 or ind.level2}”扣了分"
     for m in re.finditer(r"(执行率|完成率|到位率)[^，,。；;\d]{0,6}?(\d+(?:\.\d+)?)\s*[%％]", doc.text):
-        if float(m.group(2)) < 100 and not any(a <= m.start() < b for a, b in skip):
+        if float(m.group(2)) < 100 and m.start() not in skip:
             return m.start(), m.end(), f"{m.group(1)}为{m.group(2)}%"
     # "年初指标值为不低于180人，全年实际完成164人": a count below its target, in prose
     for m in _TARGET_VS_ACTUAL.finditer(doc.text):
         if m.group("u1") == m.group("u2") and float(m.group("actual")) < float(m.group("target")) \
-                and not any(a <= m.start() < b for a, b in skip):
+                and m.start() not in skip:
             return m.start(), m.end(), f"指标值{m.group('target')}{m.group('u1')}、实际完成{m.group('actual')}{m.group('u2')}"
     return None
 
@@ -108,7 +108,7 @@ def nothing_to_report(doc: Document, ctx):
     head_re, not_re = _rx(ctx, "problem_heading"), _rx(ctx, "problem_heading_not")
     text = doc.text
     found: list[tuple[int, int, str]] = []
-    seen: list[tuple[int, int]] = []
+    seen = SpanSet()
     for sec in doc.sections:
         if sec.heading is None:
             continue
@@ -116,7 +116,7 @@ def nothing_to_report(doc: Document, ctx):
         if not head_re.search(title) or not_re.search(title):
             continue
         hp = sec.heading.paragraph
-        if any(a <= hp.start < b for a, b in seen):
+        if hp.start in seen:
             continue
         if re.search(r"原因", title) and not re.search(r"问题|不足", title):
             continue       # 未完成原因和改进措施: 无 is right when every target was met (STRUCT004)
@@ -124,7 +124,7 @@ def nothing_to_report(doc: Document, ctx):
         body = "\n".join(text[a:b] for a, b in spans)
         if not body.strip():
             continue       # empty: STRUCT003
-        seen.append((hp.start, sec.end))
+        seen.add(hp.start, sec.end)
         h = sec.heading
         a0 = h.title_end if h.has_inline_body else min(h.paragraph.end + 1, spans[0][0])
         if _is_nil(body, ctx):
@@ -135,7 +135,7 @@ def nothing_to_report(doc: Document, ctx):
             found.append((a, b, "promise"))
     label = re.compile(r"(?:存在(?:的)?(?:主要)?问题|问题及(?:原因|改进措施)|改进措施)[：:]\s*")
     for p in doc.paragraphs:
-        if any(a <= p.start < b for a, b in seen) or (p.heading is not None and p.heading.level <= 2):
+        if p.start in seen or (p.heading is not None and p.heading.level <= 2):
             continue
         for m in label.finditer(p.text):
             rest = re.split(r"[；;\n]|(?=\d[.．、])", p.text[m.end():], maxsplit=1)[0]
@@ -144,7 +144,9 @@ def nothing_to_report(doc: Document, ctx):
                 found.append((a, b, "nil"))
     if not found:
         return
-    skip = seen + [(a, b) for a, b, _ in found]
+    skip = seen
+    for a, b, _ in found:
+        skip.add(a, b)
     adm = _admitted(doc, ctx, skip)
     for a, b, kind in found:
         what = "写的是“无”" if kind == "nil" else "只有“进一步加强管理”一类的笼统表态"

@@ -25,6 +25,9 @@ _KEEP = lazy_re(f"[{HAN}A-Za-z0-9]")
 _CLAUSE_END = lazy_re(r"[，,；;。！？!?：:\n]")
 _GRAM = 4
 _COMMON_GRAM = 60     # grams shared by more paragraphs than this do not vote
+_MAX_SOURCES = 48     # earlier passages compared with one paragraph: the most similar (a report pasted
+                      # into itself compared every copy with every earlier one); the most any of the
+                      # 806 documents of ../shared/corpus needs is 36, so real findings are unchanged
 
 
 class Clause(Record):
@@ -283,6 +286,12 @@ def _declares_target(doc: Document, unit: Unit) -> bool:
     return bool(_TARGET_SECTION.search(title)) and not _RESULT_WORDS.search(title)
 
 
+def _target_unit(doc: Document, units: list[Unit], i: int, memo: dict[int, bool]) -> bool:
+    if i not in memo:
+        memo[i] = _declares_target(doc, units[i])
+    return memo[i]
+
+
 @rule(code="DUP001", name="copied-passage", severity=Severity.WARNING, profiles=("self-eval",),
       options={"threshold": Option(0.85, float, "clause similarity (0–1) for two clauses to count as the same",
                                    min=0.5, max=1.0),
@@ -313,6 +322,7 @@ def copied_passage(doc: Document, ctx):
         cutoff /= 100.0
     min_chars = int(ctx.options["min_chars"])
     units = _units(doc, ctx.lex)
+    targets: dict[int, bool] = {}
     index: dict[str, list[int]] = defaultdict(list)
     need = max(6, min_chars // 2)
     text = doc.text
@@ -324,9 +334,12 @@ def copied_passage(doc: Document, ctx):
                 if posting and len(posting) <= _COMMON_GRAM:
                     votes.update(posting)
             runs: list[Run] = []
-            for i, n in votes.items():
-                if n >= need and not _declares_target(doc, units[i]):
-                    runs.extend(_match_runs(u, units[i], cutoff, min_chars))
+            cands = [i for i, n in votes.items() if n >= need and not _target_unit(doc, units, i, targets)]
+            if len(cands) > _MAX_SOURCES:
+                keep = set(sorted(cands, key=lambda i: (-votes[i], i))[:_MAX_SOURCES])
+                cands = [i for i in cands if i in keep]
+            for i in cands:
+                runs.extend(_match_runs(u, units[i], cutoff, min_chars))
             chosen: list[Run] = []
             for r in sorted(runs, key=lambda r: (-r.chars, -r.score, r.src_start)):
                 if any(r.start < c.end and c.start < r.end for c in chosen):

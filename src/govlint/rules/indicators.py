@@ -315,6 +315,7 @@ def satisfaction_without_evidence(doc: Document, ctx):
         yield ctx.flag(a, b, f"满意度指标{what}未说明调查依据（调查方式、样本数量、有效问卷数）",
                        suggestion="写明满意度调查的方式、时间、发放与收回的有效问卷数，以及满意人数和满意率")
     # 2. satisfaction claims elsewhere in the indicator part
+    evidence: dict[int, tuple[bool, bool]] = {}   # per scope: (survey evidence, sample size), read once
     for p in doc.paragraphs:
         sec = p.section
         if sec is None or id(sec) in flagged_sections or doc.in_table(p.start):
@@ -323,7 +324,6 @@ def satisfaction_without_evidence(doc: Document, ctx):
         if kind not in ("indicator", "satisfaction", "result"):
             continue
         scope = _top_satisfaction(sec, kinds) if kind == "satisfaction" else sec
-        scope_text = "\n".join(text[a:b] for a, b in subtree_spans(scope)) + scope.title
         quotes = [(p.start + a, p.start + b) for a, b in quoted_spans(p.text)]
         for s in p.sentences:
             if _FUTURE.search(s.text):
@@ -338,11 +338,15 @@ def satisfaction_without_evidence(doc: Document, ctx):
             a, b = s.start, s.end
             while b > a and text[b - 1] in "。；;！!":
                 b -= 1
-            if not (strong_doc or _has_evidence(scope_text, ctx)):
+            ev = evidence.get(id(scope))
+            if ev is None:
+                scope_text = "\n".join(text[a:b] for a, b in subtree_spans(scope)) + scope.title
+                ev = evidence[id(scope)] = (_has_evidence(scope_text, ctx), bool(_SAMPLE.search(scope_text)))
+            if not (strong_doc or ev[0]):
                 hundred = _HUNDRED.search(s.text)
                 yield ctx.flag(a, b, ("满意度为100%，且" if hundred else "") + "满意度结论没有调查依据"
                                      "（未见问卷、抽样或样本数量）",
                                suggestion="写明满意度调查的方式、样本数量和满意率的计算依据")
-            elif _HUNDRED.search(s.text) and not _SAMPLE.search(scope_text):
+            elif _HUNDRED.search(s.text) and not ev[1]:
                 yield ctx.flag(a, b, "满意度为100%，但未说明调查样本数量", severity=Severity.INFO,
                                suggestion="写明有效问卷数和满意人数，说明100%的依据")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from govlint.document import Document, Section
 from govlint.finding import Severity
@@ -16,16 +17,20 @@ def reason_sections(doc: Document, lex: dict) -> list[Section]:
     for sec in doc.sections:
         t = sec.title
         if lex["reason_heading"] in t and any(w in t for w in lex["reason_heading_with"]):
-            if any(sec.start >= o.start and sec.end <= o.end for o in out):
-                continue  # a subsection of one already taken
+            if out and sec.start >= out[-1].start and sec.end <= out[-1].end:
+                continue  # a subsection of one already taken (sections come in document order)
             out.append(sec)
     return out
 
 
 def section_paragraphs(doc: Document, sec: Section):
     """Paragraphs after the heading line, to the end of the section (sub-headings included)."""
-    hp = sec.heading.paragraph
-    return [p for p in doc.paragraphs if hp.start < p.start < sec.end]
+    hp, ps = sec.heading.paragraph, doc.paragraphs
+    return ps[bisect_right(ps, hp.start, key=_start):bisect_left(ps, sec.end, key=_start)]
+
+
+def _start(p) -> int:
+    return p.start
 
 
 @rule(code="STRUCT004", name="reasons-without-reasons", severity=Severity.WARNING, profiles=("self-eval",),

@@ -9,6 +9,7 @@ stated with two values (rules/restated.py), NUM003 an amount whose unit cannot b
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from govlint.document import Document
 from govlint.figures import Figure, model
@@ -66,7 +67,11 @@ def _tol(f: Figure) -> float:
 
 def _top_section(doc: Document, offset: int):
     """The level-1 section holding the offset (一、… 三、), or None before the first heading."""
-    for sec in doc.sections:
+    tops = doc.root.children       # sections are nested and siblings disjoint: a bisection finds it
+    i = bisect_right(tops, offset, key=lambda s: s.start) - 1
+    if i >= 0 and tops[i].heading is not None and tops[i].start <= offset < tops[i].end:
+        return tops[i]
+    for sec in doc.sections:      # before the first heading, or a tree not shaped as expected
         if sec.start <= offset < sec.end:
             return sec
     return None

@@ -258,6 +258,7 @@ def shortfall_without_reason(doc: Document, ctx):
     Why: 10号 requires units to explain every target they missed and to state how they
     will improve; an unexplained shortfall is the most common reviewer deduction.
     """
+    explained: list = []     # whether the narrative explains unspent funds: read once, when first needed
     for t in tables(doc, ctx.shared):
         for ind in t.indicators:
             if shortfall(ind.target, ind.actual) is not True or not _note_empty(ind):
@@ -289,8 +290,11 @@ def shortfall_without_reason(doc: Document, ctx):
         funds_words = _rx(lex, "funds_words")
         if any(funds_words.search(i.note) and not _note_empty(i) for i in t.indicators):
             continue
-        exec_reason = _rx(lex, "exec_reason")
-        if any(exec_reason.search(p.text) or _explains_funds(p.text, lex) for p in narrative_paragraphs(doc)):
+        if not explained:
+            exec_reason = _rx(lex, "exec_reason")
+            explained.append(any(exec_reason.search(p.text) or _explains_funds(p.text, lex)
+                                 for p in narrative_paragraphs(doc)))
+        if explained[0]:
             continue
         if _row_note(doc, rate.cell):
             continue
