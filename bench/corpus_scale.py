@@ -1,0 +1,340 @@
+"""Scale benchmark of the corpus index (DUP002): ×1, ×10, ×100 synthetic corpora.
+
+    python bench/corpus_scale.py [--scales 1,10] [--backends sqlite,redis,cluster]
+                                 [--redis redis://127.0.0.1:PORT/0] [--queries 40] [--structures]
+
+The corpus at scale ×s is ``../shared/corpus/`` minus a held-out set of host reports, plus
+s − 1 perturbed versions of every indexed report (place names swapped, every figure
+changed, sentences reordered inside paragraphs, ~2 % of characters replaced, ~8 % of
+sentences dropped). The queries are the held-out hosts (never indexed, nor any version of
+them) with planted copies at known places: a verbatim passage and a passage whose figures
+were changed, each taken from an indexed report and checked to occur only once in the
+real corpus (so it is no template sentence). Recall = planted passages of which ≥ 50 %
+is covered by matches; false positives = matches outside every planted passage.
+
+For each backend and scale one subprocess builds the index and queries it, printing one
+JSON line: build rate, index bytes per indexed character (SQLite file; Redis
+``used_memory`` growth), per-structure bytes with ``--structures``, query p50/p95, recall
+and false positives. ``cluster`` starts a throw-away 3-master Redis Cluster on loopback
+ports 7100–7199 (tests/redis_cluster.py) unless ``--cluster`` gives a running one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+
+HOSTS = 40            # held-out reports that carry the planted copies
+NAMES = ["青川", "白鹭", "松岭", "临溪", "安和", "丰源", "长宁", "云岗", "石门", "新桥", "平湖", "栗园",
+         "金沙", "柳营", "嘉禾", "汇川", "凤台", "古城", "望江", "龙泉"]
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2}(?=[省市县区镇乡村])")
+_SENT = re.compile(r"(?<=[。；！？])")
+
+
+def corpus_files(base: Path) -> list[Path]:
+    return sorted(p for p in base.rglob("*.txt") if p.is_file())
+
+
+def split_hosts(files: list[Path]) -> tuple[list[Path], list[Path]]:
+    rnd = random.Random(23)
+    hosts = sorted(rnd.sample(files, min(HOSTS, len(files) // 10)))
+    held = set(hosts)
+    return [f for f in files if f not in held], hosts
+
+
+def perturb(text: str, seed: int) -> str:
+    """A re-use of a report: names swapped, figures changed, sentences reordered, a few edits."""
+    rnd = random.Random(seed)
+    names = {}
+
+    def place(m):
+        return names.setdefault(m.group(0), rnd.choice(NAMES))
+    text = _PLACE.sub(place, text)
+    text = re.sub(r"\d", lambda m: str(rnd.randint(0, 9)), text)
+    out = []
+    for para in text.split("\n"):
+        sents = [s for s in _SENT.split(para) if s]
+        if len(sents) > 2:
+            sents = [s for s in sents if rnd.random() > 0.08] or sents[:1]
+            if rnd.random() < 0.5:
+                i = rnd.randrange(len(sents) - 1)
+                sents[i], sents[i + 1] = sents[i + 1], sents[i]
+        out.append("".join(sents))
+    chars = list("\n".join(out))
+    for i in range(len(chars)):
+        if "\u4e00" <= chars[i] <= "\u9fff" and rnd.random() < 0.02:
+            chars[i] = chr(rnd.randint(0x4E00, 0x9FA5))
+    return "".join(chars)
+
+
+def indexed_texts(base: Path, scale: int):
+    """(path, text) of every indexed report at this scale, in a fixed order."""
+    files, _ = split_hosts(corpus_files(base))
+    for f in files:
+        yield str(f.resolve()), f.read_text(encoding="utf-8")
+    for g in range(1, scale):
+        for i, f in enumerate(files):
+            yield (f"/synthetic/{g}/{f.parent.name}/{f.name}",
+                   perturb(f.read_text(encoding="utf-8"), seed=g * 100_003 + i))
+
+
+def _unique_passages(text: str, joined: str, rnd) -> list[str]:
+    sents = [s.strip() for s in _SENT.split(text.replace("\n", "。")) if s.strip()]
+    cands = []
+    for i in range(len(sents)):
+        p = "".join(sents[i:i + 2])
+        if 60 <= len(p) <= 160 and re.search(r"\d", p) and joined.count(p) == 1:
+            cands.append(p)
+    rnd.shuffle(cands)
+    return cands
+
+
+def queries(base: Path) -> list[tuple[str, str, list[tuple[int, int, str]]]]:
+    """(path, text, planted spans) for each held-out host; the same at every scale."""
+    from govlint.corpus import text as T
+    from govlint.corpus.match import common_phrase_hashes
+    files, hosts = split_hosts(corpus_files(base))
+    texts = {f: f.read_text(encoding="utf-8") for f in files}
+    joined = "\x00".join(texts.values())
+    common = common_phrase_hashes()
+    rnd = random.Random(5)
+    out = []
+    for h in hosts:
+        host = h.read_text(encoding="utf-8")
+        paras = host.split("\n")
+        planted = []
+        for kind in ("verbatim", "figures"):
+            for _ in range(50):
+                src = rnd.choice(files)
+                cands = _unique_passages(texts[src], joined, rnd)
+                cands = [c for c in cands if sum(x in common for x in T.winnow(T.normalise(c).text)[1].tolist())
+                         <= 0.2 * len(T.winnow(T.normalise(c).text)[1])]
+                if cands:
+                    break
+            else:
+                continue
+            p = cands[0]
+            if kind == "figures":
+                p = re.sub(r"\d+", lambda m: str(int(m.group(0)) + 7), p)
+            planted.append((kind, p))
+        # plant each passage as a paragraph of its own, at a known place
+        pos = sorted(rnd.sample(range(1, max(2, len(paras))), min(len(planted), max(1, len(paras) - 1))))
+        for (kind, p), at in sorted(zip(planted, pos), key=lambda x: -x[1]):
+            paras.insert(at, p)
+        text = "\n".join(paras)
+        spans = []
+        for kind, p in planted:
+            i = text.find(p)
+            spans.append((i, i + len(p), kind))
+        out.append((f"/query/{h.parent.name}/{h.name}", text, spans))
+    return out
+
+
+# ----- structure sizes ------------------------------------------------------------------------
+
+def sqlite_structures(path: str) -> dict:
+    import sqlite3
+    db = sqlite3.connect(path)
+    try:
+        rows = db.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name").fetchall()
+    finally:
+        db.close()
+    groups = {"postings": ("postings", "fp"), "df": ("df",), "paragraphs": ("paras", "paras_doc"),
+              "lsh_bands": ("bands",), "texts": ("docs", "docs_text_hash", "sqlite_autoindex_docs_1")}
+    out = {}
+    for name, size in rows:
+        g = next((k for k, v in groups.items() if name in v), "other")
+        out[g] = out.get(g, 0) + size
+    return out
+
+
+_REDIS_CLASSES = [   # (class, pattern on the key after the prefix) for both layouts
+    ("postings", re.compile(rb"^(fp:|\{[^}]*\}:[fF]:)")),
+    ("df", re.compile(rb"^(df$|\{[^}]*\}:d:)")),
+    ("paragraphs", re.compile(rb"^para$")),
+    ("lsh_bands", re.compile(rb"^(lsh|\{[^}]*\}:[bB]:)")),
+    ("texts", re.compile(rb"^(doc:|\{[^}]*\}:doc:)")),
+]
+
+
+def redis_structures(clients, prefix: str, sample: float = 0.05) -> dict:
+    """Bytes per structure: MEMORY USAGE of every big key and of a sample of the small ones."""
+    rnd = random.Random(1)
+    totals: dict = {}
+    for r in clients:
+        keys: dict = {}
+        for key in r.scan_iter(match=f"{prefix}:*", count=20_000):
+            rest = key[len(prefix) + 1:]
+            if rest.startswith(b"lsh") or not rest.startswith((b"{", b"fp:", b"doc:")):
+                cls = next((c for c, rx in _REDIS_CLASSES if rx.search(rest)), "other")
+            else:
+                cls = next((c for c, rx in _REDIS_CLASSES if rx.search(rest)), "other")
+            keys.setdefault(cls, []).append(key)
+        for cls, ks in keys.items():
+            pick = ks if len(ks) <= 2000 else rnd.sample(ks, max(2000, int(len(ks) * sample)))
+            pipe = r.pipeline(transaction=False)
+            for k in pick:
+                pipe.memory_usage(k, samples=0)
+            used = sum(v or 0 for v in pipe.execute())
+            totals[cls] = totals.get(cls, 0) + int(used * len(ks) / len(pick))
+            totals[cls + "_keys"] = totals.get(cls + "_keys", 0) + len(ks)
+    return totals
+
+
+# ----- one phase ------------------------------------------------------------------------------
+
+def _used_memory(ix) -> int:
+    if hasattr(ix, "used_memory"):
+        return ix.used_memory()
+    return int(ix.r.info("memory")["used_memory"])
+
+
+def _clients(ix):
+    if hasattr(ix, "node_clients"):
+        return ix.node_clients()
+    return [ix.r]
+
+
+def phase(args) -> dict:
+    from govlint import corpus
+    from govlint.corpus import open_index
+    from govlint.corpus.match import Options, query
+    from govlint.document import Document
+    spec = args.spec
+    backend = "sqlite" if not spec.startswith(("redis", "rediss")) else \
+        ("cluster" if spec.startswith("redis+cluster") else "redis")
+    ix = open_index(spec, create=True)
+    if hasattr(ix, "clear"):
+        ix.clear()
+        ix.close()
+        ix = open_index(spec, create=True)
+    before = _used_memory(ix) if backend != "sqlite" else 0
+    chars = n = 0
+    t0 = time.perf_counter()
+    for path, text in indexed_texts(Path(args.corpus), args.scale):
+        ix.add_document(Document.from_text(text, path=path), path)
+        chars += len(text)
+        n += 1
+        if args.progress and n % 1000 == 0:
+            print(f"  {n} documents, {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+    build = time.perf_counter() - t0
+    out = {"backend": backend, "scale": args.scale, "documents": n, "characters": chars,
+           "build_s": round(build, 1), "build_chars_per_s": round(chars / build)}
+    if backend == "sqlite":
+        ix.close()
+        size = Path(spec).stat().st_size
+        out["index_bytes"] = size
+        if args.structures:
+            out["structures"] = sqlite_structures(spec)
+    else:
+        size = _used_memory(ix) - before
+        out["index_bytes"] = size
+        if args.structures:
+            prefix = spec.split("#", 1)[1] if "#" in spec else "govlint"
+            out["structures"] = redis_structures(_clients(ix), prefix)
+        ix.close()
+    out["bytes_per_char"] = round(size / chars, 2)
+    if "structures" in out:
+        out["structures_per_char"] = {k: round(v / chars, 2) for k, v in out["structures"].items()
+                                      if not k.endswith("_keys")}
+    out["peak_rss_build_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    corpus.clear_cache()
+    ix = open_index(spec)
+    times, found, planted, fps, findings = [], 0, 0, 0, 0
+    for path, text, spans in queries(Path(args.corpus))[:args.queries]:
+        doc = Document.from_text(text, path=path)
+        t = time.perf_counter()
+        rep = query(ix, doc, Options())
+        times.append(time.perf_counter() - t)
+        findings += len(rep.matches)
+        for a, b, _ in spans:
+            planted += 1
+            cov = sum(max(0, min(b, m.end) - max(a, m.start)) for m in rep.matches)
+            found += cov >= 0.5 * (b - a)
+        fps += sum(1 for m in rep.matches if not any(m.start < b and a < m.end for a, b, _ in spans))
+    times.sort()
+    out.update({"queries": len(times), "query_p50_ms": round(1000 * statistics.median(times), 1),
+                "query_p95_ms": round(1000 * times[int(0.95 * (len(times) - 1))], 1),
+                "planted": planted, "recall": round(found / planted, 4) if planted else None,
+                "false_positives": fps, "matches": findings})
+    if hasattr(ix, "clear") and not args.keep:
+        ix.clear()
+    ix.close()
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
+    ap.add_argument("--scales", default="1,10")
+    ap.add_argument("--backends", default="sqlite,redis,cluster")
+    ap.add_argument("--queries", type=int, default=HOSTS)
+    ap.add_argument("--redis", default=os.environ.get("GOVLINT_TEST_REDIS", "redis://127.0.0.1:6390/0"))
+    ap.add_argument("--cluster", default=None, help="a running cluster: redis+cluster://host:port/0")
+    ap.add_argument("--structures", action="store_true", help="per-structure bytes (slower)")
+    ap.add_argument("--keep", action="store_true", help="keep the Redis keys after the run")
+    ap.add_argument("--progress", action="store_true")
+    ap.add_argument("--phase", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--spec", help=argparse.SUPPRESS)
+    ap.add_argument("--scale", type=int, default=1, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.phase:
+        print(json.dumps(phase(args), ensure_ascii=False))
+        return
+    rows = []
+    cluster = None
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            for backend in args.backends.split(","):
+                for scale in (int(s) for s in args.scales.split(",")):
+                    if backend == "sqlite":
+                        spec = str(Path(tmp) / f"corpus-{scale}.sqlite")
+                    elif backend == "redis":
+                        spec = f"{args.redis}#govlint-scale-{scale}"
+                    else:
+                        if args.cluster is None and cluster is None:
+                            sys.path.insert(0, str(ROOT / "tests"))
+                            from redis_cluster import LocalCluster
+                            cluster = LocalCluster(Path(tmp) / "cluster").start()
+                        url = args.cluster or cluster.url
+                        spec = f"{url}#govlint-scale-{scale}"
+                    cmd = [sys.executable, __file__, "--phase", "--spec", spec, "--scale", str(scale),
+                           "--corpus", args.corpus, "--queries", str(args.queries)]
+                    cmd += [f for f, on in (("--structures", args.structures), ("--keep", args.keep),
+                                            ("--progress", args.progress)) if on]
+                    print(f"== {backend} ×{scale}", file=sys.stderr, flush=True)
+                    res = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+                    if res.returncode != 0:
+                        continue
+                    row = json.loads(res.stdout.strip().splitlines()[-1])
+                    print(json.dumps(row, ensure_ascii=False), flush=True)
+                    rows.append(row)
+        finally:
+            if cluster is not None:
+                cluster.stop()
+    keys = ["documents", "characters", "build_s", "build_chars_per_s", "index_bytes", "bytes_per_char",
+            "query_p50_ms", "query_p95_ms", "recall", "false_positives", "matches"]
+    if rows:
+        cols = [f"{r['backend']} ×{r['scale']}" for r in rows]
+        print("\n| metric | " + " | ".join(cols) + " |")
+        print("|---|" + "---:|" * len(cols))
+        for k in keys:
+            print(f"| {k} | " + " | ".join(str(r.get(k)) for r in rows) + " |")
+
+
+if __name__ == "__main__":
+    main()
