@@ -283,13 +283,19 @@ def test_crash_mid_add_keeps_previous_index(spec, past, report, monkeypatch):
     _, before, _ = _check(report, spec)
     new = past / "2024_new.txt"
     new.write_text(REPORT.replace("平安县", "长乐县"), encoding="utf-8")
-    from datasketch import MinHashLSH
+    from govlint.corpus.redis_ import RedisIndex
     from govlint.corpus.sqlite import SqliteIndex
 
     def boom(*a, **kw):
         raise RuntimeError("simulated crash")
+    write = RedisIndex._write_family
+
+    def bands_boom(self, s, family, keys, blobs):
+        if family == "b":
+            raise RuntimeError("simulated crash")
+        return write(self, s, family, keys, blobs)
     monkeypatch.setattr(SqliteIndex, "_store_paras", boom)        # after postings were written
-    monkeypatch.setattr(MinHashLSH, "insertion_session", boom)    # after Redis postings were written
+    monkeypatch.setattr(RedisIndex, "_write_family", bands_boom)  # after Redis postings were written
     with pytest.raises(RuntimeError):
         ix.add_paths([new])
     monkeypatch.undo()

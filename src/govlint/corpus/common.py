@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 DEFAULT_INDEX = ".govlint/corpus.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2      # 2: compact Redis layout (shards, bucketed hashes), SQLite without signatures
 
 
 class CorpusError(Exception):
@@ -11,4 +11,4 @@ class CorpusError(Exception):
 
 
 def is_redis(spec: str) -> bool:
-    return spec.startswith(("redis://", "rediss://", "unix://"))
+    return spec.startswith(("redis://", "rediss://", "unix://", "redis+cluster://", "rediss+cluster://"))
