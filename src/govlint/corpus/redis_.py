@@ -23,10 +23,10 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import numpy as np
 
-from govlint.corpus.common import SCHEMA_VERSION, CorpusError
+from govlint.corpus.common import SCHEMA_VERSION, CorpusError, CorpusQueryError
 from govlint.corpus import redis_layout as L
 from govlint.corpus import text as T
-from govlint.corpus.base import chunks, CorpusIndex, DocRecord, pack_text, unpack_text
+from govlint.corpus.base import MAX_PARAS, chunks, CorpusIndex, DocRecord, pack_spans, pack_text, unpack_spans, unpack_text
 from govlint.corpus.redis_lock import WriterLock
 
 CHUNK = 2000
@@ -63,8 +63,10 @@ def _connect(url: str):
             from redis.cluster import RedisCluster
             if parts.path not in ("", "/", "/0"):
                 raise CorpusError(f"Redis 地址无效：{url}（Redis Cluster 只有 0 号库）")
-            client = RedisCluster.from_url(urlunsplit((scheme, parts.netloc, "", rest, "")),
-                                           **kw, cluster_error_retry_attempts=1)
+            from redis.backoff import ExponentialBackoff
+            from redis.retry import Retry
+            client = RedisCluster.from_url(urlunsplit((scheme, parts.netloc, "", rest, "")), **kw,
+                                           retry=Retry(ExponentialBackoff(cap=1.0, base=0.1), 2))
             client.ping(target_nodes=RedisCluster.ALL_NODES)
         else:
             probe = redis.Redis.from_url(clean, **kw)
@@ -93,6 +95,7 @@ class RedisIndex(CorpusIndex):
         self._redis_mod = redis
         self.r, self.cluster, self.prefix, want = _connect(url)
         self._spans: dict = {}
+        self.lock = None
         self._guard(self._check_meta, create, want)
         self.tags = L.shard_tags(self.prefix, self.shards)
         s = self.r.register_script
@@ -108,13 +111,18 @@ class RedisIndex(CorpusIndex):
         return ":".join([self.tags[shard], *map(str, parts)])
 
     def _guard(self, fn, *args):
+        """Run ``fn``; a Redis failure is a CorpusError (while opening) or, once open, a
+        CorpusQueryError: the file being checked gets an error, never a partial answer."""
         redis = self._redis_mod
+        ready = getattr(self, "lock", None) is not None
+        err = CorpusQueryError if ready else CorpusError
+        tail = "；对照语料（DUP002）检查未完成，结果不可用" if ready else ""
         try:
             return fn(*args)
         except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
-            raise CorpusError(f"无法连接 Redis：{self.location}（{_reason(exc)}）；对照语料检查未完成") from None
+            raise err(f"无法连接 Redis：{self.location}（{_reason(exc)}）{tail}") from None
         except redis.exceptions.RedisError as exc:
-            raise CorpusError(f"Redis 出错：{self.location}（{_reason(exc)}）；对照语料检查未完成") from None
+            raise err(f"Redis 出错：{self.location}（{_reason(exc)}）{tail}") from None
 
     def _check_meta(self, create: bool, want) -> None:
         meta = {a.decode(): b.decode() for a, b in self.r.hgetall(self.k("meta")).items()}
@@ -230,7 +238,7 @@ class RedisIndex(CorpusIndex):
     def lsh_candidates_many(self, minhashes) -> list[list[tuple]]:
         """Candidates of several paragraphs with one request per shard."""
         def run():
-            keys = [k for m in minhashes for k in L.mix_bands(T.band_keys(m)).tolist()]
+            keys = [k for m in minhashes for k in T.mixed_band_keys(m)]
             if not keys:
                 return [[] for _ in minhashes]
             per_key: list[list] = [[] for _ in keys]
@@ -261,7 +269,7 @@ class RedisIndex(CorpusIndex):
                 pipe.hget(self.sk(self._shard_of_id(i), "doc", i), "spans")
             for i, blob in zip(missing, pipe.execute()):
                 if blob is not None:
-                    self._spans[i] = L.unpack_spans(blob)
+                    self._spans[i] = unpack_spans(blob)
             if len(self._spans) > 20_000:
                 self._spans.clear()
         return {i: self._spans[i] for i in ids if i in self._spans}
@@ -276,6 +284,10 @@ class RedisIndex(CorpusIndex):
             for i, (path, title, blob) in zip(ids_, pipe.execute()):
                 if path is not None:
                     out[i] = (path.decode(), title.decode(), unpack_text(blob))
+            lost = self._committed(set(ids_) - set(out))
+            if lost:      # committed but gone: the index changed under the query or lost data
+                raise CorpusQueryError(f"Redis 语料索引 {self.location} 不一致（已登记的文档 {sorted(lost)[:3]} "
+                                       "没有正文）；对照语料（DUP002）检查未完成，结果不可用")
             return out
         return self._guard(run)
 
@@ -300,14 +312,14 @@ class RedisIndex(CorpusIndex):
         self.r.sadd(self.sk(s, "pending"), new_id)     # until committed: cleaned by the next add if we die
         self.r.hset(self.sk(s, "doc", new_id), mapping={
             "path": rec.path, "file_hash": rec.file_hash, "text_hash": rec.text_hash, "title": rec.title,
-            "chars": len(rec.text), "text": pack_text(rec.text), "spans": L.pack_spans(rec.paras[:65535]),
+            "chars": len(rec.text), "text": pack_text(rec.text), "spans": pack_spans(rec.paras),
             "added": time.time()})
         post = rec.postings()
         hs = list(post)
         self._write_family(s, "f", hs, [L.pack_postings(new_id, post[h]) for h in hs])
-        paras = rec.paras[:65535]
+        paras = rec.paras[:MAX_PARAS]
         if paras:
-            keys = [k for pf in paras for k in L.mix_bands(T.band_keys(pf.minhash)).tolist()]
+            keys = [k for pf in paras for k in T.mixed_band_keys(pf.minhash)]
             nb = len(keys) // len(paras)
             self._write_family(s, "b", keys, [L.pack_band(new_id, i // nb) for i in range(len(keys))])
         # commit point: the document becomes visible and the frequencies change together
@@ -327,17 +339,10 @@ class RedisIndex(CorpusIndex):
 
     def _doc_features(self, doc_id) -> tuple[list, list]:
         """(distinct fingerprints, mixed band keys) of a stored document, recomputed from its text."""
-        s = self._shard_of_id(doc_id)
-        blob, spans = self.r.hmget(self.sk(s, "doc", doc_id), ["text", "spans"])
+        blob, spans = self.r.hmget(self.sk(self._shard_of_id(doc_id), "doc", doc_id), ["text", "spans"])
         if blob is None:
             return [], []
-        text = unpack_text(blob)
-        hashes = sorted(set(T.winnow(T.normalise(text).text)[1].tolist()))
-        bands = []
-        for a, b in L.unpack_spans(spans).tolist():
-            m = T.minhash(T.shingles(T.normalise(text[a:b]).text))
-            bands += L.mix_bands(T.band_keys(m)).tolist()
-        return hashes, sorted(set(bands))
+        return T.stored_features(unpack_text(blob), unpack_spans(spans))
 
     def _purge(self, doc_id, hashes, bands) -> None:
         """Drop an uncommitted id's postings, bands and document (it is in ``pending`` until done)."""

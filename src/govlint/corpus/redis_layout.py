@@ -28,7 +28,6 @@ import numpy as np
 
 BUCKET_BITS = 16          # buckets per shard and structure: 2^16 (low bits of the key)
 INLINE = 64               # hash-max-listpack-value: longer values spill to their own key
-BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 def keyslot(key: str) -> int:
@@ -55,13 +54,6 @@ def shard_tags(prefix: str, shards: int) -> list[str]:
 
 def shard_of(path: str, shards: int) -> int:
     return zlib.crc32(path.encode("utf-8", "surrogatepass")) % shards
-
-
-def mix_bands(keys) -> np.ndarray:
-    """(band, key) → one 64-bit key: band keys of different bands never meet in a bucket."""
-    k = np.asarray(keys, dtype=np.int64).view(np.uint64)
-    with np.errstate(over="ignore"):
-        return (k + BAND_MIX * np.arange(len(k), dtype=np.uint64)).view(np.int64)
 
 
 def addresses(hashes) -> tuple[list[str], list[bytes], list[str]]:
@@ -94,14 +86,6 @@ def pack_band(doc_id: int, para: int) -> bytes:
 
 def unpack_bands(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype=BAND_DTYPE)
-
-
-def pack_spans(paras) -> bytes:
-    return np.array([(p.start, p.end) for p in paras], dtype="<u4").reshape(-1, 2).tobytes()
-
-
-def unpack_spans(blob: bytes | None) -> np.ndarray:
-    return np.frombuffer(blob or b"", dtype="<u4").reshape(-1, 2)
 
 
 # ----- server-side scripts: each touches the keys of one shard (one slot) -------------------
