@@ -70,7 +70,7 @@ def perturb(text: str, seed: int) -> str:
         sents = [s for s in _SENT.split(para) if s]
         if len(sents) > 2:
             sents = [s for s in sents if rnd.random() > 0.08] or sents[:1]
-            if rnd.random() < 0.5:
+            if len(sents) > 1 and rnd.random() < 0.5:
                 i = rnd.randrange(len(sents) - 1)
                 sents[i], sents[i + 1] = sents[i + 1], sents[i]
         out.append("".join(sents))
@@ -308,23 +308,25 @@ def phase(args) -> dict:
     out["peak_rss_build_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     corpus.clear_cache()
     ix = open_index(spec)
-    times, found, planted, fps, findings = [], 0, 0, 0, 0
+    times, found, planted, fps, findings, missed = [], 0, 0, 0, 0, []
     for path, text, spans in queries(Path(args.corpus))[:args.queries]:
         doc = Document.from_text(text, path=path)
         t = time.perf_counter()
         rep = query(ix, doc, Options())
         times.append(time.perf_counter() - t)
         findings += len(rep.matches)
-        for a, b, _ in spans:
+        for a, b, kind in spans:
             planted += 1
             cov = sum(max(0, min(b, m.end) - max(a, m.start)) for m in rep.matches)
             found += cov >= 0.5 * (b - a)
+            if cov < 0.5 * (b - a):
+                missed.append((path, kind, round(cov / (b - a), 2), text[a:b][:40]))
         fps += sum(1 for m in rep.matches if not any(m.start < b and a < m.end for a, b, _ in spans))
     times.sort()
     out.update({"queries": len(times), "query_p50_ms": round(1000 * statistics.median(times), 1),
                 "query_p95_ms": round(1000 * times[int(0.95 * (len(times) - 1))], 1),
                 "planted": planted, "recall": round(found / planted, 4) if planted else None,
-                "false_positives": fps, "matches": findings})
+                "false_positives": fps, "matches": findings, "missed": missed})
     if hasattr(ix, "clear") and not args.keep:
         ix.clear()
     ix.close()

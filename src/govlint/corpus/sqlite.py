@@ -2,7 +2,8 @@
 
 Tables: ``meta`` (schema version and feature parameters), ``docs`` (path, hashes, title,
 compressed text, paragraph spans as packed uint32 pairs), ``postings`` (fingerprint → doc,
-position; clustered on the hash), ``df`` (fingerprint → number of documents containing it)
+position; clustered on the hash), ``df`` (fingerprint → number of documents containing it, for fingerprints of two or more
+documents only: one of a single document is known by its postings)
 and ``bands`` (LSH band key with the band mixed in → doc × 65536 + paragraph number,
 clustered on the key). Signatures are not stored: deleting a document recomputes its band
 keys from its text and spans (schema 2; schema 1 kept a 256-byte signature per paragraph).
@@ -110,6 +111,7 @@ class SqliteIndex(CorpusIndex):
                 # back. The -wal/-shm side files disappear when the last connection closes.
                 self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA cache_size=-32768")    # 32 MB: random B-tree inserts of a large index
             if memory:
                 self._create()
             else:
@@ -226,10 +228,16 @@ class SqliteIndex(CorpusIndex):
         return [r[0] for r in self._q("SELECT path FROM docs ORDER BY path")]
 
     def df(self, hashes):
+        # ``df`` holds only fingerprints of two or more documents; one found in no row there
+        # has 1 document if it has postings at all (most fingerprints: a row saved for each)
         out = {}
         for part in _chunks(list(hashes)):
             q = f"SELECT hash, n FROM df WHERE hash IN ({','.join('?' * len(part))})"
             out.update(self._q(q, part))
+        rest = [h for h in hashes if h not in out]
+        for part in _chunks(rest):
+            q = f"SELECT DISTINCT hash FROM postings WHERE hash IN ({','.join('?' * len(part))})"
+            out.update((r[0], 1) for r in self._q(q, part))
         return out
 
     def postings(self, hashes):
@@ -287,8 +295,7 @@ class SqliteIndex(CorpusIndex):
                 doc_id = cur.lastrowid
                 self.db.executemany("INSERT OR IGNORE INTO postings VALUES (?,?,?)",
                                     ((h, doc_id, p) for h, p in zip(rec.hashes.tolist(), rec.positions.tolist())))
-                self.db.executemany("INSERT INTO df VALUES (?, 1) ON CONFLICT(hash) DO UPDATE SET n = n + 1",
-                                    ((h,) for h in rec.distinct))
+                self._count_in(doc_id, rec.distinct)
                 self._store_paras(doc_id, rec.paras)
             return "updated" if old_id is not None else "added"
         except sqlite3.OperationalError as exc:
@@ -297,6 +304,21 @@ class SqliteIndex(CorpusIndex):
             raise CorpusError(f"写入语料索引失败：{self.location}（{exc}）") from None
         except sqlite3.DatabaseError as exc:
             raise CorpusError(f"写入语料索引失败：{self.location}（{exc}）") from None
+
+    def _count_in(self, doc_id, distinct) -> None:
+        """Document frequencies after adding ``doc_id`` (its postings already written): +1 where
+        a row exists; a fingerprint another document already has gets its first row (n = 2)."""
+        had = set()
+        for part in _chunks(distinct):
+            marks = ','.join('?' * len(part))
+            had.update(r[0] for r in self.db.execute(f"SELECT hash FROM df WHERE hash IN ({marks})", part))
+        self.db.executemany("UPDATE df SET n = n + 1 WHERE hash = ?", ((h,) for h in distinct if h in had))
+        fresh = [h for h in distinct if h not in had]
+        for part in _chunks(fresh):
+            marks = ','.join('?' * len(part))
+            shared = [r[0] for r in self.db.execute(
+                f"SELECT DISTINCT hash FROM postings WHERE hash IN ({marks}) AND doc != ?", (*part, doc_id))]
+            self.db.executemany("INSERT INTO df VALUES (?, 2)", ((h,) for h in shared))
 
     def _store_paras(self, doc_id, paras) -> None:
         self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?,?)",
@@ -310,8 +332,8 @@ class SqliteIndex(CorpusIndex):
         distinct, bands = T.stored_features(unpack_text(row[0]), unpack_spans(row[1]))
         self.db.executemany("DELETE FROM postings WHERE hash = ? AND doc = ?", ((h, doc_id) for h in distinct))
         self.db.executemany("UPDATE df SET n = n - 1 WHERE hash = ?", ((h,) for h in distinct))
-        for part in _chunks(distinct):
-            self.db.execute(f"DELETE FROM df WHERE n <= 0 AND hash IN ({','.join('?' * len(part))})", part)
+        for part in _chunks(distinct):     # one document left: no row (see df())
+            self.db.execute(f"DELETE FROM df WHERE n <= 1 AND hash IN ({','.join('?' * len(part))})", part)
         self.db.executemany("DELETE FROM bands WHERE key = ? AND ref >= ? AND ref < ?",
                             ((k, doc_id << 16, (doc_id + 1) << 16) for k in bands))
         self.db.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
@@ -332,8 +354,8 @@ class SqliteIndex(CorpusIndex):
         size = Path(self.location).stat().st_size if self.location != ":memory:" else 0
         return {"backend": "sqlite", "location": self.location, "documents": n, "characters": chars,
                 "fingerprints": self._q("SELECT COUNT(*) FROM postings")[0][0],
-                "distinct_fingerprints": self._q("SELECT COUNT(*) FROM df")[0][0],
-                "band_entries": self._q("SELECT COUNT(*) FROM bands")[0][0],
+                "distinct_fingerprints": self._q("SELECT COUNT(DISTINCT hash) FROM postings")[0][0],
+                "paragraphs": self._q("SELECT COALESCE(SUM(LENGTH(spans)), 0) / 8 FROM docs")[0][0],
                 "bytes": size, "schema_version": SCHEMA_VERSION}
 
     def close(self) -> None:
