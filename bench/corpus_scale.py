@@ -211,28 +211,33 @@ def sqlite_structures(path: str) -> dict:
     return out
 
 
-_REDIS_CLASSES = [   # (class, pattern on the key after the prefix) for both layouts
-    ("postings", re.compile(rb"^(fp:|\{[^}]*\}:[fF]:)")),
-    ("df", re.compile(rb"^(df$|\{[^}]*\}:d:)")),
-    ("paragraphs", re.compile(rb"^para$")),
-    ("lsh_bands", re.compile(rb"^(lsh|\{[^}]*\}:[bB]:)")),
-    ("texts", re.compile(rb"^(doc:|\{[^}]*\}:doc:)")),
+_REDIS_CLASSES = [   # (class, pattern on the key after the prefix and shard tag) for both layouts
+    ("postings", re.compile(r"^(fp:|[fF]:)")),
+    ("df", re.compile(r"^(df$|d:)")),
+    ("paragraphs", re.compile(r"^para$")),
+    ("lsh_bands", re.compile(r"^(lsh|[bB]:)")),
+    ("texts", re.compile(r"^doc:")),
 ]
 
 
+def _key_class(key: bytes, prefix: str) -> str:
+    k = key.decode("utf-8", "replace")
+    if k.startswith("{"):                     # schema 2: {prefix:shard}:family:...
+        k = k[k.index("}") + 2:]
+    else:                                     # schema 1: prefix:family...
+        k = k[len(prefix) + 1:]
+    return next((c for c, rx in _REDIS_CLASSES if rx.search(k)), "other")
+
+
 def redis_structures(clients, prefix: str, sample: float = 0.05) -> dict:
-    """Bytes per structure: MEMORY USAGE of every big key and of a sample of the small ones."""
+    """Bytes per structure: MEMORY USAGE of every key of a small class, of a sample of a large one."""
     rnd = random.Random(1)
     totals: dict = {}
     for r in clients:
         keys: dict = {}
-        for key in r.scan_iter(match=f"{prefix}:*", count=20_000):
-            rest = key[len(prefix) + 1:]
-            if rest.startswith(b"lsh") or not rest.startswith((b"{", b"fp:", b"doc:")):
-                cls = next((c for c, rx in _REDIS_CLASSES if rx.search(rest)), "other")
-            else:
-                cls = next((c for c, rx in _REDIS_CLASSES if rx.search(rest)), "other")
-            keys.setdefault(cls, []).append(key)
+        for pattern in (f"{prefix}:*", "{" + prefix + ":*"):
+            for key in r.scan_iter(match=pattern.replace("{", "\\{"), count=20_000):
+                keys.setdefault(_key_class(key, prefix), []).append(key)
         for cls, ks in keys.items():
             pick = ks if len(ks) <= 2000 else rnd.sample(ks, max(2000, int(len(ks) * sample)))
             pipe = r.pipeline(transaction=False)

@@ -439,7 +439,7 @@ def test_redis_buckets_stay_compact(redis_spec, past):
         s = L.shard_of(rec.path, ix.shards)
         bands = [k for pf in rec.paras for k in T.mixed_band_keys(pf.minhash)]
         for fam, keys in (("f", rec.distinct), ("d", rec.distinct), ("b", bands)):
-            for bucket in set(L.addresses(keys)[0]):
+            for bucket in set(L.addresses(keys, ix.bits)[0]):
                 encodings.setdefault(fam, set()).add(ix.r.object("encoding", ix.sk(s, fam, bucket)))
     assert set(encodings) == {"f", "d", "b"}
     assert all(enc == {b"listpack"} for enc in encodings.values()), encodings
@@ -447,6 +447,7 @@ def test_redis_buckets_stay_compact(redis_spec, past):
 
 
 @pytest.mark.parametrize("url", ["redis://127.0.0.1:6390/0?shards=3#x", "redis+cluster://127.0.0.1:7100/2#x",
+                                 "redis://127.0.0.1:6390/0?buckets=1000#x", "redis://127.0.0.1:6390/0?shards=4&buckets=32#x",
                                  "redis://127.0.0.1:6390/0#a{b}"])
 def test_bad_redis_corpus_urls(url):
     with pytest.raises(CorpusError, match="Redis 地址无效"):

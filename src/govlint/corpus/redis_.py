@@ -38,7 +38,7 @@ def _chunks(seq, n=CHUNK):
 
 
 def _connect(url: str):
-    """(client, cluster?, prefix, shards or None) for a corpus URL; CorpusError (Chinese) otherwise."""
+    """(client, cluster?, prefix, (shards, buckets) asked for) for a corpus URL; CorpusError otherwise."""
     import redis
     try:
         parts = urlsplit(url)
@@ -49,6 +49,10 @@ def _connect(url: str):
         shards = int(query.pop("shards", ["0"])[0]) or None
         if shards is not None and (shards < 1 or shards & (shards - 1) or shards > 256):
             raise ValueError("shards 应为 1–256 之间的 2 的幂")
+        buckets = int(query.pop("buckets", ["0"])[0]) or None
+        if buckets is not None and (buckets < 256 or buckets & (buckets - 1)
+                                    or not 16 <= buckets // (shards or 8) <= 65536):
+            raise ValueError("buckets 应为 2 的幂，每个分片 16–65536 个")
         rest = "&".join(f"{k}={v[0]}" for k, v in query.items())
         clean = urlunsplit((scheme, parts.netloc, parts.path, rest, ""))
     except (ValueError, TypeError) as exc:
@@ -84,7 +88,7 @@ def _connect(url: str):
         raise CorpusError(f"无法连接 Redis：{url}（{_reason(exc)}）") from None
     except redis.exceptions.RedisError as exc:
         raise CorpusError(f"Redis 出错：{url}（{_reason(exc)}）") from None
-    return client, cluster, prefix, shards
+    return client, cluster, prefix, (shards, buckets)
 
 
 class RedisIndex(CorpusIndex):
@@ -127,12 +131,16 @@ class RedisIndex(CorpusIndex):
     def _check_meta(self, create: bool, want) -> None:
         meta = {a.decode(): b.decode() for a, b in self.r.hgetall(self.k("meta")).items()}
         expected = {"schema_version": str(SCHEMA_VERSION), **{k: str(v) for k, v in T.params_meta().items()},
-                    "bucket_bits": str(L.BUCKET_BITS), "inline": str(L.INLINE)}
+                    "inline": str(L.INLINE)}
         if not meta:
-            self.shards = want or (8 if self.cluster else 2)
+            self.shards = want[0] or (8 if self.cluster else 2)
+            self.buckets = want[1] or L.BUCKETS
+            self.bits = L.bucket_bits(self.buckets, self.shards)
+            if not 4 <= self.bits <= 16:
+                raise CorpusError(f"Redis 地址无效：{self.location}（buckets 应为 2 的幂，每个分片 16–65536 个）")
             if create:
                 self.r.hset(self.k("meta"), mapping={**expected, "shards": str(self.shards),
-                                                     "created": str(time.time())})
+                                                     "buckets": str(self.buckets), "created": str(time.time())})
             return
         if meta.get("schema_version") != str(SCHEMA_VERSION):
             raise CorpusError(f"Redis 语料索引 {self.location} 的格式版本为 {meta.get('schema_version')}，"
@@ -142,7 +150,9 @@ class RedisIndex(CorpusIndex):
                 raise CorpusError(f"Redis 语料索引 {self.location} 的参数 {key}={meta.get(key)} 与本版本（{v}）不符；"
                                   "请清空后用 govlint corpus add 重建")
         self.shards = int(meta.get("shards", "0") or 0)
-        if self.shards < 1:
+        self.buckets = int(meta.get("buckets", "0") or 0)
+        self.bits = L.bucket_bits(self.buckets, max(1, self.shards))
+        if self.shards < 1 or not 4 <= self.bits <= 16:
             raise CorpusError(f"Redis 语料索引 {self.location} 已损坏（meta 中没有分片数）；请清空后用 govlint corpus add 重建")
 
     def _shard_of_id(self, doc_id: int) -> int:
@@ -164,7 +174,7 @@ class RedisIndex(CorpusIndex):
 
     def _lookup_all(self, family: str, keys) -> list[list]:
         """Per shard, the stored value of each key (None: absent) in bucket family ``family``."""
-        buckets, fields, spills = L.addresses(keys)
+        buckets, fields, spills = L.addresses(keys, self.bits)
         out = []
         for s in range(self.shards):
             vals = []
@@ -296,7 +306,7 @@ class RedisIndex(CorpusIndex):
         self._guard(self._store_raw, rec, old_id)
 
     def _write_family(self, s: int, family: str, keys, blobs) -> None:
-        buckets, fields, spills = L.addresses(keys)
+        buckets, fields, spills = L.addresses(keys, self.bits)
         for part in _chunks(range(len(buckets))):
             args = [L.INLINE, self.sk(s, family, ""), self.sk(s, family.upper(), "")]
             for i in part:
@@ -326,8 +336,8 @@ class RedisIndex(CorpusIndex):
         old = self._doc_features(old_id) if old_id is not None else ([], [])
         self.lock.refresh()
         dist = rec.distinct
-        b_new, f_new, _ = L.addresses(dist)
-        b_old, f_old, _ = L.addresses(old[0])
+        b_new, f_new, _ = L.addresses(dist, self.bits)
+        b_old, f_old, _ = L.addresses(old[0], self.bits)
         args = [new_id, rec.path, "" if old_id is None else old_id, self.sk(s, "d", ""), len(dist)]
         for b, f in zip(b_new, f_new):
             args += [b, f]
@@ -349,7 +359,7 @@ class RedisIndex(CorpusIndex):
         s = self._shard_of_id(doc_id)
         idb = int(doc_id).to_bytes(4, "little")
         for family, keys, width in (("f", hashes, 8), ("b", bands, 6)):
-            buckets, fields, spills = L.addresses(keys)
+            buckets, fields, spills = L.addresses(keys, self.bits)
             for part in _chunks(range(len(buckets))):
                 args = [width, idb, self.sk(s, family, ""), self.sk(s, family.upper(), ""), L.INLINE]
                 for i in part:
@@ -364,7 +374,7 @@ class RedisIndex(CorpusIndex):
             s = self._shard_of_id(doc_id)
             hashes, bands = self._doc_features(doc_id)
             path = self.r.hget(self.sk(s, "doc", doc_id), "path")
-            b, f, _ = L.addresses(hashes)
+            b, f, _ = L.addresses(hashes, self.bits)
             args = [doc_id, path.decode() if path is not None else "", self.sk(s, "d", "")]
             for x, y in zip(b, f):
                 args += [x, y]

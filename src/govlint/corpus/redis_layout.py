@@ -15,9 +15,9 @@ one atomic script there. Per shard (``T`` = ``{P:<tag>}``):
 - ``T:b:<bucket>`` / ``T:B:<key hex>`` LSH bands: field = the band key (band mixed in),
   value = (doc id uint32, paragraph number uint16) entries; spilled like postings.
 
-Buckets keep every hash small (≈ 2^16 per shard; at most ``hash-max-listpack-entries`` =
-128 fields at the documented sizes) so Redis stores them as listpacks: a few bytes per
-entry instead of ~70 bytes per key. Document ids are ``n × shards + shard``.
+Buckets keep every hash small (``buckets`` per structure over all shards, 65 536 by default;
+at most ``hash-max-listpack-entries`` = 128 fields at the documented sizes) so Redis stores
+them as listpacks: a few bytes per entry instead of ~70 bytes per key. Document ids are ``n × shards + shard``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import zlib
 
 import numpy as np
 
-BUCKET_BITS = 16          # buckets per shard and structure: 2^16 (low bits of the key)
+BUCKETS = 65536           # default buckets per structure, over all shards (``?buckets=`` at creation)
 INLINE = 64               # hash-max-listpack-value: longer values spill to their own key
 
 
@@ -56,10 +56,16 @@ def shard_of(path: str, shards: int) -> int:
     return zlib.crc32(path.encode("utf-8", "surrogatepass")) % shards
 
 
-def addresses(hashes) -> tuple[list[str], list[bytes], list[str]]:
-    """(bucket suffix, 6-byte field, spill suffix) of each signed 64-bit key."""
+def bucket_bits(buckets: int, shards: int) -> int:
+    """Bits of the bucket number in one shard (at most 16: the field keeps the key's high 48 bits)."""
+    return (buckets // shards).bit_length() - 1
+
+
+def addresses(hashes, bits: int) -> tuple[list[str], list[bytes], list[str]]:
+    """(bucket suffix, 6-byte field, spill suffix) of each signed 64-bit key; the bucket is
+    taken from the top ``bits`` of the key's low 16 bits, the field is its high 48 bits."""
     u = np.asarray(hashes, dtype=np.int64).view(np.uint64)
-    buckets = (u & np.uint64(0xFFFF)) >> np.uint64(16 - BUCKET_BITS)
+    buckets = (u & np.uint64(0xFFFF)) >> np.uint64(16 - bits)
     raw = u.astype("<u8").tobytes()
     fields = [raw[i * 8 + 2:i * 8 + 8] for i in range(len(u))]
     spills = [format(int(x), "016x") for x in u.tolist()]
