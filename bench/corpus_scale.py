@@ -43,6 +43,7 @@ NAMES = ["青川", "白鹭", "松岭", "临溪", "安和", "丰源", "长宁", "
          "金沙", "柳营", "嘉禾", "汇川", "凤台", "古城", "望江", "龙泉"]
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2}(?=[省市县区镇乡村])")
 _SENT = re.compile(r"(?<=[。；！？])")
+_ENUM = re.compile(r"^\s*[（(]?[一二三四五六七八九十百\d０-９]+[)）、.．,，]|^\s*第[一二三四五六七八九十百\d]+[条章节]")
 
 
 def corpus_files(base: Path) -> list[Path]:
@@ -97,7 +98,9 @@ def _unique_passages(text: str, joined: str, rnd) -> list[str]:
     cands = []
     for i in range(len(sents)):
         p = "".join(sents[i:i + 2])
-        if 60 <= len(p) <= 160 and re.search(r"\d", p) and joined.count(p) == 1:
+        # not an enumerated item: a paragraph opening with (一)/2．is read as a heading, whose
+        # title never counts as copied (by design), which is no test of the index
+        if 60 <= len(p) <= 160 and re.search(r"\d", p) and not _ENUM.match(p) and joined.count(p) == 1:
             cands.append(p)
     rnd.shuffle(cands)
     return cands
