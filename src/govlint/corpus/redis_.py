@@ -49,6 +49,7 @@ class RedisIndex(CorpusIndex):
         self.tags = L.shard_tags(self.prefix, self.shards)
         s = self.r.register_script
         self._append, self._lookup, self._commit = s(L.APPEND), s(L.LOOKUP), s(L.COMMIT)
+        self._counts = s(L.COUNTS)
         self._retire_s, self._purge_s = s(L.RETIRE), s(L.PURGE)
         self.lock = WriterLock(self.r, self.k("lock"), url)
 
@@ -119,15 +120,11 @@ class RedisIndex(CorpusIndex):
 
     def _lookup_all(self, family: str, keys) -> list[list]:
         """Per shard, the stored value of each key (None: absent) in bucket family ``family``."""
-        buckets, fields, spills = L.addresses(keys, self.bits)
+        packed = L.pack_keys(keys)
         out = []
         for s in range(self.shards):
-            vals = []
-            for part in _chunks(range(len(buckets)), 5000):
-                args = [self.sk(s, family, ""), self.sk(s, family.upper(), "")]
-                for i in part:
-                    args += [buckets[i], fields[i], spills[i]]
-                vals += self._lookup(keys=[self.sk(s, "docs")], args=args)
+            vals = self._lookup(keys=[self.sk(s, "docs")],
+                                args=[self.bits, self.sk(s, family, ""), self.sk(s, family.upper(), ""), packed])
             out.append([v if v else None for v in vals])
         return out
 
@@ -163,8 +160,10 @@ class RedisIndex(CorpusIndex):
             if not hs:
                 return {}
             total = np.zeros(len(hs), dtype=np.int64)
-            for vals in self._lookup_all("d", hs):
-                total += np.array([int(v) if v is not None else 0 for v in vals], dtype=np.int64)
+            packed = L.pack_keys(hs)
+            for s in range(self.shards):
+                raw = self._counts(keys=[self.sk(s, "docs")], args=[self.bits, self.sk(s, "d", ""), packed])
+                total += np.frombuffer(raw, dtype="<u4")
             return {h: int(n) for h, n in zip(hs, total.tolist()) if n > 0}
         return self._guard(run)
 
@@ -251,12 +250,10 @@ class RedisIndex(CorpusIndex):
         self._guard(self._store_raw, rec, old_id)
 
     def _write_family(self, s: int, family: str, keys, blobs) -> None:
-        buckets, fields, spills = L.addresses(keys, self.bits)
-        for part in _chunks(range(len(buckets))):
-            args = [L.INLINE, self.sk(s, family, ""), self.sk(s, family.upper(), "")]
-            for i in part:
-                args += [buckets[i], fields[i], spills[i], blobs[i]]
-            self._append(keys=[self.sk(s, "docs")], args=args)
+        for part in _chunks(range(len(keys)), 4000):
+            data = L.pack_entries([keys[i] for i in part], [blobs[i] for i in part])
+            self._append(keys=[self.sk(s, "docs")],
+                         args=[self.bits, L.INLINE, self.sk(s, family, ""), self.sk(s, family.upper(), ""), data])
 
     def _store_raw(self, rec: DocRecord, old_id) -> None:
         self.lock.refresh()
@@ -280,14 +277,8 @@ class RedisIndex(CorpusIndex):
         # commit point: the document becomes visible and the frequencies change together
         old = self._doc_features(old_id) if old_id is not None else ([], [])
         self.lock.refresh()
-        dist = rec.distinct
-        b_new, f_new, _ = L.addresses(dist, self.bits)
-        b_old, f_old, _ = L.addresses(old[0], self.bits)
-        args = [new_id, rec.path, "" if old_id is None else old_id, self.sk(s, "d", ""), len(dist)]
-        for b, f in zip(b_new, f_new):
-            args += [b, f]
-        for b, f in zip(b_old, f_old):
-            args += [b, f]
+        args = [self.bits, new_id, rec.path, "" if old_id is None else old_id, self.sk(s, "d", ""),
+                L.pack_keys(rec.distinct), L.pack_keys(old[0])]
         self._commit(keys=[self.sk(s, "docs"), self.sk(s, "pending"), self.sk(s, "paths")], args=args)
         if old_id is not None:
             self._purge(old_id, *old)
@@ -304,12 +295,9 @@ class RedisIndex(CorpusIndex):
         s = self._shard_of_id(doc_id)
         idb = int(doc_id).to_bytes(4, "little")
         for family, keys, width in (("f", hashes, 8), ("b", bands, 6)):
-            buckets, fields, spills = L.addresses(keys, self.bits)
-            for part in _chunks(range(len(buckets))):
-                args = [width, idb, self.sk(s, family, ""), self.sk(s, family.upper(), ""), L.INLINE]
-                for i in part:
-                    args += [buckets[i], fields[i], spills[i]]
-                self._purge_s(keys=[self.sk(s, "docs")], args=args)
+            for part in _chunks(list(keys), 4000):
+                self._purge_s(keys=[self.sk(s, "docs")], args=[self.bits, width, idb, self.sk(s, family, ""),
+                                                              self.sk(s, family.upper(), ""), L.pack_keys(part)])
         self.r.delete(self.sk(s, "doc", doc_id))
         self.r.srem(self.sk(s, "pending"), doc_id)
         self._spans.pop(int(doc_id), None)
@@ -319,10 +307,8 @@ class RedisIndex(CorpusIndex):
             s = self._shard_of_id(doc_id)
             hashes, bands = self._doc_features(doc_id)
             path = self.r.hget(self.sk(s, "doc", doc_id), "path")
-            b, f, _ = L.addresses(hashes, self.bits)
-            args = [doc_id, path.decode() if path is not None else "", self.sk(s, "d", "")]
-            for x, y in zip(b, f):
-                args += [x, y]
+            args = [self.bits, doc_id, path.decode() if path is not None else "", self.sk(s, "d", ""),
+                    L.pack_keys(hashes)]
             self._retire_s(keys=[self.sk(s, "docs"), self.sk(s, "pending"), self.sk(s, "paths")], args=args)
             self._purge(doc_id, hashes, bands)
         self._guard(run)

@@ -10,9 +10,9 @@ one atomic script there. Per shard (``T`` = ``{P:<tag>}``):
 - ``T:f:<bucket>`` postings: field = the fingerprint's high 48 bits (6 bytes), value =
   little-endian uint32 pairs (doc id, position). A value longer than ``inline`` bytes
   (Redis converts a hash with a value over ``hash-max-listpack-value`` = 64 to its large
-  encoding) moves to the string ``T:F:<fingerprint hex>`` and the field holds "".
+  encoding) moves to the string ``T:F:<the fingerprint's 8 bytes>`` and the field holds "".
 - ``T:d:<bucket>`` document frequencies of the shard's committed documents (field as above)
-- ``T:b:<bucket>`` / ``T:B:<key hex>`` LSH bands: field = the band key (band mixed in),
+- ``T:b:<bucket>`` / ``T:B:<key bytes>`` LSH bands: field = the band key (band mixed in),
   value = (doc id uint32, paragraph number uint16) entries; spilled like postings.
 
 Buckets keep every hash small (``buckets`` per structure over all shards, 65 536 by default;
@@ -62,13 +62,14 @@ def bucket_bits(buckets: int, shards: int) -> int:
 
 
 def addresses(hashes, bits: int) -> tuple[list[str], list[bytes], list[str]]:
-    """(bucket suffix, 6-byte field, spill suffix) of each signed 64-bit key; the bucket is
+    """(bucket suffix, 6-byte field, spill suffix) of each signed 64-bit key, as the scripts
+    compute them (``_ADDR``); the bucket is
     taken from the top ``bits`` of the key's low 16 bits, the field is its high 48 bits."""
     u = np.asarray(hashes, dtype=np.int64).view(np.uint64)
     buckets = (u & np.uint64(0xFFFF)) >> np.uint64(16 - bits)
     raw = u.astype("<u8").tobytes()
     fields = [raw[i * 8 + 2:i * 8 + 8] for i in range(len(u))]
-    spills = [format(int(x), "016x") for x in u.tolist()]
+    spills = [raw[i * 8:i * 8 + 8] for i in range(len(u))]
     return [str(b) for b in buckets.tolist()], fields, spills
 
 
@@ -94,23 +95,59 @@ def unpack_bands(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype=BAND_DTYPE)
 
 
-# ----- server-side scripts: each touches the keys of one shard (one slot) -------------------
+def pack_keys(keys) -> bytes:
+    """Signed 64-bit keys as 8 little-endian bytes each: what the scripts read."""
+    return np.asarray(keys, dtype=np.int64).astype("<i8").tobytes()
 
-# ARGV: inline limit, bucket prefix, spill prefix, then (bucket, field, spill, bytes) quads
-APPEND = """
-local lim = tonumber(ARGV[1])
-for i = 4, #ARGV, 4 do
-  local b = ARGV[2] .. ARGV[i]
-  local f = ARGV[i + 1]
+
+def pack_entries(keys, blobs) -> bytes:
+    """(key, value) records for APPEND: 8-byte key, uint32 length, value."""
+    out = bytearray()
+    for k, b in zip(_key_bytes(keys), blobs):
+        out += k
+        out += len(b).to_bytes(4, "little")
+        out += b
+    return bytes(out)
+
+
+def _key_bytes(keys) -> list[bytes]:
+    raw = pack_keys(keys)
+    return [raw[i:i + 8] for i in range(0, len(raw), 8)]
+
+
+# ----- server-side scripts: each touches the keys of one shard (one slot) -------------------
+# Keys arrive packed (8 bytes each, little endian): a script finds a key's bucket in its low
+# 16 bits (the top ``bits`` of them), its field in its high 48 bits, and names its spill key
+# with the 8 raw bytes; one argument per request, not several per key.
+
+_ADDR = """
+local shift = 2 ^ (16 - tonumber(ARGV[1]))
+local function addr(k)
+  local lo = string.byte(k, 1) + 256 * string.byte(k, 2)
+  return tostring(math.floor(lo / shift)), string.sub(k, 3, 8)
+end
+"""
+
+# ARGV: bits, inline limit, bucket prefix, spill prefix, records (key 8, length 4, value)
+APPEND = _ADDR + """
+local lim, bp, sp, data = tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
+local i = 1
+while i <= #data do
+  local k = string.sub(data, i, i + 7)
+  local n = struct.unpack('<I4', data, i + 8)
+  local add = string.sub(data, i + 12, i + 11 + n)
+  i = i + 12 + n
+  local bn, f = addr(k)
+  local b = bp .. bn
   local v = redis.call('HGET', b, f)
   if v == '' then
-    redis.call('APPEND', ARGV[3] .. ARGV[i + 2], ARGV[i + 3])
+    redis.call('APPEND', sp .. k, add)
   else
-    local nv = (v or '') .. ARGV[i + 3]
+    local nv = (v or '') .. add
     if #nv <= lim then
       redis.call('HSET', b, f, nv)
     else
-      redis.call('SET', ARGV[3] .. ARGV[i + 2], nv)
+      redis.call('SET', sp .. k, nv)
       redis.call('HSET', b, f, '')
     end
   end
@@ -118,56 +155,77 @@ end
 return 1
 """
 
-# ARGV: bucket prefix, spill prefix, then (bucket, field, spill) triples → values (false: none)
-LOOKUP = """
+# ARGV: bits, bucket prefix, spill prefix, keys → values (false: none)
+LOOKUP = _ADDR + """
+local bp, sp, keys = ARGV[2], ARGV[3], ARGV[4]
 local out = {}
-for i = 3, #ARGV, 3 do
-  local v = redis.call('HGET', ARGV[1] .. ARGV[i], ARGV[i + 1])
-  if v == '' then v = redis.call('GET', ARGV[2] .. ARGV[i + 2]) end
+for i = 1, #keys, 8 do
+  local k = string.sub(keys, i, i + 7)
+  local bn, f = addr(k)
+  local v = redis.call('HGET', bp .. bn, f)
+  if v == '' then v = redis.call('GET', sp .. k) end
   out[#out + 1] = v or false
 end
 return out
 """
 
-# KEYS: docs, pending, paths. ARGV: new id, path, old id ('' none), df prefix, n new, then
-# n (bucket, field) pairs to increment, then (bucket, field) pairs of the old id to decrement
-COMMIT = """
-local id, path, old, dp, n = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+# ARGV: bits, bucket prefix, keys → the counts, packed uint32 little endian
+COUNTS = _ADDR + """
+local bp, keys = ARGV[2], ARGV[3]
+local out = {}
+for i = 1, #keys, 8 do
+  local bn, f = addr(string.sub(keys, i, i + 7))
+  out[#out + 1] = struct.pack('<I4', tonumber(redis.call('HGET', bp .. bn, f) or 0))
+end
+return table.concat(out)
+"""
+
+_DECR = """
+local function decr(dp, keys)
+  for i = 1, #keys, 8 do
+    local bn, f = addr(string.sub(keys, i, i + 7))
+    if redis.call('HINCRBY', dp .. bn, f, -1) <= 0 then redis.call('HDEL', dp .. bn, f) end
+  end
+end
+"""
+
+# KEYS: docs, pending, paths. ARGV: bits, new id, path, old id ('' none), df prefix,
+# the new document's keys, the old one's keys
+COMMIT = _ADDR + _DECR + """
+local id, path, old, dp = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 redis.call('SADD', KEYS[1], id)
 redis.call('SREM', KEYS[2], id)
 redis.call('HSET', KEYS[3], path, id)
-for i = 6, 5 + 2 * n, 2 do
-  redis.call('HINCRBY', dp .. ARGV[i], ARGV[i + 1], 1)
+local keys = ARGV[6]
+for i = 1, #keys, 8 do
+  local bn, f = addr(string.sub(keys, i, i + 7))
+  redis.call('HINCRBY', dp .. bn, f, 1)
 end
 if old ~= '' then
   redis.call('SREM', KEYS[1], old)
   redis.call('SADD', KEYS[2], old)
-  for i = 6 + 2 * n, #ARGV, 2 do
-    local b = dp .. ARGV[i]
-    if redis.call('HINCRBY', b, ARGV[i + 1], -1) <= 0 then redis.call('HDEL', b, ARGV[i + 1]) end
-  end
+  decr(dp, ARGV[7])
 end
 return 1
 """
 
-# KEYS: docs, pending, paths. ARGV: id, path ('' keep), df prefix, then (bucket, field) pairs
-RETIRE = """
-redis.call('SREM', KEYS[1], ARGV[1])
-redis.call('SADD', KEYS[2], ARGV[1])
-if ARGV[2] ~= '' and redis.call('HGET', KEYS[3], ARGV[2]) == ARGV[1] then redis.call('HDEL', KEYS[3], ARGV[2]) end
-for i = 4, #ARGV, 2 do
-  local b = ARGV[3] .. ARGV[i]
-  if redis.call('HINCRBY', b, ARGV[i + 1], -1) <= 0 then redis.call('HDEL', b, ARGV[i + 1]) end
-end
+# KEYS: docs, pending, paths. ARGV: bits, id, path ('' keep), df prefix, keys
+RETIRE = _ADDR + _DECR + """
+redis.call('SREM', KEYS[1], ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[2])
+if ARGV[3] ~= '' and redis.call('HGET', KEYS[3], ARGV[3]) == ARGV[2] then redis.call('HDEL', KEYS[3], ARGV[3]) end
+decr(ARGV[4], ARGV[5])
 return 1
 """
 
-# ARGV: entry width, id bytes (first 4 bytes of an entry), bucket prefix, spill prefix,
-# inline limit, then (bucket, field, spill) triples: the id's entries are removed
-PURGE = """
-local w, id, bp, sp, lim = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
-for i = 6, #ARGV, 3 do
-  local b, f, s = bp .. ARGV[i], ARGV[i + 1], sp .. ARGV[i + 2]
+# ARGV: bits, entry width, id bytes (an entry's first 4), bucket prefix, spill prefix, keys:
+# the id's entries are removed from each key's value
+PURGE = _ADDR + """
+local w, id, bp, sp, keys = tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+for i = 1, #keys, 8 do
+  local k = string.sub(keys, i, i + 7)
+  local bn, f = addr(k)
+  local b, s = bp .. bn, sp .. k
   local v = redis.call('HGET', b, f)
   local spilled = v == ''
   if spilled then v = redis.call('GET', s) end
