@@ -36,6 +36,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+from corpus_bench import corpus_files, replace_chars  # noqa: E402
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 
 HOSTS = 40            # held-out reports that carry the planted copies
@@ -44,10 +46,6 @@ NAMES = ["青川", "白鹭", "松岭", "临溪", "安和", "丰源", "长宁", "
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2}(?=[省市县区镇乡村])")
 _SENT = re.compile(r"(?<=[。；！？])")
 _ENUM = re.compile(r"^\s*[（(]?[一二三四五六七八九十百\d０-９]+[)）、.．,，]|^\s*第[一二三四五六七八九十百\d]+[条章节]")
-
-
-def corpus_files(base: Path) -> list[Path]:
-    return sorted(p for p in base.rglob("*.txt") if p.is_file())
 
 
 def split_hosts(files: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -75,11 +73,7 @@ def perturb(text: str, seed: int) -> str:
                 i = rnd.randrange(len(sents) - 1)
                 sents[i], sents[i + 1] = sents[i + 1], sents[i]
         out.append("".join(sents))
-    chars = list("\n".join(out))
-    for i in range(len(chars)):
-        if "\u4e00" <= chars[i] <= "\u9fff" and rnd.random() < 0.02:
-            chars[i] = chr(rnd.randint(0x4E00, 0x9FA5))
-    return "".join(chars)
+    return replace_chars("\n".join(out), rnd, 0.02)
 
 
 def indexed_texts(base: Path, scale: int):

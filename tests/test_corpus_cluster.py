@@ -15,7 +15,7 @@ from govlint.corpus import CorpusError, open_index
 
 from helpers import unavailable
 from redis_cluster import LocalCluster, available
-from test_corpus import PAST, REPORT, _build, _check, _sqlite_spec
+from test_corpus import PAST, _build, _check, _sqlite_spec, past, report  # noqa: F401 (the same fixtures)
 
 
 @pytest.fixture(scope="module")
@@ -43,22 +43,6 @@ def cspec(cluster):
         ix.close()
     except CorpusError:
         pass
-
-
-@pytest.fixture
-def past(tmp_path):
-    d = tmp_path / "past"
-    d.mkdir()
-    for name, text in PAST.items():
-        (d / name).write_text(text, encoding="utf-8")
-    return d
-
-
-@pytest.fixture
-def report(tmp_path):
-    p = tmp_path / "report.txt"
-    p.write_text(REPORT, encoding="utf-8")
-    return p
 
 
 @pytest.fixture(autouse=True)
