@@ -477,3 +477,17 @@ def test_document_frequencies_stay_exact_through_updates(spec, past, report):
     assert ix.df(probe) == truth(ix)
     ix.remove_paths([past / "2022_dongping_clinic.txt"])
     assert ix.df(probe) == truth(ix)
+
+
+def test_redis_creation_parameters_are_kept(redis_spec, past, report, tmp_path):
+    url, prefix = redis_spec.split("#", 1)
+    created = f"{url}?shards=4&buckets=1024#{prefix}"
+    ix = _build(created, past)
+    assert (ix.shards, ix.buckets, ix.bits) == (4, 1024, 8)
+    again = open_index(redis_spec)          # later opens need no parameters (they are in meta)
+    assert (again.shards, again.buckets) == (4, 1024)
+    _build(_sqlite_spec(tmp_path), past)
+    _, found, extra = _check(report, redis_spec)
+    _, found_sqlite, extra_sqlite = _check(report, _sqlite_spec(tmp_path))
+    assert [(f.start, f.end, f.message) for f in found] == [(f.start, f.end, f.message) for f in found_sqlite]
+    assert found and extra["copy_ratio"] == extra_sqlite["copy_ratio"]
