@@ -77,12 +77,20 @@ def perturb(text: str, seed: int) -> str:
 
 
 def indexed_texts(base: Path, scale: int):
-    """(path, text) of every indexed report at this scale, in a fixed order."""
+    """(path, text) of every indexed report at this scale, in a fixed order.
+
+    The reports the planted passages come from get no perturbed versions: a planted passage
+    is in exactly one indexed report at every scale (with ten versions of its source, a
+    passage is in ~10 reports and rightly counts as template text at ``boilerplate_docs`` 10).
+    """
     files, _ = split_hosts(corpus_files(base))
+    sources = plant_sources(base)
     for f in files:
         yield str(f.resolve()), f.read_text(encoding="utf-8")
     for g in range(1, scale):
         for i, f in enumerate(files):
+            if f in sources:
+                continue
             yield (f"/synthetic/{g}/{f.parent.name}/{f.name}",
                    perturb(f.read_text(encoding="utf-8"), seed=g * 100_003 + i))
 
@@ -100,8 +108,21 @@ def _unique_passages(text: str, joined: str, rnd) -> list[str]:
     return cands
 
 
+def plant_sources(base: Path) -> set:
+    return {src for _, _, _, srcs in _plants(base) for src in srcs}
+
+
 def queries(base: Path) -> list[tuple[str, str, list[tuple[int, int, str]]]]:
     """(path, text, planted spans) for each held-out host; the same at every scale."""
+    return [q[:3] for q in _plants(base)]
+
+
+_PLANTS: dict = {}
+
+
+def _plants(base: Path):
+    if base in _PLANTS:
+        return _PLANTS[base]
     from govlint.corpus import text as T
     from govlint.corpus.match import common_phrase_hashes
     files, hosts = split_hosts(corpus_files(base))
@@ -113,7 +134,7 @@ def queries(base: Path) -> list[tuple[str, str, list[tuple[int, int, str]]]]:
     for h in hosts:
         host = h.read_text(encoding="utf-8")
         paras = host.split("\n")
-        planted = []
+        planted, srcs = [], []
         for kind in ("verbatim", "figures"):
             for _ in range(50):
                 src = rnd.choice(files)
@@ -128,6 +149,7 @@ def queries(base: Path) -> list[tuple[str, str, list[tuple[int, int, str]]]]:
             if kind == "figures":     # the amount changed, the rest copied
                 p = re.sub(r"\d+", lambda m: str(int(m.group(0)) + 7), p, count=1)
             planted.append((kind, p))
+            srcs.append(src)
         # plant each passage as a paragraph of its own, at a known place
         pos = sorted(rnd.sample(range(1, max(2, len(paras))), min(len(planted), max(1, len(paras) - 1))))
         for (kind, p), at in sorted(zip(planted, pos), key=lambda x: -x[1]):
@@ -137,7 +159,8 @@ def queries(base: Path) -> list[tuple[str, str, list[tuple[int, int, str]]]]:
         for kind, p in planted:
             i = text.find(p)
             spans.append((i, i + len(p), kind))
-        out.append((f"/query/{h.parent.name}/{h.name}", text, spans))
+        out.append((f"/query/{h.parent.name}/{h.name}", text, spans, srcs))
+    _PLANTS[base] = out
     return out
 
 
@@ -158,7 +181,7 @@ def feature_cache(corpus: Path, scale: int, jobs: int) -> tuple[Path, dict]:
     time spent computing them: feature extraction is the same work for every backend."""
     import multiprocessing
     import pickle
-    path = Path(tempfile.gettempdir()) / f"govlint-scale-features-x{scale}.pkl"
+    path = Path(tempfile.gettempdir()) / f"govlint-scale-features-v2-x{scale}.pkl"
     info_path = path.with_suffix(".json")
     if path.exists() and info_path.exists():
         return path, json.loads(info_path.read_text())
