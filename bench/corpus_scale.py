@@ -352,10 +352,15 @@ def phase(args) -> dict:
                 "query_p95_ms": round(1000 * times[int(0.95 * (len(times) - 1))], 1),
                 "planted": planted, "recall": round(found / planted, 4) if planted else None,
                 "false_positives": fps, "matches": findings, "missed": missed})
-    if hasattr(ix, "clear") and not args.keep:
+    _done(ix, args.keep)
+    return out
+
+
+def _done(ix, keep: bool) -> None:
+    """Drop a Redis index's keys (unless kept) and close it."""
+    if not keep and hasattr(ix, "clear"):
         ix.clear()
     ix.close()
-    return out
 
 
 def main() -> None:
