@@ -38,9 +38,14 @@ def perturb(text: str, seed: int) -> str:
     text = re.sub(r"\d", lambda m: str(rnd.randint(0, 9)), text)
     parts = re.split(r"(?<=[。；！？])", text)
     parts = [p for p in parts if rnd.random() > 0.1 or "\n" in p]
-    chars = list("".join(parts))
+    return replace_chars("".join(parts), rnd, 0.03)
+
+
+def replace_chars(text: str, rnd, share: float) -> str:
+    """Replace about ``share`` of the Chinese characters with random ones."""
+    chars = list(text)
     for i in range(len(chars)):
-        if "\u4e00" <= chars[i] <= "\u9fff" and rnd.random() < 0.03:
+        if "\u4e00" <= chars[i] <= "\u9fff" and rnd.random() < share:
             chars[i] = chr(rnd.randint(0x4E00, 0x9FA5))
     return "".join(chars)
 

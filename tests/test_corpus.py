@@ -283,13 +283,19 @@ def test_crash_mid_add_keeps_previous_index(spec, past, report, monkeypatch):
     _, before, _ = _check(report, spec)
     new = past / "2024_new.txt"
     new.write_text(REPORT.replace("平安县", "长乐县"), encoding="utf-8")
-    from datasketch import MinHashLSH
+    from govlint.corpus.redis_ import RedisIndex
     from govlint.corpus.sqlite import SqliteIndex
 
     def boom(*a, **kw):
         raise RuntimeError("simulated crash")
+    write = RedisIndex._write_family
+
+    def bands_boom(self, s, family, keys, blobs):
+        if family == "b":
+            raise RuntimeError("simulated crash")
+        return write(self, s, family, keys, blobs)
     monkeypatch.setattr(SqliteIndex, "_store_paras", boom)        # after postings were written
-    monkeypatch.setattr(MinHashLSH, "insertion_session", boom)    # after Redis postings were written
+    monkeypatch.setattr(RedisIndex, "_write_family", bands_boom)  # after Redis postings were written
     with pytest.raises(RuntimeError):
         ix.add_paths([new])
     monkeypatch.undo()
@@ -388,3 +394,100 @@ def test_cli_corpus_errors_exit_2(tmp_path):
                  ["corpus", "remove", "x.txt", "--index", str(tmp_path / "none.sqlite")]):
         r = runner.invoke(app, args)
         assert r.exit_code == 2, (args, r.output)
+
+
+# ----- schema 2: an index of the previous layout is refused with a rebuild hint -----------------
+
+def test_schema_1_sqlite_index_asks_for_a_rebuild(tmp_path, report):
+    spec = tmp_path / "old.sqlite"
+    db = sqlite3.connect(spec)
+    db.executescript("""
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE docs (id INTEGER PRIMARY KEY, path TEXT);
+        CREATE TABLE postings (hash INTEGER, doc INTEGER, pos INTEGER);
+        CREATE TABLE df (hash INTEGER PRIMARY KEY, n INTEGER);
+        CREATE TABLE paras (id INTEGER PRIMARY KEY, sig BLOB);
+        CREATE TABLE bands (band INTEGER, key INTEGER, para INTEGER);
+        INSERT INTO meta VALUES ('schema_version', '1');""")
+    db.close()
+    with pytest.raises(CorpusError, match="格式版本为 1.*需要 2.*重建"):
+        open_index(str(spec))
+    _, found, extra = _check(report, str(spec))
+    assert found == [] and "重建" in extra["_corpus_error"]
+
+
+def test_schema_1_redis_index_asks_for_a_rebuild(redis_spec):
+    import redis
+    url, prefix = redis_spec.split("#", 1)
+    r = redis.Redis.from_url(url)
+    r.hset(f"{prefix}:meta", mapping={"schema_version": "1", "k": "8"})   # as schema 1 wrote it
+    r.append(f"{prefix}:fp:123", b"\x01\x00\x00\x00\x05\x00\x00\x00")
+    with pytest.raises(CorpusError, match="格式版本为 1.*需要 2.*重建"):
+        open_index(redis_spec)
+    r.close()
+
+
+def test_redis_buckets_stay_compact(redis_spec, past):
+    """Postings, frequencies and bands live in bucketed hashes small enough for listpacks."""
+    from govlint.corpus import redis_layout as L
+    from govlint.corpus import text as T
+    from govlint.corpus.base import make_record
+    ix = _build(redis_spec, past)
+    encodings = {}
+    for f in sorted(past.iterdir()):
+        rec = make_record(str(f.resolve()), "x", read_path(f))
+        s = L.shard_of(rec.path, ix.shards)
+        bands = [k for pf in rec.paras for k in T.mixed_band_keys(pf.minhash)]
+        for fam, keys in (("f", rec.distinct), ("d", rec.distinct), ("b", bands)):
+            for bucket in set(L.addresses(keys, ix.bits)[0]):
+                encodings.setdefault(fam, set()).add(ix.r.object("encoding", ix.sk(s, fam, bucket)))
+    assert set(encodings) == {"f", "d", "b"}
+    assert all(enc == {b"listpack"} for enc in encodings.values()), encodings
+    assert not ix.r.exists(f"{redis_spec.split('#', 1)[1]}:df")     # no schema-1 keys
+
+
+@pytest.mark.parametrize("url", ["redis://127.0.0.1:6390/0?shards=3#x", "redis+cluster://127.0.0.1:7100/2#x",
+                                 "redis://127.0.0.1:6390/0?buckets=1000#x", "redis://127.0.0.1:6390/0?shards=4&buckets=32#x",
+                                 "redis://127.0.0.1:6390/0#a{b}"])
+def test_bad_redis_corpus_urls(url):
+    with pytest.raises(CorpusError, match="Redis 地址无效"):
+        open_index(url)
+
+
+def test_document_frequencies_stay_exact_through_updates(spec, past, report):
+    """Compact frequencies (SQLite keeps rows only from two documents up; Redis per shard)
+    equal the number of committed documents holding each fingerprint after adds, a
+    replacement and a removal."""
+    from govlint.corpus import text as T
+
+    def truth(ix):
+        counts = {}
+        for path in ix.all_paths():
+            for h in set(T.winnow(T.normalise(Path(path).read_text(encoding="utf-8")).text)[1].tolist()):
+                counts[h] = counts.get(h, 0) + 1
+        return counts
+    ix = _build(spec, past)
+    extra = past / "2024_copy.txt"
+    extra.write_text(PAST["2022_hekou_roads.txt"].replace("河口镇", "沙洲镇"), encoding="utf-8")
+    ix.add_paths([extra])
+    probe = sorted(set(truth(ix)) | {12345})
+    assert ix.df(probe) == truth(ix)
+    extra.write_text(PAST["2022_dongping_clinic.txt"], encoding="utf-8")     # now a copy of another one
+    assert ix.add_paths([extra])["updated"] == 1
+    assert ix.df(probe) == truth(ix)
+    ix.remove_paths([past / "2022_dongping_clinic.txt"])
+    assert ix.df(probe) == truth(ix)
+
+
+def test_redis_creation_parameters_are_kept(redis_spec, past, report, tmp_path):
+    url, prefix = redis_spec.split("#", 1)
+    created = f"{url}?shards=4&buckets=1024#{prefix}"
+    ix = _build(created, past)
+    assert (ix.shards, ix.buckets, ix.bits) == (4, 1024, 8)
+    again = open_index(redis_spec)          # later opens need no parameters (they are in meta)
+    assert (again.shards, again.buckets) == (4, 1024)
+    _build(_sqlite_spec(tmp_path), past)
+    _, found, extra = _check(report, redis_spec)
+    _, found_sqlite, extra_sqlite = _check(report, _sqlite_spec(tmp_path))
+    assert [(f.start, f.end, f.message) for f in found] == [(f.start, f.end, f.message) for f in found_sqlite]
+    assert found and extra["copy_ratio"] == extra_sqlite["copy_ratio"]

@@ -58,7 +58,8 @@ def lint_file(path: str, overrides: "Settings | dict | None" = None, codes: set[
 
     Whatever goes wrong with this one file — a reader or a rule failing on input nobody
     foresaw — becomes this file's error, and the rest of the batch is checked. Only a
-    reference-corpus problem (``CorpusError``) stops the run: it concerns every file.
+    reference-corpus problem (``CorpusError``) stops the run: it concerns every file; the index
+    failing in the middle of this file's check (``CorpusQueryError``) is this file's error.
     """
     from govlint.readers import InputError, max_file_bytes, path_error, read_path
     try:
@@ -73,7 +74,9 @@ def lint_file(path: str, overrides: "Settings | dict | None" = None, codes: set[
     except InputError as exc:
         return FileResult(path, error=str(exc))
     except Exception as exc:
-        from govlint.corpus import CorpusError
+        from govlint.corpus import CorpusError, CorpusQueryError
+        if isinstance(exc, CorpusQueryError) and not os.environ.get("GOVLINT_DEBUG"):
+            return FileResult(path, error=str(exc))    # this file's DUP002 failed: its error, never a silent pass
         if isinstance(exc, CorpusError) or os.environ.get("GOVLINT_DEBUG"):
             raise
         return FileResult(path, error=internal_error(exc))

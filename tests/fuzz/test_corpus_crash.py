@@ -13,6 +13,7 @@ import time
 import uuid
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from helpers import REPORT, unavailable
@@ -78,16 +79,21 @@ def index(request, tmp_path):
 def _assert_no_orphans(index):
     if not index.startswith("redis://"):
         return
-    import redis
-    url, prefix = index.split("#", 1)
-    r = redis.Redis.from_url(url)
-    docs = {int(x) for x in r.smembers(f"{prefix}:docs")}
-    assert r.scard(f"{prefix}:pending") == 0
-    ids = {int(k.decode().rsplit(":", 1)[1]) for k in r.scan_iter(match=f"{prefix}:doc:*", count=10_000)}
-    assert ids == docs, f"orphan documents {sorted(ids - docs)}"
-    paras = {int(k.decode().split(":")[0]) for k in r.hkeys(f"{prefix}:para")}
-    assert paras <= docs, f"orphan paragraph entries of {sorted(paras - docs)}"
-    r.close()
+    from govlint.corpus import open_index
+    ix = open_index(index)
+    for s in range(ix.shards):
+        docs = {int(x) for x in ix.r.smembers(ix.sk(s, "docs"))}
+        assert ix.r.scard(ix.sk(s, "pending")) == 0
+        pattern = ix.sk(s, "doc", "*").replace("{", "\\{").replace("}", "\\}")
+        ids = {int(k.decode().rsplit(":", 1)[1]) for k in ix.r.scan_iter(match=pattern, count=10_000)}
+        assert ids == docs, f"orphan documents {sorted(ids - docs)}"
+        postings = set()
+        for key in ix.r.scan_iter(match=ix.sk(s, "f", "*").replace("{", "\\{").replace("}", "\\}"), count=10_000):
+            for v in ix.r.hvals(key):
+                if v:
+                    postings.update(int(d) for d in np.frombuffer(v, dtype="<u4")[0::2])
+        assert postings <= docs, f"orphan postings of {sorted(postings - docs)}"
+    ix.close()
 
 
 def _kill_after(proc, delay):

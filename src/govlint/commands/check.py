@@ -58,7 +58,7 @@ CHECK_OPTIONS = (
     Opt("profile", ("--profile",), Profile, None, "报告类型：auto（按标题识别）、self-eval、generic"),
     Opt("stdin_filename", ("--stdin-filename",), str, None, "从标准输入读取时使用的文件名"),
     Opt("config", ("--config",), str, None, "使用此配置文件（不再向上查找）"),
-    Opt("corpus", ("--corpus",), str, None, "对照语料：索引文件、redis:// URL 或报告目录"),
+    Opt("corpus", ("--corpus",), str, None, "对照语料：索引文件、redis:// 或 redis+cluster:// URL、报告目录"),
     Opt("baseline", ("--baseline",), Path, None, "只报告基线文件中没有的新问题"),
     Opt("jobs", ("--jobs", "-j"), int, None, "并行进程数（默认：CPU 核数，最多 4）"),
     Opt("no_progress", ("--no-progress",), bool, False, "不显示进度条"),

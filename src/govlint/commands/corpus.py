@@ -6,7 +6,7 @@ from typing import List
 
 import typer
 
-INDEX_HELP = "索引：SQLite 文件路径或 redis:// URL（默认 .govlint/corpus.sqlite）"
+INDEX_HELP = "索引：SQLite 文件路径、redis:// URL 或 redis+cluster:// URL（默认 .govlint/corpus.sqlite）"
 
 
 def _fail(message: str):
@@ -83,6 +83,7 @@ def register(app: typer.Typer) -> None:
             return
         labels = {"backend": "后端", "location": "位置", "documents": "文档数", "characters": "字符数",
                   "fingerprints": "指纹数", "distinct_fingerprints": "不同指纹数", "paragraphs": "段落签名数",
-                  "bytes": "文件大小（字节）", "redis_used_memory": "Redis 服务器已用内存（字节，整个服务器）", "schema_version": "格式版本"}
+                  "bytes": "文件大小（字节）", "redis_used_memory": "Redis 服务器已用内存（字节，整个服务器；集群为各主节点之和）",
+                  "shards": "分片数", "schema_version": "格式版本"}
         for k, v in st.items():
             typer.echo(f"{labels.get(k, k)}：{v}")

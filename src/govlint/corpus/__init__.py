@@ -8,7 +8,8 @@ into memory once per process. Every problem opening or reading an index raises
 
 from __future__ import annotations
 
-from govlint.corpus.common import DEFAULT_INDEX, SCHEMA_VERSION, CorpusError, is_redis  # noqa: F401
+from govlint.corpus.common import (DEFAULT_INDEX, SCHEMA_VERSION, CorpusError, CorpusQueryError,  # noqa: F401
+                                   is_redis)
 
 
 def open_index(spec: str, create: bool = False):

@@ -103,7 +103,19 @@ def make_record(path: str, file_hash: str, doc) -> DocRecord:
 
 
 def pack_text(text: str) -> bytes:
-    return zlib.compress(text.encode("utf-8"), 6)
+    return zlib.compress(text.encode("utf-8"), 9)
+
+
+MAX_PARAS = 65535         # paragraphs with a signature per document (a band entry numbers them in 16 bits)
+
+
+def pack_spans(paras) -> bytes:
+    """Paragraph spans (original offsets) as little-endian uint32 pairs."""
+    return np.array([(p.start, p.end) for p in paras[:MAX_PARAS]], dtype="<u4").reshape(-1, 2).tobytes()
+
+
+def unpack_spans(blob) -> list[tuple[int, int]]:
+    return [tuple(x) for x in np.frombuffer(blob or b"", dtype="<u4").reshape(-1, 2).tolist()]
 
 
 def unpack_text(blob: bytes) -> str:

@@ -270,6 +270,7 @@ def query(index, doc, opts: Options) -> Report:
     # ----- near-duplicate paragraphs -------------------------------------------------------------
     near: list[tuple[int, int, list]] = []     # (qa, qb, [(jaccard, doc, start, end)])
     min_para = max(opts.min_paragraph, T.MIN_PARAGRAPH)
+    todo = []
     for para in doc.paragraphs:
         if para.heading is not None and not para.heading.has_inline_body:
             continue
@@ -279,7 +280,11 @@ def query(index, doc, opts: Options) -> Report:
         if _covered([(max(x, a), min(y, b)) for x, y in mask if x < b and y > a]) >= 0.5 * (b - a):
             continue
         sh = T.shingles(q[a:b])
-        cands = [c for c in index.lsh_candidates(T.minhash(sh)) if c[0] not in self_ids]
+        todo.append((a, b, sh, T.minhash(sh)))
+    many = getattr(index, "lsh_candidates_many", None)    # one request for all paragraphs
+    found = many([t[3] for t in todo]) if many and todo else [index.lsh_candidates(t[3]) for t in todo]
+    for (a, b, sh, _), cands in zip(todo, found):
+        cands = [c for c in cands if c[0] not in self_ids]
         if not cands:
             continue
         cdocs = index.docs(sorted({c[0] for c in cands}, key=str))

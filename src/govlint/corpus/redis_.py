@@ -1,50 +1,39 @@
-"""The Redis backend: redis-py for documents and postings, datasketch MinHashLSH for paragraphs.
+"""The Redis backend: a single Redis server or a Redis Cluster, in the compact layout.
 
-``redis://host:port/db`` (optionally ``#name`` to choose the key prefix, default
-``govlint``). Keys under the prefix ``P``:
+``redis://host:port/db#name`` (a single server) or ``redis+cluster://host:port#name`` (any
+node of a cluster; ``rediss+cluster://`` with TLS); ``#name`` chooses the key prefix
+(default ``govlint``), ``?shards=N`` (a power of two, only when the index is created)
+the number of shards: 2 on a single server, 8 on a cluster by default. Keys
+(``govlint.corpus.redis_layout`` has the per-shard layout): ``P:meta`` (hash: schema
+version, feature parameters, shards), ``P:lock`` (the writer's lock), and per shard the
+documents, postings, frequencies and LSH bands under one hash tag.
 
-- ``P:meta`` (hash: schema version and feature parameters), ``P:nextid`` (counter)
-- ``P:docs`` (set of committed document ids), ``P:paths`` (hash path → id),
-  ``P:th:<sha256>`` (set of ids with that text), ``P:doc:<id>`` (hash: path, hashes,
-  title, zlib text)
-- ``P:fp:<hash>`` (string of packed little-endian uint32 pairs: doc id, position)
-- ``P:df`` (hash fingerprint → number of committed documents containing it)
-- ``P:para`` (hash ``<id>:<n>`` → "start,end") and the datasketch LSH tables under
-  ``P:lsh`` (``storage_config`` type redis), keyed by ``<id>:<n>``.
-
-A document is written under a fresh id first; it becomes visible in one MULTI/EXEC that
-adds it to ``P:docs`` and updates the document frequencies (and retires the id it
-replaces). Entries of ids that never got committed are ignored by every query, so an
-interrupted add leaves the previous index fully usable.
+A document is written under a fresh id first (postings, bands, its text), then becomes
+visible in one script on its shard's slot that adds it to the committed set and updates
+the document frequencies (retiring the id it replaces: the same path, so the same shard).
+Queries ignore uncommitted ids, so an interrupted add leaves the previous index usable.
+A query asks every shard; any shard failing (a node down, a timeout) is a
+``CorpusError``, never a partial answer.
 """
 
 from __future__ import annotations
 
 import time
-from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 
-from govlint.corpus.common import SCHEMA_VERSION, CorpusError
+from govlint.corpus.common import SCHEMA_VERSION, CorpusError, CorpusQueryError
+from govlint.corpus import redis_layout as L
 from govlint.corpus import text as T
-from govlint.corpus.base import chunks, CorpusIndex, DocRecord, pack_text, unpack_text
+from govlint.corpus.base import MAX_PARAS, chunks, CorpusIndex, DocRecord, pack_spans, pack_text, unpack_spans, unpack_text
+from govlint.corpus.redis_connect import PING_TIMEOUT, connect as _connect, reason as _reason  # noqa: F401
+from govlint.corpus.redis_lock import WriterLock
 
 CHUNK = 2000
-PING_TIMEOUT = 3.0
-LOCK_WAIT = 30.0          # seconds an add waits for another writer before giving up
 
 
-def _lock_ttl() -> float:
-    """How long a writer's lock outlives a writer that was killed (refreshed on every document)."""
-    import os
-    try:
-        return max(0.5, float(os.environ.get("GOVLINT_REDIS_LOCK_TTL", "15")))
-    except ValueError:
-        return 15.0
-
-
-def _chunks(seq):
-    return chunks(seq, CHUNK)
+def _chunks(seq, n=CHUNK):
+    return chunks(seq, n)
 
 
 class RedisIndex(CorpusIndex):
@@ -52,55 +41,52 @@ class RedisIndex(CorpusIndex):
         super().__init__()
         import redis
         self.location = url
-        try:
-            parts = urlsplit(url)
-            parts.port            # a bad port or an unclosed [IPv6 bracket raise here
-            clean = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
-            redis.connection.parse_url(clean) if hasattr(redis.connection, "parse_url") else None
-        except (ValueError, TypeError) as exc:
-            raise CorpusError(f"Redis 地址无效：{url}（{_reason(exc)}；应为 redis://主机:端口/库号）") from None
-        self.prefix = parts.fragment or "govlint"
         self._redis_mod = redis
-        try:
-            # a server that accepts the connection but never answers is found within PING_TIMEOUT
-            # seconds; later commands (large pipelines) get the longer socket timeout
-            probe = redis.Redis.from_url(clean, socket_connect_timeout=PING_TIMEOUT, socket_timeout=PING_TIMEOUT)
-            try:
-                probe.ping()
-            finally:
-                probe.close()
-            self.r = redis.Redis.from_url(clean, socket_connect_timeout=PING_TIMEOUT, socket_timeout=60)
-        except redis.exceptions.TimeoutError:
-            raise CorpusError(f"Redis 无应答：{url}（{PING_TIMEOUT:g} 秒内没有回应，可能不是 Redis 服务）") from None
-        except (redis.exceptions.ConnectionError, ValueError, OSError) as exc:
-            raise CorpusError(f"无法连接 Redis：{url}（{_reason(exc)}）") from None
-        except redis.exceptions.RedisError as exc:
-            raise CorpusError(f"Redis 出错：{url}（{_reason(exc)}）") from None
-        kw = self.r.connection_pool.connection_kwargs
-        conf = {k: kw[k] for k in ("host", "port", "db", "password", "username", "path") if kw.get(k) is not None}
-        self.storage_config = {"type": "redis", "redis": conf, "basename": f"{self.prefix}:lsh".encode()}
-        self._lsh = None
-        self._guard(self._check_meta, create)
+        self.r, self.cluster, self.prefix, want = _connect(url)
+        self._spans: dict = {}
+        self.lock = None
+        self._guard(self._check_meta, create, want)
+        self.tags = L.shard_tags(self.prefix, self.shards)
+        s = self.r.register_script
+        self._append, self._lookup, self._commit = s(L.APPEND), s(L.LOOKUP), s(L.COMMIT)
+        self._counts = s(L.COUNTS)
+        self._retire_s, self._purge_s = s(L.RETIRE), s(L.PURGE)
+        self.lock = WriterLock(self.r, self.k("lock"), url)
 
     # ----- plumbing ----------------------------------------------------------------------
     def k(self, *parts) -> str:
         return ":".join([self.prefix, *map(str, parts)])
 
+    def sk(self, shard: int, *parts) -> str:
+        return ":".join([self.tags[shard], *map(str, parts)])
+
     def _guard(self, fn, *args):
+        """Run ``fn``; a Redis failure is a CorpusError (while opening) or, once open, a
+        CorpusQueryError: the file being checked gets an error, never a partial answer."""
         redis = self._redis_mod
+        ready = getattr(self, "lock", None) is not None
+        err = CorpusQueryError if ready else CorpusError
+        tail = "；对照语料（DUP002）检查未完成，结果不可用" if ready else ""
         try:
             return fn(*args)
         except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
-            raise CorpusError(f"无法连接 Redis：{self.location}（{_reason(exc)}）") from None
+            raise err(f"无法连接 Redis：{self.location}（{_reason(exc)}）{tail}") from None
         except redis.exceptions.RedisError as exc:
-            raise CorpusError(f"Redis 出错：{self.location}（{exc}）") from None
+            raise err(f"Redis 出错：{self.location}（{_reason(exc)}）{tail}") from None
 
-    def _check_meta(self, create: bool) -> None:
+    def _check_meta(self, create: bool, want) -> None:
         meta = {a.decode(): b.decode() for a, b in self.r.hgetall(self.k("meta")).items()}
-        expected = {"schema_version": str(SCHEMA_VERSION), **{k: str(v) for k, v in T.params_meta().items()}}
+        expected = {"schema_version": str(SCHEMA_VERSION), **{k: str(v) for k, v in T.params_meta().items()},
+                    "inline": str(L.INLINE)}
         if not meta:
+            self.shards = want[0] or (8 if self.cluster else 2)
+            self.buckets = want[1] or L.BUCKETS
+            self.bits = L.bucket_bits(self.buckets, self.shards)
+            if not 4 <= self.bits <= 16:
+                raise CorpusError(f"Redis 地址无效：{self.location}（buckets 应为 2 的幂，每个分片 16–65536 个）")
             if create:
-                self.r.hset(self.k("meta"), mapping={**expected, "created": str(time.time())})
+                self.r.hset(self.k("meta"), mapping={**expected, "shards": str(self.shards),
+                                                     "buckets": str(self.buckets), "created": str(time.time())})
             return
         if meta.get("schema_version") != str(SCHEMA_VERSION):
             raise CorpusError(f"Redis 语料索引 {self.location} 的格式版本为 {meta.get('schema_version')}，"
@@ -109,262 +95,246 @@ class RedisIndex(CorpusIndex):
             if meta.get(key) != v:
                 raise CorpusError(f"Redis 语料索引 {self.location} 的参数 {key}={meta.get(key)} 与本版本（{v}）不符；"
                                   "请清空后用 govlint corpus add 重建")
+        self.shards = int(meta.get("shards", "0") or 0)
+        self.buckets = int(meta.get("buckets", "0") or 0)
+        self.bits = L.bucket_bits(self.buckets, max(1, self.shards))
+        if self.shards < 1 or not 4 <= self.bits <= 16:
+            raise CorpusError(f"Redis 语料索引 {self.location} 已损坏（meta 中没有分片数）；请清空后用 govlint corpus add 重建")
 
-    @property
-    def lsh(self):
-        if self._lsh is None:
-            from datasketch import MinHashLSH
-            self._lsh = MinHashLSH(threshold=T.LSH_THRESHOLD, num_perm=T.NUM_PERM,
-                                   storage_config=self.storage_config)
-        return self._lsh
+    def _shard_of_id(self, doc_id: int) -> int:
+        return int(doc_id) % self.shards
+
+    def _pipe(self):
+        return self.r.pipeline(transaction=False)
 
     def _committed(self, ids) -> set:
-        ids = sorted(set(int(i) for i in ids))
-        if not ids:
-            return set()
+        by: dict = {}
+        for i in set(int(i) for i in ids):
+            by.setdefault(self._shard_of_id(i), []).append(i)
         out = set()
-        for part in _chunks(ids):
-            flags = self.r.smismember(self.k("docs"), part)
-            out.update(i for i, f in zip(part, flags) if f)
+        for s, lst in by.items():
+            for part in _chunks(sorted(lst)):
+                flags = self.r.smismember(self.sk(s, "docs"), part)
+                out.update(i for i, f in zip(part, flags) if f)
+        return out
+
+    def _lookup_all(self, family: str, keys) -> list[list]:
+        """Per shard, the stored value of each key (None: absent) in bucket family ``family``."""
+        packed = L.pack_keys(keys)
+        out = []
+        for s in range(self.shards):
+            vals = self._lookup(keys=[self.sk(s, "docs")],
+                                args=[self.bits, self.sk(s, family, ""), self.sk(s, family.upper(), ""), packed])
+            out.append([v if v else None for v in vals])
         return out
 
     # ----- primitives --------------------------------------------------------------------
     def n_docs(self) -> int:
-        return self._guard(self.r.scard, self.k("docs"))
+        return self._guard(lambda: sum(self.r.scard(self.sk(s, "docs")) for s in range(self.shards)))
 
     def lookup_path(self, path):
         def run():
-            v = self.r.hget(self.k("paths"), path)
+            s = L.shard_of(path, self.shards)
+            v = self.r.hget(self.sk(s, "paths"), path)
             if v is None:
                 return None
             i = int(v)
-            fh = self.r.hget(self.k("doc", i), "file_hash")
+            fh = self.r.hget(self.sk(s, "doc", i), "file_hash")
             return (i, fh.decode() if fh else "")
         return self._guard(run)
 
     def ids_for(self, path, text_hash=None):
         # Only the checked file itself is excluded: the same text at another path is a copy.
         def run():
-            ids = set()
-            v = self.r.hget(self.k("paths"), path)
-            if v is not None:
-                ids.add(int(v))
-            return self._committed(ids)
+            v = self.r.hget(self.sk(L.shard_of(path, self.shards), "paths"), path)
+            return self._committed({int(v)}) if v is not None else set()
         return self._guard(run)
 
     def all_paths(self):
-        return sorted(p.decode() for p in self._guard(self.r.hkeys, self.k("paths")))
+        return self._guard(lambda: sorted(p.decode() for s in range(self.shards)
+                                          for p in self.r.hkeys(self.sk(s, "paths"))))
 
     def df(self, hashes):
         def run():
-            out = {}
             hs = list(hashes)
-            for part in _chunks(hs):
-                for h, v in zip(part, self.r.hmget(self.k("df"), [str(h) for h in part])):
-                    if v is not None and int(v) > 0:
-                        out[h] = int(v)
-            return out
+            if not hs:
+                return {}
+            total = np.zeros(len(hs), dtype=np.int64)
+            packed = L.pack_keys(hs)
+            for s in range(self.shards):
+                raw = self._counts(keys=[self.sk(s, "docs")], args=[self.bits, self.sk(s, "d", ""), packed])
+                total += np.frombuffer(raw, dtype="<u4")
+            return {h: int(n) for h, n in zip(hs, total.tolist()) if n > 0}
         return self._guard(run)
 
     def postings(self, hashes):
         def run():
-            raw = {}
-            for part in _chunks(list(hashes)):
-                pipe = self.r.pipeline(transaction=False)
-                for h in part:
-                    pipe.get(self.k("fp", h))
-                for h, v in zip(part, pipe.execute()):
+            hs = list(hashes)
+            if not hs:
+                return {}
+            raw: dict = {}
+            for vals in self._lookup_all("f", hs):
+                for h, v in zip(hs, vals):
                     if v:
-                        raw[h] = np.frombuffer(v, dtype="<u4").reshape(-1, 2)
-            ok = self._committed({int(d) for arr in raw.values() for d in arr[:, 0]})
+                        raw.setdefault(h, []).append(L.unpack_postings(v))
+            ok = self._committed({int(d) for arrs in raw.values() for a in arrs for d in a[:, 0]})
             out = {}
-            for h, arr in raw.items():
-                lst = [(int(d), int(p)) for d, p in arr if int(d) in ok]
+            for h, arrs in raw.items():
+                lst = sorted((int(d), int(p)) for a in arrs for d, p in a.tolist() if int(d) in ok)
                 if lst:
                     out[h] = lst
             return out
         return self._guard(run)
 
     def lsh_candidates(self, minhash):
+        return self.lsh_candidates_many([minhash])[0]
+
+    def lsh_candidates_many(self, minhashes) -> list[list[tuple]]:
+        """Candidates of several paragraphs with one request per shard."""
         def run():
-            keys = [k.decode() if isinstance(k, bytes) else k for k in self.lsh.query(minhash)]
+            keys = [k for m in minhashes for k in T.mixed_band_keys(m)]
             if not keys:
-                return []
-            ok = self._committed(int(k.split(":")[0]) for k in keys)
-            keys = [k for k in keys if int(k.split(":")[0]) in ok]
+                return [[] for _ in minhashes]
+            per_key: list[list] = [[] for _ in keys]
+            for vals in self._lookup_all("b", keys):
+                for i, v in enumerate(vals):
+                    if v:
+                        per_key[i].extend(L.unpack_bands(v).tolist())
+            ok = self._committed({d for lst in per_key for d, _ in lst})
+            spans = self._doc_spans(sorted(ok & {d for lst in per_key for d, _ in lst}))
+            nb = len(keys) // len(minhashes)
             out = []
-            for k, v in zip(keys, self.r.hmget(self.k("para"), keys) if keys else []):
-                if v is not None:
-                    a, b = v.decode().split(",")
-                    out.append((int(k.split(":")[0]), int(a), int(b)))
-            return sorted(set(out))
+            for j in range(len(minhashes)):
+                found = set()
+                for lst in per_key[j * nb:(j + 1) * nb]:
+                    for d, p in lst:
+                        sp = spans.get(d)
+                        if d in ok and sp is not None and p < len(sp):
+                            found.add((d, int(sp[p][0]), int(sp[p][1])))
+                out.append(sorted(found))
+            return out
         return self._guard(run)
+
+    def _doc_spans(self, ids) -> dict:
+        missing = [i for i in ids if i not in self._spans]
+        if missing:
+            pipe = self._pipe()
+            for i in missing:
+                pipe.hget(self.sk(self._shard_of_id(i), "doc", i), "spans")
+            for i, blob in zip(missing, pipe.execute()):
+                if blob is not None:
+                    self._spans[i] = unpack_spans(blob)
+            if len(self._spans) > 20_000:
+                self._spans.clear()
+        return {i: self._spans[i] for i in ids if i in self._spans}
 
     def _load_docs(self, ids):
         def run():
             ids_ = list(ids)
-            pipe = self.r.pipeline(transaction=False)
+            pipe = self._pipe()
             for i in ids_:
-                pipe.hmget(self.k("doc", i), ["path", "title", "text"])
+                pipe.hmget(self.sk(self._shard_of_id(i), "doc", i), ["path", "title", "text"])
             out = {}
             for i, (path, title, blob) in zip(ids_, pipe.execute()):
                 if path is not None:
                     out[i] = (path.decode(), title.decode(), unpack_text(blob))
+            lost = self._committed(set(ids_) - set(out))
+            if lost:      # committed but gone: the index changed under the query or lost data
+                raise CorpusQueryError(f"Redis 语料索引 {self.location} 不一致（已登记的文档 {sorted(lost)[:3]} "
+                                       "没有正文）；对照语料（DUP002）检查未完成，结果不可用")
             return out
         return self._guard(run)
 
+    # ----- writing -----------------------------------------------------------------------
     def _store(self, rec: DocRecord, old_id) -> None:
         self._guard(self._store_raw, rec, old_id)
 
+    def _write_family(self, s: int, family: str, keys, blobs) -> None:
+        for part in _chunks(range(len(keys)), 4000):
+            data = L.pack_entries([keys[i] for i in part], [blobs[i] for i in part])
+            self._append(keys=[self.sk(s, "docs")],
+                         args=[self.bits, L.INLINE, self.sk(s, family, ""), self.sk(s, family.upper(), ""), data])
+
     def _store_raw(self, rec: DocRecord, old_id) -> None:
-        self._refresh_lock()
-        new_id = int(self.r.incr(self.k("nextid")))
-        pipe = self.r.pipeline(transaction=True)
-        pipe.sadd(self.k("pending"), new_id)    # until committed: cleaned by the next add if we die
-        pipe.hset(self.k("doc", new_id), mapping={
+        self.lock.refresh()
+        s = L.shard_of(rec.path, self.shards)
+        new_id = int(self.r.incr(self.sk(s, "n"))) * self.shards + s
+        if new_id >= 2 ** 32:
+            raise CorpusError(f"Redis 语料索引 {self.location} 的文档编号已用尽；请重建索引")
+        self.r.sadd(self.sk(s, "pending"), new_id)     # until committed: cleaned by the next add if we die
+        self.r.hset(self.sk(s, "doc", new_id), mapping={
             "path": rec.path, "file_hash": rec.file_hash, "text_hash": rec.text_hash, "title": rec.title,
-            "chars": len(rec.text), "text": pack_text(rec.text), "added": time.time()})
-        for h, poss in rec.postings().items():
-            arr = np.empty((len(poss), 2), dtype="<u4")
-            arr[:, 0] = new_id
-            arr[:, 1] = poss
-            pipe.append(self.k("fp", h), arr.tobytes())
-        if rec.paras:
-            pipe.hset(self.k("para"), mapping={f"{new_id}:{pf.index}": f"{pf.start},{pf.end}" for pf in rec.paras})
-        pipe.execute()
-        if rec.paras:
-            with self.lsh.insertion_session(buffer_size=5000) as session:
-                for pf in rec.paras:
-                    session.insert(f"{new_id}:{pf.index}", pf.minhash, check_duplication=False)
+            "chars": len(rec.text), "text": pack_text(rec.text), "spans": pack_spans(rec.paras),
+            "added": time.time()})
+        post = rec.postings()
+        hs = list(post)
+        self._write_family(s, "f", hs, [L.pack_postings(new_id, post[h]) for h in hs])
+        paras = rec.paras[:MAX_PARAS]
+        if paras:
+            keys = [k for pf in paras for k in T.mixed_band_keys(pf.minhash)]
+            nb = len(keys) // len(paras)
+            self._write_family(s, "b", keys, [L.pack_band(new_id, i // nb) for i in range(len(keys))])
         # commit point: the document becomes visible and the frequencies change together
-        old_hashes = self._doc_hashes(old_id) if old_id is not None else []
-        self._refresh_lock()
-        pipe = self.r.pipeline(transaction=True)
-        pipe.sadd(self.k("docs"), new_id)
-        pipe.srem(self.k("pending"), new_id)
-        pipe.hset(self.k("paths"), rec.path, new_id)
-        pipe.sadd(self.k("th", rec.text_hash), new_id)
-        for h in rec.distinct:
-            pipe.hincrby(self.k("df"), str(h), 1)
+        old = self._doc_features(old_id) if old_id is not None else ([], [])
+        self.lock.refresh()
+        args = [self.bits, new_id, rec.path, "" if old_id is None else old_id, self.sk(s, "d", ""),
+                L.pack_keys(rec.distinct), L.pack_keys(old[0])]
+        self._commit(keys=[self.sk(s, "docs"), self.sk(s, "pending"), self.sk(s, "paths")], args=args)
         if old_id is not None:
-            self._retire(pipe, old_id, old_hashes)
-        pipe.execute()
-        if old_id is not None:
-            self._purge(old_id, old_hashes)
-            self.r.srem(self.k("pending"), old_id)
+            self._purge(old_id, *old)
 
-    def _doc_hashes(self, doc_id) -> list[int]:
-        blob = self.r.hget(self.k("doc", doc_id), "text")
+    def _doc_features(self, doc_id) -> tuple[list, list]:
+        """(distinct fingerprints, mixed band keys) of a stored document, recomputed from its text."""
+        blob, spans = self.r.hmget(self.sk(self._shard_of_id(doc_id), "doc", doc_id), ["text", "spans"])
         if blob is None:
-            return []
-        return sorted(set(T.winnow(T.normalise(unpack_text(blob)).text)[1].tolist()))
+            return [], []
+        return T.stored_features(unpack_text(blob), unpack_spans(spans))
 
-    def _retire(self, pipe, doc_id, hashes) -> None:
-        th = self.r.hget(self.k("doc", doc_id), "text_hash")
-        pipe.srem(self.k("docs"), doc_id)
-        pipe.sadd(self.k("pending"), doc_id)    # retired: purged next, or by the next add if we die
-        if th:
-            pipe.srem(self.k("th", th.decode()), doc_id)
-        for h in hashes:
-            pipe.hincrby(self.k("df"), str(h), -1)
-
-    def _purge(self, doc_id, hashes) -> None:
-        """Drop an uncommitted id's postings, paragraphs and LSH entries (best effort)."""
-        for part in _chunks(hashes):
-            pipe = self.r.pipeline(transaction=False)
-            for h in part:
-                pipe.get(self.k("fp", h))
-            vals = pipe.execute()
-            pipe = self.r.pipeline(transaction=False)
-            for h, v in zip(part, vals):
-                if not v:
-                    continue
-                arr = np.frombuffer(v, dtype="<u4").reshape(-1, 2)
-                keep = arr[arr[:, 0] != doc_id]
-                if len(keep):
-                    pipe.set(self.k("fp", h), keep.tobytes())
-                else:
-                    pipe.delete(self.k("fp", h))
-            dfs = self.r.hmget(self.k("df"), [str(h) for h in part])
-            zero = [str(h) for h, v in zip(part, dfs) if v is not None and int(v) <= 0]
-            if zero:
-                pipe.hdel(self.k("df"), *zero)
-            pipe.execute()
-        prefix = f"{doc_id}:"
-        keys = [k.decode() for k in self.r.hkeys(self.k("para")) if k.decode().startswith(prefix)] \
-            if self.r.hlen(self.k("para")) < 200_000 else \
-            [k.decode() for k, _ in self.r.hscan_iter(self.k("para"), match=f"{prefix}*", count=10_000)]
-        if keys:
-            with self.lsh.deletion_session() as session:
-                for key in keys:
-                    try:
-                        session.remove(key)
-                    except ValueError:
-                        pass
-            self.r.hdel(self.k("para"), *keys)
-        self.r.delete(self.k("doc", doc_id))
+    def _purge(self, doc_id, hashes, bands) -> None:
+        """Drop an uncommitted id's postings, bands and document (it is in ``pending`` until done)."""
+        s = self._shard_of_id(doc_id)
+        idb = int(doc_id).to_bytes(4, "little")
+        for family, keys, width in (("f", hashes, 8), ("b", bands, 6)):
+            for part in _chunks(list(keys), 4000):
+                self._purge_s(keys=[self.sk(s, "docs")], args=[self.bits, width, idb, self.sk(s, family, ""),
+                                                              self.sk(s, family.upper(), ""), L.pack_keys(part)])
+        self.r.delete(self.sk(s, "doc", doc_id))
+        self.r.srem(self.sk(s, "pending"), doc_id)
+        self._spans.pop(int(doc_id), None)
 
     def _delete(self, doc_id) -> None:
         def run():
-            hashes = self._doc_hashes(doc_id)
-            path = self.r.hget(self.k("doc", doc_id), "path")
-            pipe = self.r.pipeline(transaction=True)
-            self._retire(pipe, doc_id, hashes)
-            if path is not None:
-                pipe.hdel(self.k("paths"), path.decode())
-            pipe.execute()
-            self._purge(doc_id, hashes)
-            self.r.srem(self.k("pending"), doc_id)
+            s = self._shard_of_id(doc_id)
+            hashes, bands = self._doc_features(doc_id)
+            path = self.r.hget(self.sk(s, "doc", doc_id), "path")
+            args = [self.bits, doc_id, path.decode() if path is not None else "", self.sk(s, "d", ""),
+                    L.pack_keys(hashes)]
+            self._retire_s(keys=[self.sk(s, "docs"), self.sk(s, "pending"), self.sk(s, "paths")], args=args)
+            self._purge(doc_id, hashes, bands)
         self._guard(run)
 
     # ----- one writer at a time, and what a killed writer left behind -------------------------
-    def _acquire(self) -> None:
-        import os
-        import uuid
-        self._token = f"{os.getpid()}:{uuid.uuid4().hex}"
-        deadline = time.monotonic() + LOCK_WAIT
-        ttl = int(_lock_ttl() * 1000)
-        while not self.r.set(self.k("lock"), self._token, nx=True, px=ttl):
-            if time.monotonic() > deadline:
-                self._token = None
-                raise CorpusError(f"另一个进程正在写入语料索引 {self.location}，请稍后重试")
-            time.sleep(0.1)
-
-    def _refresh_lock(self) -> None:
-        token = getattr(self, "_token", None)
-        if token and self.r.get(self.k("lock")) == token.encode():
-            self.r.pexpire(self.k("lock"), int(_lock_ttl() * 1000))
-
-    def _release(self) -> None:
-        token = getattr(self, "_token", None)
-        self._token = None
-        if token:
-            try:
-                self.r.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end "
-                            "return 0", 1, self.k("lock"), token)
-            except self._redis_mod.exceptions.RedisError:   # pragma: no cover - expires anyway
-                pass
-
     def clean_orphans(self) -> int:
         """Purge the ids a killed writer left uncommitted or half-retired (call with the lock held)."""
         def run():
             n = 0
-            for raw in self.r.smembers(self.k("pending")):
-                i = int(raw)
-                if not self.r.sismember(self.k("docs"), i):
-                    self._purge(i, self._doc_hashes(i))
-                    n += 1
-                self.r.srem(self.k("pending"), i)
+            for s in range(self.shards):
+                for raw in self.r.smembers(self.sk(s, "pending")):
+                    i = int(raw)
+                    if not self.r.sismember(self.sk(s, "docs"), i):
+                        self._purge(i, *self._doc_features(i))
+                        n += 1
+                    self.r.srem(self.sk(s, "pending"), i)
             return n
         return self._guard(run)
 
     def _writing(self, fn):
-        self._guard(self._acquire)
+        self._guard(self.lock.acquire)
         try:
             self.clean_orphans()
             return fn()
         finally:
-            self._guard(self._release)
+            self._guard(self.lock.release)
 
     def add_paths(self, paths, skip_errors: bool = False, progress=None) -> dict:
         return self._writing(lambda: super(RedisIndex, self).add_paths(paths, skip_errors, progress))
@@ -372,45 +342,62 @@ class RedisIndex(CorpusIndex):
     def remove_paths(self, paths):
         return self._writing(lambda: super(RedisIndex, self).remove_paths(paths))
 
+    # ----- administration ----------------------------------------------------------------------
+    def node_clients(self) -> list:
+        """One client per server holding data (every primary of a cluster)."""
+        if not self.cluster:
+            return [self.r]
+        return [self.r.get_redis_connection(n) for n in self.r.get_primaries()]
+
+    def used_memory(self) -> int:
+        return self._guard(lambda: sum(int(c.info("memory")["used_memory"]) for c in self.node_clients()))
+
     def stats(self) -> dict:
         def run():
-            n = self.r.scard(self.k("docs"))
-            pipe = self.r.pipeline(transaction=False)
-            ids = [int(x) for x in self.r.smembers(self.k("docs"))]
-            for i in ids:
-                pipe.hget(self.k("doc", i), "chars")
-            chars = sum(int(c or 0) for c in pipe.execute()) if ids else 0
-            info = self.r.info("memory")
-            return {"backend": "redis", "location": self.location, "documents": n, "characters": chars,
-                    "distinct_fingerprints": self.r.hlen(self.k("df")), "paragraphs": self.r.hlen(self.k("para")),
-                    "redis_used_memory": info.get("used_memory"), "schema_version": SCHEMA_VERSION}
+            ids = []
+            for s in range(self.shards):
+                ids += [(s, int(x)) for x in self.r.smembers(self.sk(s, "docs"))]
+            pipe = self._pipe()
+            for s, i in ids:
+                pipe.hmget(self.sk(s, "doc", i), ["chars", "spans"])
+            chars = paras = 0
+            for c, sp in (pipe.execute() if ids else []):
+                chars += int(c or 0)
+                paras += len(sp or b"") // 8
+            return {"backend": "redis-cluster" if self.cluster else "redis", "location": self.location,
+                    "documents": len(ids), "characters": chars, "paragraphs": paras, "shards": self.shards,
+                    "redis_used_memory": self.used_memory(), "schema_version": SCHEMA_VERSION}
         return self._guard(run)
 
     def clear(self) -> int:
         """Delete every key under the prefix (tests and benchmarks)."""
         def run():
             n = 0
-            for pattern in (f"{self.prefix}:*",):
+            for c in self.node_clients():
                 batch = []
-                for key in self.r.scan_iter(match=pattern, count=10_000):
+                for key in c.scan_iter(match=f"{self.prefix}:*", count=10_000):
                     batch.append(key)
-                    if len(batch) >= 5000:
-                        n += self.r.delete(*batch)
+                    if len(batch) >= 1000:
+                        n += self._delete_keys(c, batch)
                         batch = []
-                if batch:
-                    n += self.r.delete(*batch)
-            self._lsh = None
+                n += self._delete_keys(c, batch)
             self._docs.clear()
+            self._spans.clear()
             return n
         return self._guard(run)
+
+    def _delete_keys(self, client, keys) -> int:
+        if not keys:
+            return 0
+        if not self.cluster:
+            return client.delete(*keys)
+        pipe = client.pipeline(transaction=False)    # one node's keys, of several slots: one by one
+        for key in keys:
+            pipe.delete(key)
+        return sum(pipe.execute())
 
     def close(self) -> None:
         try:
             self.r.close()
         except Exception:  # pragma: no cover
             pass
-
-
-def _reason(exc) -> str:
-    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return msg[:120]

@@ -1,9 +1,12 @@
 """The embedded backend: one SQLite file (stdlib sqlite3).
 
 Tables: ``meta`` (schema version and feature parameters), ``docs`` (path, hashes, title,
-compressed text), ``postings`` (fingerprint → doc, position; clustered on the hash),
-``df`` (fingerprint → number of documents containing it), ``paras`` (paragraph spans and
-MinHash signatures) and ``bands`` (LSH band key → paragraph, clustered on the key).
+compressed text, paragraph spans as packed uint32 pairs), ``postings`` (fingerprint → doc,
+position; clustered on the hash), ``df`` (fingerprint → number of documents containing it, for fingerprints of two or more
+documents only: one of a single document is known by its postings)
+and ``bands`` (LSH band key with the band mixed in → doc × 65536 + paragraph number,
+clustered on the key). Signatures are not stored: deleting a document recomputes its band
+keys from its text and spans (schema 2; schema 1 kept a 256-byte signature per paragraph).
 
 Each document is added or replaced in one transaction (WAL journal): an interrupted
 ``add`` rolls back and leaves the index as it was before that document.
@@ -17,23 +20,19 @@ from pathlib import Path
 
 from govlint.corpus.common import SCHEMA_VERSION, CorpusError
 from govlint.corpus import text as T
-from govlint.corpus.base import chunks, CorpusIndex, DocRecord, pack_text, unpack_text
+from govlint.corpus.base import (MAX_PARAS, chunks, CorpusIndex, DocRecord, pack_spans, pack_text, unpack_spans,
+                                 unpack_text)
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE docs (
   id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, file_hash TEXT NOT NULL,
   text_hash TEXT NOT NULL, title TEXT NOT NULL, chars INTEGER NOT NULL,
-  text BLOB NOT NULL, added REAL NOT NULL);
-CREATE INDEX docs_text_hash ON docs(text_hash);
+  text BLOB NOT NULL, spans BLOB NOT NULL, added REAL NOT NULL);
 CREATE TABLE postings (hash INTEGER NOT NULL, doc INTEGER NOT NULL, pos INTEGER NOT NULL,
   PRIMARY KEY (hash, doc, pos)) WITHOUT ROWID;
 CREATE TABLE df (hash INTEGER PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE paras (id INTEGER PRIMARY KEY, doc INTEGER NOT NULL, idx INTEGER NOT NULL,
-  start INTEGER NOT NULL, end INTEGER NOT NULL, sig BLOB NOT NULL);
-CREATE INDEX paras_doc ON paras(doc);
-CREATE TABLE bands (band INTEGER NOT NULL, key INTEGER NOT NULL, para INTEGER NOT NULL,
-  PRIMARY KEY (band, key, para)) WITHOUT ROWID;
+CREATE TABLE bands (key INTEGER NOT NULL, ref INTEGER NOT NULL, PRIMARY KEY (key, ref)) WITHOUT ROWID;
 """
 
 CHUNK = 900
@@ -75,7 +74,7 @@ def _probe(path: Path) -> str | None:
         ro = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
         try:
             names = {r[0] for r in ro.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if not {"meta", "docs", "postings", "df", "paras", "bands"} <= names:
+            if "meta" not in names:
                 return "已损坏或不是 govlint 语料索引（缺少 meta 表），不会写入此文件"
             if ro.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() is None:
                 return "已损坏或不是 govlint 语料索引（meta 表中没有格式版本），不会写入此文件"
@@ -112,6 +111,7 @@ class SqliteIndex(CorpusIndex):
                 # back. The -wal/-shm side files disappear when the last connection closes.
                 self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA cache_size=-32768")    # 32 MB: random B-tree inserts of a large index
             if memory:
                 self._create()
             else:
@@ -228,10 +228,16 @@ class SqliteIndex(CorpusIndex):
         return [r[0] for r in self._q("SELECT path FROM docs ORDER BY path")]
 
     def df(self, hashes):
+        # ``df`` holds only fingerprints of two or more documents; one found in no row there
+        # has 1 document if it has postings at all (most fingerprints: a row saved for each)
         out = {}
         for part in _chunks(list(hashes)):
             q = f"SELECT hash, n FROM df WHERE hash IN ({','.join('?' * len(part))})"
             out.update(self._q(q, part))
+        rest = [h for h in hashes if h not in out]
+        for part in _chunks(rest):
+            q = f"SELECT DISTINCT hash FROM postings WHERE hash IN ({','.join('?' * len(part))})"
+            out.update((r[0], 1) for r in self._q(q, part))
         return out
 
     def postings(self, hashes):
@@ -243,11 +249,24 @@ class SqliteIndex(CorpusIndex):
         return out
 
     def lsh_candidates(self, minhash):
-        keys = list(enumerate(T.band_keys(minhash)))
-        cond = " OR ".join("(b.band = ? AND b.key = ?)" for _ in keys)
-        args = [x for pair in keys for x in pair]
-        q = f"SELECT DISTINCT p.doc, p.start, p.end FROM bands b JOIN paras p ON p.id = b.para WHERE {cond}"
-        return [tuple(r) for r in self._q(q, args)]
+        keys = T.mixed_band_keys(minhash)
+        refs = [r[0] for r in self._q(f"SELECT DISTINCT ref FROM bands WHERE key IN ({','.join('?' * len(keys))})",
+                                      keys)]
+        spans = self._spans_of(sorted({r >> 16 for r in refs}))
+        out = set()
+        for r in refs:
+            sp = spans.get(r >> 16)
+            if sp is not None and (r & 0xFFFF) < len(sp):
+                out.add((r >> 16, *sp[r & 0xFFFF]))
+        return sorted(out)
+
+    def _spans_of(self, ids) -> dict:
+        out = {}
+        for part in _chunks(list(ids)):
+            q = f"SELECT id, spans FROM docs WHERE id IN ({','.join('?' * len(part))})"
+            for i, blob in self._q(q, part):
+                out[i] = unpack_spans(blob)
+        return out
 
     def _load_docs(self, ids):
         out = {}
@@ -269,13 +288,14 @@ class SqliteIndex(CorpusIndex):
                 if old_id is not None:
                     self._delete_rows(old_id)
                 cur = self.db.execute(
-                    "INSERT INTO docs (path, file_hash, text_hash, title, chars, text, added) VALUES (?,?,?,?,?,?,?)",
-                    (rec.path, rec.file_hash, rec.text_hash, rec.title, len(rec.text), pack_text(rec.text), time.time()))
+                    "INSERT INTO docs (path, file_hash, text_hash, title, chars, text, spans, added) "
+                    "VALUES (?,?,?,?,?,?,?,?)",
+                    (rec.path, rec.file_hash, rec.text_hash, rec.title, len(rec.text), pack_text(rec.text),
+                     pack_spans(rec.paras), time.time()))
                 doc_id = cur.lastrowid
                 self.db.executemany("INSERT OR IGNORE INTO postings VALUES (?,?,?)",
                                     ((h, doc_id, p) for h, p in zip(rec.hashes.tolist(), rec.positions.tolist())))
-                self.db.executemany("INSERT INTO df VALUES (?, 1) ON CONFLICT(hash) DO UPDATE SET n = n + 1",
-                                    ((h,) for h in rec.distinct))
+                self._count_in(doc_id, rec.distinct)
                 self._store_paras(doc_id, rec.paras)
             return "updated" if old_id is not None else "added"
         except sqlite3.OperationalError as exc:
@@ -285,30 +305,37 @@ class SqliteIndex(CorpusIndex):
         except sqlite3.DatabaseError as exc:
             raise CorpusError(f"写入语料索引失败：{self.location}（{exc}）") from None
 
+    def _count_in(self, doc_id, distinct) -> None:
+        """Document frequencies after adding ``doc_id`` (its postings already written): +1 where
+        a row exists; a fingerprint another document already has gets its first row (n = 2)."""
+        had = set()
+        for part in _chunks(distinct):
+            marks = ','.join('?' * len(part))
+            had.update(r[0] for r in self.db.execute(f"SELECT hash FROM df WHERE hash IN ({marks})", part))
+        self.db.executemany("UPDATE df SET n = n + 1 WHERE hash = ?", ((h,) for h in distinct if h in had))
+        fresh = [h for h in distinct if h not in had]
+        for part in _chunks(fresh):
+            marks = ','.join('?' * len(part))
+            shared = [r[0] for r in self.db.execute(
+                f"SELECT DISTINCT hash FROM postings WHERE hash IN ({marks}) AND doc != ?", (*part, doc_id))]
+            self.db.executemany("INSERT INTO df VALUES (?, 2)", ((h,) for h in shared))
+
     def _store_paras(self, doc_id, paras) -> None:
-        for pf in paras:
-            cur = self.db.execute("INSERT INTO paras (doc, idx, start, end, sig) VALUES (?,?,?,?,?)",
-                                  (doc_id, pf.index, pf.start, pf.end, pf.minhash.hashvalues.tobytes()))
-            pid = cur.lastrowid
-            self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?,?,?)",
-                                ((b, k, pid) for b, k in enumerate(T.band_keys(pf.minhash))))
+        self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?,?)",
+                            ((k, (doc_id << 16) | i) for i, pf in enumerate(paras[:MAX_PARAS])
+                             for k in T.mixed_band_keys(pf.minhash)))
 
     def _delete_rows(self, doc_id) -> None:
-        row = self.db.execute("SELECT text FROM docs WHERE id = ?", (doc_id,)).fetchone()
+        row = self.db.execute("SELECT text, spans FROM docs WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             return
-        norm = T.normalise(unpack_text(row[0]))
-        _, hs = T.winnow(norm.text)
-        distinct = sorted(set(hs.tolist()))
+        distinct, bands = T.stored_features(unpack_text(row[0]), unpack_spans(row[1]))
         self.db.executemany("DELETE FROM postings WHERE hash = ? AND doc = ?", ((h, doc_id) for h in distinct))
         self.db.executemany("UPDATE df SET n = n - 1 WHERE hash = ?", ((h,) for h in distinct))
-        for part in _chunks(distinct):
-            self.db.execute(f"DELETE FROM df WHERE n <= 0 AND hash IN ({','.join('?' * len(part))})", part)
-        for pid, sig in self.db.execute("SELECT id, sig FROM paras WHERE doc = ?", (doc_id,)).fetchall():
-            m = _minhash_from(sig)
-            self.db.executemany("DELETE FROM bands WHERE band = ? AND key = ? AND para = ?",
-                                ((bi, k, pid) for bi, k in enumerate(T.band_keys(m))))
-        self.db.execute("DELETE FROM paras WHERE doc = ?", (doc_id,))
+        for part in _chunks(distinct):     # one document left: no row (see df())
+            self.db.execute(f"DELETE FROM df WHERE n <= 1 AND hash IN ({','.join('?' * len(part))})", part)
+        self.db.executemany("DELETE FROM bands WHERE key = ? AND ref >= ? AND ref < ?",
+                            ((k, doc_id << 16, (doc_id + 1) << 16) for k in bands))
         self.db.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
 
     def _delete(self, doc_id) -> None:
@@ -327,8 +354,8 @@ class SqliteIndex(CorpusIndex):
         size = Path(self.location).stat().st_size if self.location != ":memory:" else 0
         return {"backend": "sqlite", "location": self.location, "documents": n, "characters": chars,
                 "fingerprints": self._q("SELECT COUNT(*) FROM postings")[0][0],
-                "distinct_fingerprints": self._q("SELECT COUNT(*) FROM df")[0][0],
-                "paragraphs": self._q("SELECT COUNT(*) FROM paras")[0][0],
+                "distinct_fingerprints": self._q("SELECT COUNT(DISTINCT hash) FROM postings")[0][0],
+                "paragraphs": self._q("SELECT COALESCE(SUM(LENGTH(spans)), 0) / 8 FROM docs")[0][0],
                 "bytes": size, "schema_version": SCHEMA_VERSION}
 
     def close(self) -> None:
@@ -336,11 +363,3 @@ class SqliteIndex(CorpusIndex):
             self.db.close()
         except sqlite3.Error:  # pragma: no cover
             pass
-
-
-def _minhash_from(sig: bytes):
-    import numpy as np
-    from datasketch import MinHash
-    m = MinHash(num_perm=T.NUM_PERM, seed=7, hashfunc=T._crc)
-    m.hashvalues = np.frombuffer(sig, dtype=m.hashvalues.dtype).copy()
-    return m

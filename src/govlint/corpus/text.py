@@ -171,6 +171,27 @@ def band_keys(m) -> list[int]:
     return out
 
 
+_BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def mixed_band_keys(m) -> list[int]:
+    """One signed 64-bit key per band with the band number mixed in, so one table (or one
+    bucket) holds every band and keys of different bands never meet."""
+    k = np.array(band_keys(m), dtype=np.int64).view(np.uint64)
+    with np.errstate(over="ignore"):
+        return (k + _BAND_MIX * np.arange(len(k), dtype=np.uint64)).view(np.int64).tolist()
+
+
+def stored_features(text: str, spans) -> tuple[list[int], list[int]]:
+    """(distinct fingerprints, distinct mixed band keys) of a stored document, recomputed
+    from its text and paragraph spans: an index needs not keep signatures to delete it."""
+    hashes = sorted(set(winnow(normalise(text).text)[1].tolist()))
+    bands: set = set()
+    for a, b in spans:
+        bands.update(mixed_band_keys(minhash(shingles(normalise(text[a:b]).text))))
+    return hashes, sorted(bands)
+
+
 @dataclass
 class ParaFeature:
     index: int          # position among the document's indexed paragraphs

@@ -50,7 +50,8 @@ def copied_from_corpus(doc: Document, ctx):
     from govlint.corpus import open_for_check
     from govlint.corpus.match import Options, query
     # a corpus problem (unreachable Redis, corrupt or wrong-version index, empty corpus)
-    # raises CorpusError out of lint(): ``govlint check`` stops with exit 2 and its message
+    # raises CorpusError out of lint(): ``govlint check`` stops with exit 2 and its message;
+    # the index failing during this file's query (CorpusQueryError) is this file's error
     index = open_for_check(spec)
     opts = Options(min_run=int(ctx.options["min_run"]), near_threshold=float(ctx.options["near_threshold"]),
                    min_paragraph=int(ctx.options["min_paragraph"]),

@@ -1,0 +1,427 @@
+"""Scale benchmark of the corpus index (DUP002): ×1, ×10, ×100 synthetic corpora.
+
+    python bench/corpus_scale.py [--scales 1,10] [--backends sqlite,redis,cluster]
+                                 [--redis redis://127.0.0.1:PORT/0] [--queries 40] [--structures]
+
+The corpus at scale ×s is ``../shared/corpus/`` minus a held-out set of host reports, plus
+s − 1 perturbed versions of every indexed report (place names swapped, every figure
+changed, sentences reordered inside paragraphs, ~2 % of characters replaced, ~8 % of
+sentences dropped). The queries are the held-out hosts (never indexed, nor any version of
+them) with planted copies at known places: a verbatim passage and a passage whose figures
+were changed, each taken from an indexed report and checked to occur only once in the
+real corpus (so it is no template sentence). Recall = planted passages of which ≥ 50 %
+is covered by matches; false positives = matches outside every planted passage.
+
+For each backend and scale one subprocess builds the index and queries it, printing one
+JSON line: build rate, index bytes per indexed character (SQLite file; Redis
+``used_memory`` growth), per-structure bytes with ``--structures``, query p50/p95, recall
+and false positives. ``cluster`` starts a throw-away 3-master Redis Cluster on loopback
+ports 7100–7199 (tests/redis_cluster.py) unless ``--cluster`` gives a running one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+from corpus_bench import corpus_files, replace_chars  # noqa: E402
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+
+HOSTS = 40            # held-out reports that carry the planted copies
+NAMES = ["青川", "白鹭", "松岭", "临溪", "安和", "丰源", "长宁", "云岗", "石门", "新桥", "平湖", "栗园",
+         "金沙", "柳营", "嘉禾", "汇川", "凤台", "古城", "望江", "龙泉"]
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2}(?=[省市县区镇乡村])")
+_SENT = re.compile(r"(?<=[。；！？])")
+_ENUM = re.compile(r"^\s*[（(]?[一二三四五六七八九十百\d０-９]+[)）、.．,，]|^\s*第[一二三四五六七八九十百\d]+[条章节]")
+
+
+def split_hosts(files: list[Path]) -> tuple[list[Path], list[Path]]:
+    rnd = random.Random(23)
+    hosts = sorted(rnd.sample(files, min(HOSTS, len(files) // 10)))
+    held = set(hosts)
+    return [f for f in files if f not in held], hosts
+
+
+def perturb(text: str, seed: int) -> str:
+    """A re-use of a report: names swapped, figures changed, sentences reordered, a few edits."""
+    rnd = random.Random(seed)
+    names = {}
+
+    def place(m):
+        return names.setdefault(m.group(0), rnd.choice(NAMES))
+    text = _PLACE.sub(place, text)
+    text = re.sub(r"\d", lambda m: str(rnd.randint(0, 9)), text)
+    out = []
+    for para in text.split("\n"):
+        sents = [s for s in _SENT.split(para) if s]
+        if len(sents) > 2:
+            sents = [s for s in sents if rnd.random() > 0.08] or sents[:1]
+            if len(sents) > 1 and rnd.random() < 0.5:
+                i = rnd.randrange(len(sents) - 1)
+                sents[i], sents[i + 1] = sents[i + 1], sents[i]
+        out.append("".join(sents))
+    return replace_chars("\n".join(out), rnd, 0.02)
+
+
+def indexed_texts(base: Path, scale: int):
+    """(path, text) of every indexed report at this scale, in a fixed order.
+
+    The reports the planted passages come from get no perturbed versions: a planted passage
+    is in exactly one indexed report at every scale (with ten versions of its source, a
+    passage is in ~10 reports and rightly counts as template text at ``boilerplate_docs`` 10).
+    """
+    files, _ = split_hosts(corpus_files(base))
+    sources = plant_sources(base)
+    for f in files:
+        yield str(f.resolve()), f.read_text(encoding="utf-8")
+    for g in range(1, scale):
+        for i, f in enumerate(files):
+            if f in sources:
+                continue
+            yield (f"/synthetic/{g}/{f.parent.name}/{f.name}",
+                   perturb(f.read_text(encoding="utf-8"), seed=g * 100_003 + i))
+
+
+def _unique_passages(text: str, joined: str, rnd) -> list[str]:
+    sents = [s.strip() for s in _SENT.split(text.replace("\n", "。")) if s.strip()]
+    cands = []
+    for i in range(len(sents)):
+        p = "".join(sents[i:i + 2])
+        # not an enumerated item: a paragraph opening with (一)/2．is read as a heading, whose
+        # title never counts as copied (by design), which is no test of the index
+        if 60 <= len(p) <= 160 and re.search(r"\d", p) and not _ENUM.match(p) and joined.count(p) == 1:
+            cands.append(p)
+    rnd.shuffle(cands)
+    return cands
+
+
+def plant_sources(base: Path) -> set:
+    return {src for _, _, _, srcs in _plants(base) for src in srcs}
+
+
+def queries(base: Path) -> list[tuple[str, str, list[tuple[int, int, str]]]]:
+    """(path, text, planted spans) for each held-out host; the same at every scale."""
+    return [q[:3] for q in _plants(base)]
+
+
+_PLANTS: dict = {}
+
+
+def _plants(base: Path):
+    if base in _PLANTS:
+        return _PLANTS[base]
+    from govlint.corpus import text as T
+    from govlint.corpus.match import common_phrase_hashes
+    files, hosts = split_hosts(corpus_files(base))
+    texts = {f: f.read_text(encoding="utf-8") for f in files}
+    joined = "\x00".join(texts.values())
+    common = common_phrase_hashes()
+    rnd = random.Random(5)
+    out = []
+    for h in hosts:
+        host = h.read_text(encoding="utf-8")
+        paras = host.split("\n")
+        planted, srcs = [], []
+        for kind in ("verbatim", "figures"):
+            for _ in range(50):
+                src = rnd.choice(files)
+                cands = _unique_passages(texts[src], joined, rnd)
+                cands = [c for c in cands if sum(x in common for x in T.winnow(T.normalise(c).text)[1].tolist())
+                         <= 0.2 * len(T.winnow(T.normalise(c).text)[1])]
+                if cands:
+                    break
+            else:
+                continue
+            p = cands[0]
+            if kind == "figures":     # the amount changed, the rest copied
+                p = re.sub(r"\d+", lambda m: str(int(m.group(0)) + 7), p, count=1)
+            planted.append((kind, p))
+            srcs.append(src)
+        # plant each passage as a paragraph of its own, at a known place
+        pos = sorted(rnd.sample(range(1, max(2, len(paras))), min(len(planted), max(1, len(paras) - 1))))
+        for (kind, p), at in sorted(zip(planted, pos), key=lambda x: -x[1]):
+            paras.insert(at, p)
+        text = "\n".join(paras)
+        spans = []
+        for kind, p in planted:
+            i = text.find(p)
+            spans.append((i, i + len(p), kind))
+        out.append((f"/query/{h.parent.name}/{h.name}", text, spans, srcs))
+    _PLANTS[base] = out
+    return out
+
+
+# ----- features, computed once per scale and shared by every backend --------------------------
+
+def _record(item):
+    from govlint.corpus.base import make_record
+    from govlint.corpus import text as T
+    from govlint.document import Document
+    path, text = item
+    t = time.process_time()
+    rec = make_record(path, T.text_hash(text), Document.from_text(text, path=path))
+    return rec, time.process_time() - t
+
+
+def feature_cache(corpus: Path, scale: int, jobs: int) -> tuple[Path, dict]:
+    """Pickled DocRecords of the scale's corpus (in /tmp, never in the repository), and the
+    time spent computing them: feature extraction is the same work for every backend."""
+    import multiprocessing
+    import pickle
+    path = Path(tempfile.gettempdir()) / f"govlint-scale-features-v2-x{scale}.pkl"
+    info_path = path.with_suffix(".json")
+    if path.exists() and info_path.exists():
+        return path, json.loads(info_path.read_text())
+    tmp = path.with_suffix(".part")
+    t0 = time.perf_counter()
+    chars = n = 0
+    cpu = 0.0
+    with open(tmp, "wb") as fh, multiprocessing.Pool(jobs) as pool:
+        for rec, spent in pool.imap(_record, indexed_texts(corpus, scale), chunksize=8):
+            pickle.dump(rec, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            chars += len(rec.text)
+            cpu += spent
+            n += 1
+    wall = time.perf_counter() - t0
+    tmp.rename(path)
+    info = {"documents": n, "characters": chars, "features_wall_s": round(wall, 1), "jobs": jobs,
+            "features_cpu_s": round(cpu, 1), "features_chars_per_cpu_s": round(chars / cpu)}
+    info_path.write_text(json.dumps(info))
+    return path, info
+
+
+def records(path: Path):
+    import pickle
+    with open(path, "rb") as fh:
+        while True:
+            try:
+                yield pickle.load(fh)
+            except EOFError:
+                return
+
+
+# ----- structure sizes ------------------------------------------------------------------------
+
+def sqlite_structures(path: str) -> dict:
+    import sqlite3
+    db = sqlite3.connect(path)
+    try:
+        rows = db.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name").fetchall()
+    finally:
+        db.close()
+    groups = {"postings": ("postings", "fp"), "df": ("df",), "paragraphs": ("paras", "paras_doc"),
+              "lsh_bands": ("bands",), "texts": ("docs", "docs_text_hash", "sqlite_autoindex_docs_1")}
+    out = {}
+    for name, size in rows:
+        g = next((k for k, v in groups.items() if name in v), "other")
+        out[g] = out.get(g, 0) + size
+    return out
+
+
+_REDIS_CLASSES = [   # (class, pattern on the key after the prefix and shard tag) for both layouts
+    ("postings", re.compile(r"^(fp:|[fF]:)")),
+    ("df", re.compile(r"^(df$|d:)")),
+    ("paragraphs", re.compile(r"^para$")),
+    ("lsh_bands", re.compile(r"^(lsh|[bB]:)")),
+    ("texts", re.compile(r"^doc:")),
+]
+
+
+def _key_class(key: bytes, prefix: str) -> str:
+    k = key.decode("utf-8", "replace")
+    if k.startswith("{"):                     # schema 2: {prefix:shard}:family:...
+        k = k[k.index("}") + 2:]
+    else:                                     # schema 1: prefix:family...
+        k = k[len(prefix) + 1:]
+    return next((c for c, rx in _REDIS_CLASSES if rx.search(k)), "other")
+
+
+def redis_structures(clients, prefix: str, sample: float = 0.05) -> dict:
+    """Bytes per structure: MEMORY USAGE of every key of a small class, of a sample of a large one."""
+    rnd = random.Random(1)
+    totals: dict = {}
+    for r in clients:
+        keys: dict = {}
+        for pattern in (f"{prefix}:*", "{" + prefix + ":*"):
+            for key in r.scan_iter(match=pattern.replace("{", "\\{"), count=20_000):
+                keys.setdefault(_key_class(key, prefix), []).append(key)
+        for cls, ks in keys.items():
+            pick = ks if len(ks) <= 2000 else rnd.sample(ks, max(2000, int(len(ks) * sample)))
+            pipe = r.pipeline(transaction=False)
+            for k in pick:
+                pipe.memory_usage(k, samples=0)
+            used = sum(v or 0 for v in pipe.execute())
+            totals[cls] = totals.get(cls, 0) + int(used * len(ks) / len(pick))
+            totals[cls + "_keys"] = totals.get(cls + "_keys", 0) + len(ks)
+    return totals
+
+
+# ----- one phase ------------------------------------------------------------------------------
+
+def _used_memory(ix) -> int:
+    if hasattr(ix, "used_memory"):
+        return ix.used_memory()
+    return int(ix.r.info("memory")["used_memory"])
+
+
+def _clients(ix):
+    if hasattr(ix, "node_clients"):
+        return ix.node_clients()
+    return [ix.r]
+
+
+def phase(args) -> dict:
+    from govlint import corpus
+    from govlint.corpus import open_index
+    from govlint.corpus.match import Options, query
+    from govlint.document import Document
+    spec = args.spec
+    backend = "sqlite" if not spec.startswith(("redis", "rediss")) else \
+        ("cluster" if spec.startswith("redis+cluster") else "redis")
+    ix = open_index(spec, create=True)
+    if hasattr(ix, "clear"):
+        ix.clear()
+        ix.close()
+        ix = open_index(spec, create=True)
+    before = _used_memory(ix) if backend != "sqlite" else 0
+    cache, info = feature_cache(Path(args.corpus), args.scale, args.jobs)
+    chars = n = 0
+    t0 = time.perf_counter()
+    for rec in records(cache):
+        ix._store(rec, None)          # a fresh index: every path is new
+        chars += len(rec.text)
+        n += 1
+        if args.progress and n % 1000 == 0:
+            print(f"  {n} documents, {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+    store = time.perf_counter() - t0
+    # one process extracting features (CPU time, robust to a busy machine) then storing
+    feat = info["features_cpu_s"]
+    out = {"backend": backend, "scale": args.scale, "documents": n, "characters": chars,
+           "store_s": round(store, 1), "store_chars_per_s": round(chars / store),
+           "features_chars_per_s_1cpu": round(chars / feat),
+           "build_chars_per_s": round(chars / (store + feat))}
+    if backend == "sqlite":
+        ix.close()
+        size = Path(spec).stat().st_size
+        out["index_bytes"] = size
+        if args.structures:
+            out["structures"] = sqlite_structures(spec)
+    else:
+        size = _used_memory(ix) - before
+        out["index_bytes"] = size
+        if args.structures:
+            prefix = spec.split("#", 1)[1] if "#" in spec else "govlint"
+            out["structures"] = redis_structures(_clients(ix), prefix)
+        ix.close()
+    out["bytes_per_char"] = round(size / chars, 2)
+    if "structures" in out:
+        out["structures_per_char"] = {k: round(v / chars, 2) for k, v in out["structures"].items()
+                                      if not k.endswith("_keys")}
+    out["peak_rss_build_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    corpus.clear_cache()
+    ix = open_index(spec)
+    times, found, planted, fps, findings, missed = [], 0, 0, 0, 0, []
+    for path, text, spans in queries(Path(args.corpus))[:args.queries]:
+        doc = Document.from_text(text, path=path)
+        t = time.perf_counter()
+        rep = query(ix, doc, Options())
+        times.append(time.perf_counter() - t)
+        findings += len(rep.matches)
+        for a, b, kind in spans:
+            planted += 1
+            cov = sum(max(0, min(b, m.end) - max(a, m.start)) for m in rep.matches)
+            found += cov >= 0.5 * (b - a)
+            if cov < 0.5 * (b - a):
+                missed.append((path, kind, round(cov / (b - a), 2), text[a:b][:40]))
+        fps += sum(1 for m in rep.matches if not any(m.start < b and a < m.end for a, b, _ in spans))
+    times.sort()
+    out.update({"queries": len(times), "query_p50_ms": round(1000 * statistics.median(times), 1),
+                "query_p95_ms": round(1000 * times[int(0.95 * (len(times) - 1))], 1),
+                "planted": planted, "recall": round(found / planted, 4) if planted else None,
+                "false_positives": fps, "matches": findings, "missed": missed})
+    _done(ix, args.keep)
+    return out
+
+
+def _done(ix, keep: bool) -> None:
+    """Drop a Redis index's keys (unless kept) and close it."""
+    if not keep and hasattr(ix, "clear"):
+        ix.clear()
+    ix.close()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
+    ap.add_argument("--scales", default="1,10")
+    ap.add_argument("--backends", default="sqlite,redis,cluster")
+    ap.add_argument("--queries", type=int, default=HOSTS)
+    ap.add_argument("--redis", default=os.environ.get("GOVLINT_TEST_REDIS", "redis://127.0.0.1:6390/0"))
+    ap.add_argument("--cluster", default=None, help="a running cluster: redis+cluster://host:port/0")
+    ap.add_argument("--structures", action="store_true", help="per-structure bytes (slower)")
+    ap.add_argument("--keep", action="store_true", help="keep the Redis keys after the run")
+    ap.add_argument("--progress", action="store_true")
+    ap.add_argument("--jobs", type=int, default=2, help="processes extracting features (cached per scale)")
+    ap.add_argument("--phase", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--spec", help=argparse.SUPPRESS)
+    ap.add_argument("--scale", type=int, default=1, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.phase:
+        print(json.dumps(phase(args), ensure_ascii=False))
+        return
+    rows = []
+    cluster = None
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            for backend in args.backends.split(","):
+                for scale in (int(s) for s in args.scales.split(",")):
+                    if backend == "sqlite":
+                        spec = str(Path(tmp) / f"corpus-{scale}.sqlite")
+                    elif backend == "redis":
+                        spec = f"{args.redis}#govlint-scale-{scale}"
+                    else:
+                        if args.cluster is None and cluster is None:
+                            sys.path.insert(0, str(ROOT / "tests"))
+                            from redis_cluster import LocalCluster
+                            cluster = LocalCluster(Path(tmp) / "cluster").start()
+                        url = args.cluster or cluster.url
+                        spec = f"{url}#govlint-scale-{scale}"
+                    cmd = [sys.executable, __file__, "--phase", "--spec", spec, "--scale", str(scale),
+                           "--corpus", args.corpus, "--queries", str(args.queries), "--jobs", str(args.jobs)]
+                    cmd += [f for f, on in (("--structures", args.structures), ("--keep", args.keep),
+                                            ("--progress", args.progress)) if on]
+                    print(f"== {backend} ×{scale}", file=sys.stderr, flush=True)
+                    res = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+                    if res.returncode != 0:
+                        continue
+                    row = json.loads(res.stdout.strip().splitlines()[-1])
+                    print(json.dumps(row, ensure_ascii=False), flush=True)
+                    rows.append(row)
+        finally:
+            if cluster is not None:
+                cluster.stop()
+    keys = ["documents", "characters", "store_chars_per_s", "build_chars_per_s", "index_bytes", "bytes_per_char",
+            "query_p50_ms", "query_p95_ms", "recall", "false_positives", "matches"]
+    if rows:
+        cols = [f"{r['backend']} ×{r['scale']}" for r in rows]
+        print("\n| metric | " + " | ".join(cols) + " |")
+        print("|---|" + "---:|" * len(cols))
+        for k in keys:
+            print(f"| {k} | " + " | ".join(str(r.get(k)) for r in rows) + " |")
+
+
+if __name__ == "__main__":
+    main()
