@@ -1,0 +1,216 @@
+"""Ruled tables of a PDF as table blocks (issue #18).
+
+``pdftotext`` reads a Word table column by column, so the self-evaluation table rules could not
+run on PDFs. This module finds ruled tables with pdfplumber's table finder (imported lazily, only
+for PDFs), keeps a table only when its shape is certain, and tells the PDF reader which lines of
+``pdftotext``'s text are that table (``pdftotext -bbox-layout`` gives each line's box, in the same
+order as the plain text): those lines are replaced by the table's cells, one line per cell, with
+the locator and ``meta.tables`` layout the Word reader gives (plus the page).
+
+A table is certain when its cells tile its grid exactly (every grid position covered by one
+cell, so every row has the header's cell count after merges) and the characters of the lines it
+replaces are exactly the characters of its cells. Otherwise the text stays as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from govlint._record import Record
+
+EDGE_TOLERANCE = 1.5        # points: cell edges closer than this are one grid line
+MAX_TABLE_PAGES = 500       # beyond this many pages, tables are not looked for
+
+
+class PdfTable(Record):
+    """One ruled table of a page: its box, its cells (text by top-left grid position) and layout."""
+
+    __slots__ = ("page", "bbox", "cells", "layout")
+    _repr_fields = ("page", "bbox")
+
+    def __init__(self, page: int, bbox: tuple, cells: dict, layout: tuple):
+        self.page = page            # 1-based
+        self.bbox = bbox            # (x0, top, x1, bottom), pdfplumber's coordinates
+        self.cells = cells          # (row, col) of the cell's first grid position -> text
+        self.layout = layout        # per grid row, the owner (row, col) of every grid position
+
+
+def available() -> bool:
+    try:
+        import pdfplumber  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def find_tables(path: Path) -> dict[int, list[PdfTable]]:
+    """Page number -> the certain tables on that page (none when pdfplumber is missing or fails)."""
+    try:
+        import logging
+        logging.getLogger("pdfminer").setLevel(logging.ERROR)
+        import pdfplumber
+    except ImportError:
+        return {}
+    out: dict[int, list[PdfTable]] = {}
+    try:
+        with pdfplumber.open(str(path)) as pdf:
+            if len(pdf.pages) > MAX_TABLE_PAGES:
+                return {}
+            for i, page in enumerate(pdf.pages):
+                if not page.rects and not page.lines:
+                    continue            # no ruling: no ruled table
+                for table in page.find_tables():
+                    got = _certain(table, i + 1)
+                    if got is not None:
+                        out.setdefault(i + 1, []).append(got)
+                page.flush_cache()
+    except Exception:       # a PDF pdfminer cannot parse: the text reader decides about the file
+        return {}
+    return out
+
+
+def _edges(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > EDGE_TOLERANCE:
+            out.append(v)
+    return out
+
+
+def _index(edges: list[float], v: float) -> int | None:
+    for k, e in enumerate(edges):
+        if abs(e - v) <= EDGE_TOLERANCE:
+            return k
+    return None
+
+
+def _certain(table, page_no: int) -> PdfTable | None:
+    """The table when its cells tile the grid exactly, else None."""
+    boxes = list(table.cells)
+    if len(boxes) < 4:
+        return None
+    xs = _edges([b[0] for b in boxes] + [b[2] for b in boxes])
+    ys = _edges([b[1] for b in boxes] + [b[3] for b in boxes])
+    nrows, ncols = len(ys) - 1, len(xs) - 1
+    if nrows < 2 or ncols < 2:
+        return None
+    owner: dict[tuple, tuple] = {}
+    spans: dict[tuple, tuple] = {}
+    for b in boxes:
+        c0, c1, r0, r1 = _index(xs, b[0]), _index(xs, b[2]), _index(ys, b[1]), _index(ys, b[3])
+        if None in (c0, c1, r0, r1) or c1 <= c0 or r1 <= r0:
+            return None
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                if (r, c) in owner:
+                    return None         # overlapping cells
+                owner[(r, c)] = (r0, c0)
+        spans[(r0, c0)] = b
+    if len(owner) != nrows * ncols:
+        return None                     # a hole in the grid: the shape is not certain
+    texts = {}
+    extracted = table.extract()
+    for row, values in zip(table.rows, extracted):
+        for b, value in zip(row.cells, values):
+            if b is None:
+                continue
+            key = owner.get((_index(ys, b[1]), _index(xs, b[0])))
+            if key is not None:
+                texts[key] = cell_text(value or "")
+    if len(texts) != len(spans):
+        return None
+    layout = tuple(tuple(owner[(r, c)] for c in range(ncols)) for r in range(nrows))
+    return PdfTable(page_no, tuple(table.bbox), texts, layout)
+
+
+_WORDY = re.compile(r"[A-Za-z0-9]")
+
+
+def cell_text(value: str) -> str:
+    """A cell's lines as one line: CJK lines join without a space (a cell wraps mid-word),
+    two Latin/digit ends keep one."""
+    parts = [p.strip() for p in value.split("\n") if p.strip()]
+    out = ""
+    for p in parts:
+        if out and _WORDY.match(out[-1]) and _WORDY.match(p[0]):
+            out += " "
+        out += p
+    return out
+
+
+def line_boxes(xhtml: bytes) -> list[list[tuple[str, tuple]]]:
+    """Per page, each line of ``pdftotext -bbox-layout``: (text without spaces, (x0, y0, x1, y1))."""
+    from lxml import etree
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, recover=True)
+    root = etree.fromstring(xhtml, parser)
+    if root is None:
+        return []
+    ns = "{http://www.w3.org/1999/xhtml}"
+    pages = []
+    for page in root.iter(ns + "page"):
+        lines = []
+        for line in page.iter(ns + "line"):
+            text = "".join((w.text or "") for w in line.iter(ns + "word"))
+            box = tuple(float(line.get(k, "0")) for k in ("xMin", "yMin", "xMax", "yMax"))
+            lines.append((re.sub(r"\s+", "", text), box))
+        pages.append(lines)
+    return pages
+
+
+def _inside(box: tuple, bbox: tuple) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return bbox[0] - 1 <= cx <= bbox[2] + 1 and bbox[1] - 1 <= cy <= bbox[3] + 1
+
+
+def mark_tables(page_lines: list[list[str]], boxes: list[list[tuple[str, tuple]]],
+                tables: dict[int, list[PdfTable]]) -> list[PdfTable]:
+    """Replace, in place, the lines of ``page_lines`` that are a certain table's text: the table's
+    first line (in pdftotext's order) becomes ``marker(k)``, its other lines empty strings.
+    Returns the tables placed, in document order (``k`` is the index in that list).
+
+    A page whose non-empty lines do not match ``-bbox-layout``'s lines one for one, or a table
+    whose lines do not hold exactly its cells' characters, is left as it is.
+    """
+    placed: list[PdfTable] = []
+    for page_no in sorted(tables):
+        if page_no > len(page_lines) or page_no > len(boxes):
+            continue
+        lines = page_lines[page_no - 1]
+        idx = [i for i, t in enumerate(lines) if t.strip()]
+        if len(idx) != len(boxes[page_no - 1]):
+            continue
+        if any(re.sub(r"\s+", "", lines[i]) != boxes[page_no - 1][k][0] for k, i in enumerate(idx)):
+            continue
+        found = []
+        taken: set[int] = set()
+        for table in tables[page_no]:
+            mine = [i for k, i in enumerate(idx) if i not in taken and _inside(boxes[page_no - 1][k][1], table.bbox)]
+            if not mine:
+                continue
+            have = Counter("".join(re.sub(r"\s+", "", lines[i]) for i in mine))
+            want = Counter(re.sub(r"\s+", "", "".join(table.cells.values())))
+            if have != want:
+                continue            # text in the box that is not in the cells, or the reverse
+            taken.update(mine)
+            found.append((mine[0], mine, table))
+        for first, mine, table in sorted(found, key=lambda f: f[0]):
+            for i in mine:
+                lines[i] = ""
+            lines[first] = marker(len(placed))
+            placed.append(table)
+    return placed
+
+
+MARK = "\x00govlint-table-"
+
+
+def marker(k: int) -> str:
+    return f"{MARK}{k}\x00"
+
+
+def marked(line: str) -> int | None:
+    if line.startswith(MARK):
+        return int(line[len(MARK):-1])
+    return None
