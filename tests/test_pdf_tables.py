@@ -196,3 +196,38 @@ def test_lines_with_other_text_in_the_table_box_stay_text():
     placed = pdf_tables.mark_tables(lines, boxes, {1: [table]})
     assert placed == [table]
     assert lines[0] == ["前文。", pdf_tables.marker(0), "", "另一段"]
+
+
+def _grid_table(page, rows, xs=(0, 10, 20, 30)):
+    """A PdfTable of one-cell-per-position rows (no merges)."""
+    cells = {(r, c): v for r, row in enumerate(rows) for c, v in enumerate(row)}
+    layout = tuple(tuple((r, c) for c in range(len(row))) for r, row in enumerate(rows))
+    return pdf_tables.PdfTable(page, (0, 0, 30, 100), cells, layout, xs)
+
+
+def test_row_broken_across_a_page_is_joined():
+    header = ["三级指标", "年度指标值", "得分"]
+    p1 = _grid_table(1, [header, ["新建农村公路", "≥20公", "15"]])
+    p2 = _grid_table(2, [header, ["", "里", ""], ["改造危桥", "≥4座", "10"]])
+    got = pdf_tables.join_broken_rows({1: [p1], 2: [p2]})
+    assert got[1][0].cells[(1, 1)] == "≥20公里"
+    assert [got[2][0].cells[(r, 0)] for r in range(len(got[2][0].layout))] == ["三级指标", "改造危桥"]
+    assert got[2][0].layout == (((0, 0), (0, 1), (0, 2)), ((1, 0), (1, 1), (1, 2)))
+
+
+def test_a_full_row_on_the_next_page_is_not_joined():
+    header = ["三级指标", "年度指标值", "偏差原因"]
+    p1 = _grid_table(1, [header, ["新建农村公路", "≥20公里", "无"]])
+    p2 = _grid_table(2, [header, ["每公里建设成本", "≤300万元", ""]])      # an empty note: its own row
+    got = pdf_tables.join_broken_rows({1: [p1], 2: [p2]})
+    assert got[1][0].cells[(1, 1)] == "≥20公里" and got[2][0].cells[(1, 0)] == "每公里建设成本"
+    other = _grid_table(2, [header, ["", "里", ""]], xs=(0, 15, 20, 30))   # other columns: another table
+    got = pdf_tables.join_broken_rows({1: [_grid_table(1, [header, ["a", "≥20公", "1"]])], 2: [other]})
+    assert got[1][0].cells[(1, 1)] == "≥20公"
+
+
+def test_pdf_row_broken_at_the_page_end_reads_whole(pdfs):
+    doc = read_path(pdfs["word_faulty"])
+    cells = [doc.text[b.start:b.end] for b in doc.blocks if b.locator.kind == "cell"]
+    assert "可持续影响指标" in cells          # LibreOffice broke this row over pages 1 and 2
+    assert "可持续影响指" not in cells

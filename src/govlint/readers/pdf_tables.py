@@ -27,14 +27,16 @@ MAX_TABLE_PAGES = 500       # beyond this many pages, tables are not looked for
 class PdfTable(Record):
     """One ruled table of a page: its box, its cells (text by top-left grid position) and layout."""
 
-    __slots__ = ("page", "bbox", "cells", "layout")
+    __slots__ = ("page", "bbox", "cells", "layout", "xs", "page_text")
     _repr_fields = ("page", "bbox")
 
-    def __init__(self, page: int, bbox: tuple, cells: dict, layout: tuple):
+    def __init__(self, page: int, bbox: tuple, cells: dict, layout: tuple, xs: tuple = ()):
         self.page = page            # 1-based
         self.bbox = bbox            # (x0, top, x1, bottom), pdfplumber's coordinates
         self.cells = cells          # (row, col) of the cell's first grid position -> text
         self.layout = layout        # per grid row, the owner (row, col) of every grid position
+        self.xs = xs                # the x of its column lines
+        self.page_text = "".join(cells.values())    # the text it covers on its page
 
 
 def available() -> bool:
@@ -71,7 +73,68 @@ def find_tables(path: Path) -> dict[int, list[PdfTable]]:
                 page.close()
     except Exception:       # a PDF pdfminer cannot parse: the text reader decides about the file
         return {}
-    return out
+    return join_broken_rows(out)
+
+
+def _segments(table: PdfTable, r: int) -> list[tuple]:
+    """Row ``r`` as (owner, first column, last column) of its cells, left to right."""
+    out: list[list] = []
+    for c, owner in enumerate(table.layout[r]):
+        if out and out[-1][0] == owner:
+            out[-1][2] = c
+        else:
+            out.append([owner, c, c])
+    return [tuple(x) for x in out]
+
+
+def join_broken_rows(tables: dict[int, list[PdfTable]]) -> dict[int, list[PdfTable]]:
+    """A row broken across a page break, put back together.
+
+    Word and LibreOffice let a row break at the page's end: the cells' first lines stay on the
+    page, the rest opens the next page's part of the table (after a repeated header), as a row
+    whose single-line cells (分值, 得分) are empty. Read as it is, the row's 三级指标 or 年度指标值
+    would be cut (``≥20公`` / ``里``). When the next page's first table continues the page's last
+    one (same column lines) and its first body row has the last row's cells (same spans) but at
+    most half of them written, its text is appended to the last row and the row is removed. When
+    such a row cannot be joined (a cell of it spans further rows), both parts stay text.
+    """
+    for page in sorted(tables):
+        nxt = tables.get(page + 1)
+        if not nxt or not tables.get(page):
+            continue
+        prev, cont = tables[page][-1], nxt[0]
+        if len(prev.xs) != len(cont.xs) or any(abs(a - b) > EDGE_TOLERANCE * 2 for a, b in zip(prev.xs, cont.xs)):
+            continue
+        last = len(prev.layout) - 1
+        header = [[prev.cells[o] for o, _, _ in _segments(prev, r)] for r in range(len(prev.layout))]
+        f = 1 if [cont.cells[o] for o, _, _ in _segments(cont, 0)] in header else 0
+        if f >= len(cont.layout):
+            continue
+        mine, theirs = _segments(prev, last), _segments(cont, f)
+        if [(a, b) for _, a, b in mine] != [(a, b) for _, a, b in theirs]:
+            continue
+        written_before = sum(bool(prev.cells[o]) for o, _, _ in mine)
+        written = sum(bool(cont.cells.get(o, "")) for o, _, _ in theirs)
+        if not written or written * 2 > written_before:
+            continue                    # a row of its own
+        spans_on = any(o[0] != f or (f + 1 < len(cont.layout) and cont.layout[f + 1][a] == o)
+                       for o, a, _ in theirs)
+        if spans_on:
+            tables[page].pop()
+            nxt.pop(0)
+            continue
+        for (o, _, _), (t, _, _) in zip(mine, theirs):
+            if cont.cells.get(t):
+                prev.cells[o] = cell_text(prev.cells[o] + "\n" + cont.cells[t])
+        _drop_row(cont, f)
+    return {p: ts for p, ts in tables.items() if ts}
+
+
+def _drop_row(table: PdfTable, f: int) -> None:
+    """Remove grid row ``f`` (none of its cells spans another row)."""
+    shift = lambda o: (o[0] - 1, o[1]) if o[0] > f else o  # noqa: E731
+    table.cells = {shift(k): v for k, v in table.cells.items() if k[0] != f}
+    table.layout = tuple(tuple(shift(o) for o in row) for r, row in enumerate(table.layout) if r != f)
 
 
 MIN_PATHS = 4       # a ruled table draws at least four lines
@@ -160,7 +223,7 @@ def _certain(table, page_no: int) -> PdfTable | None:
     if len(texts) != len(spans):
         return None
     layout = tuple(tuple(owner[(r, c)] for c in range(ncols)) for r in range(nrows))
-    return PdfTable(page_no, tuple(table.bbox), texts, layout)
+    return PdfTable(page_no, tuple(table.bbox), texts, layout, tuple(xs))
 
 
 _WORDY = re.compile(r"[A-Za-z0-9]")
@@ -228,7 +291,7 @@ def mark_tables(page_lines: list[list[str]], boxes: list[list[tuple[str, tuple]]
             if not mine:
                 continue
             have = Counter("".join(re.sub(r"\s+", "", lines[i]) for i in mine))
-            want = Counter(re.sub(r"\s+", "", "".join(table.cells.values())))
+            want = Counter(re.sub(r"\s+", "", table.page_text))
             if have != want:
                 continue            # text in the box that is not in the cells, or the reverse
             taken.update(mine)
