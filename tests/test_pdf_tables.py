@@ -71,6 +71,43 @@ def test_pdf_gives_the_table_findings_of_the_docx(pdfs, name):
         assert len(want) >= 10          # the faulty sample's table errors, not an empty comparison
 
 
+def _variant(path: Path, budget, edit=None) -> Path:
+    """The faulty Word sample (make_samples), with another budget row or edited in its XML."""
+    from test_table_recover import ms
+    ms._docx(path, ms.NARRATIVE_FAULTY, ms.FAULTY_ROWS, budget, split_at=4)
+    if edit is not None:
+        import docx
+        d = docx.Document(str(path))
+        edit(d)
+        d.save(str(path))
+    return path
+
+
+def _grid_before(d):
+    """The 可持续影响指标 row saved with w:gridBefore instead of its merged first cell."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    tr = d.tables[1].rows[3]._tr
+    tr.remove(tr.tc_lst[0])
+    gb = OxmlElement("w:gridBefore")
+    gb.set(qn("w:val"), "1")
+    tr.get_or_add_trPr().insert(0, gb)
+
+
+def test_pdf_empty_initial_budget_and_a_row_without_its_first_cell(tmp_path):
+    """An empty 年初预算数 cell gives the .docx findings; a row drawn without its first cell
+    (w:gridBefore) leaves a hole in the grid: that table stays text, and no finding is wrong."""
+    _tools()
+    full = ["1000", "1000", "950", "10", "98%", "9.8"]
+    empty = _variant(tmp_path / "empty.docx", [""] + full[1:])
+    holed = _variant(tmp_path / "holed.docx", full, _grid_before)
+    out = tmp_path / "pdf"
+    want_empty, want_holed = _table_findings(empty), _table_findings(holed)
+    assert _table_findings(_to_pdf(empty, out)) == want_empty
+    got = _table_findings(_to_pdf(holed, out))
+    assert got and set(got) < set(want_holed)
+
+
 def test_pdf_table_blocks_have_word_shape_and_page(pdfs):
     doc = read_path(pdfs["word_faulty"])
     cells = [b for b in doc.blocks if b.locator.kind == "cell"]
@@ -231,3 +268,13 @@ def test_pdf_row_broken_at_the_page_end_reads_whole(pdfs):
     cells = [doc.text[b.start:b.end] for b in doc.blocks if b.locator.kind == "cell"]
     assert "可持续影响指标" in cells          # LibreOffice broke this row over pages 1 and 2
     assert "可持续影响指" not in cells
+
+
+def test_nothing_joins_across_an_uncertain_table():
+    header = ["三级指标", "年度指标值", "得分"]
+    p1 = _grid_table(1, [header, ["新建农村公路", "≥20公里", "15"]])
+    p2 = _grid_table(2, [header, ["", "里", ""], ["改造危桥", "≥4座", "10"]])
+    # page 1 ends with a table whose shape was not certain: page 2's first table may open with
+    # the rest of its broken row, so it is not taken either
+    got = pdf_tables.join_broken_rows({1: [p1, None], 2: [p2]})
+    assert got == {1: [p1]} and p1.cells[(1, 1)] == "≥20公里"

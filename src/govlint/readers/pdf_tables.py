@@ -58,7 +58,7 @@ def find_tables(path: Path) -> dict[int, list[PdfTable]]:
     ruled = ruled_pages(path)
     if ruled is not None and not ruled:
         return {}
-    out: dict[int, list[PdfTable]] = {}
+    out: dict[int, list[PdfTable | None]] = {}
     try:
         with pdfplumber.open(str(path), pages=ruled) as pdf:
             if len(pdf.pages) > MAX_TABLE_PAGES:
@@ -66,10 +66,9 @@ def find_tables(path: Path) -> dict[int, list[PdfTable]]:
             for page in pdf.pages:
                 if not page.rects and not page.lines:
                     continue            # no ruling: no ruled table
-                for table in page.find_tables():
-                    got = _certain(table, page.page_number)
-                    if got is not None:
-                        out.setdefault(page.page_number, []).append(got)
+                found = sorted(page.find_tables(), key=lambda t: t.bbox[1])
+                if found:       # top to bottom; None for a table whose shape is not certain
+                    out[page.page_number] = [_certain(t, page.page_number) for t in found]
                 page.close()
     except Exception:       # a PDF pdfminer cannot parse: the text reader decides about the file
         return {}
@@ -87,7 +86,7 @@ def _segments(table: PdfTable, r: int) -> list[tuple]:
     return [tuple(x) for x in out]
 
 
-def join_broken_rows(tables: dict[int, list[PdfTable]]) -> dict[int, list[PdfTable]]:
+def join_broken_rows(tables: dict[int, list[PdfTable | None]]) -> dict[int, list[PdfTable]]:
     """A row broken across a page break, put back together.
 
     Word and LibreOffice let a row break at the page's end: the cells' first lines stay on the
@@ -97,12 +96,20 @@ def join_broken_rows(tables: dict[int, list[PdfTable]]) -> dict[int, list[PdfTab
     one (same column lines) and its first body row has the last row's cells (same spans) but at
     most half of them written, its text is appended to the last row and the row is removed. When
     such a row cannot be joined (a cell of it spans further rows), both parts stay text.
+    ``tables`` lists each page's tables top to bottom, None for one whose shape is not certain
+    (a table opening the page after one of those is dropped too: it may start with the rest of
+    a broken row); the result holds only the certain tables.
     """
     for page in sorted(tables):
         nxt = tables.get(page + 1)
         if not nxt or not tables.get(page):
             continue
         prev, cont = tables[page][-1], nxt[0]
+        if prev is None:
+            nxt[0] = None       # may continue a table whose shape is not certain (a broken row)
+            continue
+        if cont is None:
+            continue
         if len(prev.xs) != len(cont.xs) or any(abs(a - b) > EDGE_TOLERANCE * 2 for a, b in zip(prev.xs, cont.xs)):
             continue
         last = len(prev.layout) - 1
@@ -120,14 +127,14 @@ def join_broken_rows(tables: dict[int, list[PdfTable]]) -> dict[int, list[PdfTab
         spans_on = any(o[0] != f or (f + 1 < len(cont.layout) and cont.layout[f + 1][a] == o)
                        for o, a, _ in theirs)
         if spans_on:
-            tables[page].pop()
-            nxt.pop(0)
+            tables[page][-1] = nxt[0] = None
             continue
         for (o, _, _), (t, _, _) in zip(mine, theirs):
             if cont.cells.get(t):
                 prev.cells[o] = cell_text(prev.cells[o] + "\n" + cont.cells[t])
         _drop_row(cont, f)
-    return {p: ts for p, ts in tables.items() if ts}
+    out = {p: [t for t in ts if t is not None] for p, ts in tables.items()}
+    return {p: ts for p, ts in out.items() if ts}
 
 
 def _drop_row(table: PdfTable, f: int) -> None:
