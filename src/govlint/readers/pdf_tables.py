@@ -22,6 +22,7 @@ from govlint._record import Record
 
 EDGE_TOLERANCE = 1.5        # points: cell edges closer than this are one grid line
 MAX_TABLE_PAGES = 500       # beyond this many pages, tables are not looked for
+MAX_RULING = 20_000         # a page drawing more lines and rectangles is a drawing, not looked at
 
 
 class PdfTable(Record):
@@ -64,8 +65,9 @@ def find_tables(path: Path) -> dict[int, list[PdfTable]]:
             if len(pdf.pages) > MAX_TABLE_PAGES:
                 return {}
             for page in pdf.pages:
-                if not page.rects and not page.lines:
-                    continue            # no ruling: no ruled table
+                ruling = len(page.rects) + len(page.lines)
+                if not ruling or ruling > MAX_RULING:
+                    continue            # no ruling: no ruled table; a drawing, not a table
                 found = sorted(page.find_tables(), key=lambda t: t.bbox[1])
                 if found:       # top to bottom; None for a table whose shape is not certain
                     out[page.page_number] = [_certain(t, page.page_number) for t in found]
