@@ -278,3 +278,10 @@ def test_nothing_joins_across_an_uncertain_table():
     # the rest of its broken row, so it is not taken either
     got = pdf_tables.join_broken_rows({1: [p1, None], 2: [p2]})
     assert got == {1: [p1]} and p1.cells[(1, 1)] == "≥20公里"
+
+
+def test_row_broken_across_a_page_without_a_repeated_header():
+    p1 = _grid_table(1, [["三级指标", "年度指标值", "得分"], ["受益群众人数", "≥1.2万", "15"]])
+    p2 = _grid_table(2, [["", "人", ""], ["满意度", "≥90%", "10"]])
+    got = pdf_tables.join_broken_rows({1: [p1], 2: [p2]})
+    assert got[1][0].cells[(1, 1)] == "≥1.2万人" and got[2][0].cells[(0, 0)] == "满意度"
