@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Heavy optional libraries and what one import costs on the reference machine (ms, -X importtime).
 SEGMENTERS = {"jieba", "jieba_fast_dat"}                       # 85 / 14 ms, plus the dictionary load
-HEAVY = {"spacy", "thinc", "torch", "numpy", "datasketch", "redis", "openpyxl", "pypdf", "docx", "lxml",
+HEAVY = {"spacy", "thinc", "torch", "numpy", "datasketch", "redis", "openpyxl", "pypdf", "pdfplumber", "pdfminer", "pypdfium2", "docx", "lxml",
          "pygls"}                                                # spacy 480, datasketch 450, openpyxl 160 ms
 
 PROBE = """

@@ -91,7 +91,8 @@ class Locator(Tuple):
     - ``paragraph`` (.docx body): ``index``, the paragraph's number among the body's paragraphs;
     - ``cell`` (.docx table): ``table``, ``row``, ``col`` (0-based, in the table's grid) and
       ``paragraph`` (within the cell); ``nested-cell`` also ``path``, the (row, col, table)
-      steps from the outer table's cell down to the nested table;
+      steps from the outer table's cell down to the nested table; a PDF's ruled tables
+      (``readers.pdf_tables``) are ``cell`` blocks too, with ``page``;
     - ``xcell`` (.xlsx): ``sheet``, ``cell`` ("B7"), ``row``, ``col`` (1-based);
     - ``page`` (.pdf, .ofd): ``page`` (1-based).
     """
@@ -131,7 +132,8 @@ class DocMeta(Record):
 
     ``heading_levels``: paragraph index → outline level of Word paragraphs styled as headings
     (Word adds their numbers); ``tables``: per top-level Word table, one tuple per row giving
-    for each grid position the (row, col) where its cell was first seen (merged cells);
+    for each grid position the (row, col) where its cell was first seen (merged cells; a PDF's
+    ruled tables too);
     ``sheets``: the workbook's sheet names in order; ``merged``: sheet → merged ranges
     ("A1:B2"); ``converted_from``/``converted_docx`` for .doc/.wps/.odt converted by LibreOffice;
     ``format``/``pages`` for OFD; ``extractor`` for PDF. ``meta["merged"]`` and

@@ -269,8 +269,10 @@ def build(doc, lex: dict, shared: dict | None = None) -> FigureModel:
         from govlint.table import table_paragraph_spans
         table_spans = table_paragraph_spans(doc) if "|" in doc.text or "\t" in doc.text else []
 
+        cells = doc.kind == "pdf" and bool(doc.meta.tables)     # a PDF's ruled tables (cell blocks)
+
         def in_table(offset: int) -> bool:
-            return any(a <= offset < b + 1 for a, b in table_spans)
+            return any(a <= offset < b + 1 for a, b in table_spans) or (cells and doc.in_table(offset))
     last_sec, last_target_sec = False, False
     for p in doc.paragraphs:
         ptext = p.text

@@ -65,10 +65,13 @@ def norm(s: str) -> str:
 
 
 def docx_grids(doc: Document) -> list[Grid]:
-    """Word tables, from the blocks and the layout the Word reader recorded (``meta.tables``)."""
-    if doc.kind != "docx":
+    """Word tables, from the blocks and the layout the Word reader recorded (``meta.tables``);
+    a PDF's ruled tables too (``readers.pdf_tables``: same blocks and layout, plus the page,
+    which their cell references name: ``第2页第1张表第5行第7列``)."""
+    if doc.kind not in ("docx", "pdf") or not doc.meta.tables:
         return []
     spans: dict = {}
+    pages: dict = {}
     for b in doc.blocks:
         loc = b.locator
         if loc.kind != "cell":
@@ -76,8 +79,11 @@ def docx_grids(doc: Document) -> list[Grid]:
         key = (loc.table, loc.row, loc.col)
         a, e = spans.get(key, (b.start, b.end))
         spans[key] = (min(a, b.start), max(e, b.end))
+        if loc.page is not None:
+            pages.setdefault(loc.table, f"第{loc.page}页")
     grids = []
     for t, layout in enumerate(doc.meta.tables):
+        on = pages.get(t, "")
         made: dict = {}
         rows = []
         for r, owners in enumerate(layout):
@@ -87,10 +93,11 @@ def docx_grids(doc: Document) -> list[Grid]:
                 if got is None:
                     a, e = spans.get((t, r0, c0), (None, None))
                     text = doc.text[a:e].replace("\n", " ") if a is not None else ""
-                    got = made[(r0, c0)] = Cell(text, a, e, f"第{t + 1}张表第{r0 + 1}行第{c0 + 1}列", r0, c0)
+                    got = made[(r0, c0)] = Cell(text, a, e, f"{on}第{t + 1}张表第{r0 + 1}行第{c0 + 1}列", r0, c0)
                 out.append(got)
             rows.append(out)
-        grids.append(Grid("docx", f"第{t + 1}张表", rows, [f"第{t + 1}张表第{r + 1}行" for r in range(len(rows))]))
+        grids.append(Grid("docx", f"{on}第{t + 1}张表", rows,
+                          [f"{on}第{t + 1}张表第{r + 1}行" for r in range(len(rows))]))
     return grids
 
 

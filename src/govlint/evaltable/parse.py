@@ -332,6 +332,8 @@ def _indicator(grid: Grid, r: int, row: list[Cell], cols: dict[str, int], last_l
 def find_tables(doc: Document) -> list[EvalTable]:
     """Every self-evaluation table in the document (uncached)."""
     grids = docx_grids(doc) + xlsx_grids(doc) + _text_and_flat_grids(doc)
+    if doc.kind == "pdf" and doc.meta.tables:     # a PDF's ruled tables and text tables, in document order
+        grids.sort(key=lambda g: min((c.start for row in g.rows for c in row if c.has_span), default=0))
     out: list[EvalTable] = []
     for g in grids:
         prev = out[-1] if out else None
@@ -375,6 +377,8 @@ def _text_and_flat_grids(doc: Document) -> list[Grid]:
         return grids
     from govlint.evaltable.recover import flat_grids
     skip = {int(lab[1:-1]) for g in grids for lab in g.row_labels}
+    if doc.kind == "pdf" and doc.meta.tables:     # lines that are cells of a PDF's ruled tables
+        skip.update(doc.line_col(b.start)[0] for b in doc.blocks if b.locator.kind == "cell")
     flat = flat_grids(doc, skip)
     if not flat:
         return grids
@@ -406,16 +410,17 @@ def table_paragraph_spans(doc: Document) -> list[tuple[int, int]]:
 def _table_paragraph_spans(doc: Document) -> list[tuple[int, int]]:
     if doc.kind == "xlsx":
         return [(0, len(doc.text))]
+    cells = [(b.start, b.end) for b in doc.blocks if b.locator.kind == "cell"]
     if doc.kind == "docx":
-        return [(b.start, b.end) for b in doc.blocks if b.locator.kind == "cell"]
-    out = []
+        return cells
+    out = cells
     for g in _text_and_flat_grids(doc):
         cells = [c for row in g.rows for c in row if c.has_span]
         if cells:
             a = min(c.start for c in cells)
             b = max(c.end for c in cells)
             out.append((doc.line_starts[doc.line_col(a)[0] - 1], b))
-    return out
+    return sorted(out) if cells else out
 
 
 def narrative_paragraphs(doc: Document):

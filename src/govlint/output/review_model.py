@@ -152,7 +152,8 @@ def _cell_label(doc, offset: int) -> str:
         return ""
     loc = blk.locator
     if loc.kind == "cell":
-        return f"表{loc.table + 1}第{loc.row + 1}行第{loc.col + 1}列"
+        page = f"第{loc.page}页" if loc.page is not None else ""     # a PDF's table (readers.pdf_tables)
+        return f"{page}表{loc.table + 1}第{loc.row + 1}行第{loc.col + 1}列"
     if loc.kind == "xcell":
         return f"{loc.sheet}!{loc.cell}"
     if loc.kind == "page":

@@ -40,12 +40,24 @@ def _limits():       # in the child, before exec
 
 def pages_pdftotext(path: Path, program: str) -> list[str] | None:
     """Page texts from pdftotext, or None when it could not read the file."""
+    data = run_pdftotext(path, program, ["-enc", "UTF-8", "-eol", "unix"])
+    if data is None:
+        return None
+    text = data.decode("utf-8", "replace")
+    pages = text.split("\f")
+    if pages and not pages[-1].strip():
+        pages.pop()           # pdftotext ends every page with a form feed
+    return pages
+
+
+def run_pdftotext(path: Path, program: str, options: list[str]) -> bytes | None:
+    """What pdftotext writes with ``options``, or None when it could not read the file."""
     import subprocess
     import tempfile
     with tempfile.TemporaryDirectory(prefix="govlint-pdf-") as tmp:
         out = Path(tmp) / "out.txt"
         try:
-            proc = subprocess.run([program, "-q", "-enc", "UTF-8", "-eol", "unix", str(path), str(out)],
+            proc = subprocess.run([program, "-q", *options, str(path), str(out)],
                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL, timeout=PDFTOTEXT_TIMEOUT,
                                   preexec_fn=_limits if os.name == "posix" else None)
@@ -55,12 +67,7 @@ def pages_pdftotext(path: Path, program: str) -> list[str] | None:
             return None
         if proc.returncode != 0 or not out.is_file():
             return None
-        data = out.read_bytes()
-    text = data.decode("utf-8", "replace")
-    pages = text.split("\f")
-    if pages and not pages[-1].strip():
-        pages.pop()           # pdftotext ends every page with a form feed
-    return pages
+        return out.read_bytes()
 
 
 def pages_pypdf(path: Path) -> list[str]:
@@ -100,22 +107,74 @@ def read_pdf(path: Path) -> Document:
         pages = pages_pypdf(path)
         extractor = "pypdf"
     page_lines = [t.replace("\r\n", "\n").replace("\r", "\n").split("\n") for t in pages]
-    text, blocks = paged_text(page_lines)
+    tables = _tables(path, program, page_lines) if extractor == "pdftotext" else None
+    text, blocks = paged_text(page_lines, tables)
     if not text.strip():
         raise InputError("PDF 没有文字层（可能是扫描件），请提供含文字的 PDF 或 Word 文件")
-    return Document(str(path), text, "pdf", blocks=blocks, meta={"extractor": extractor})
+    meta = {"extractor": extractor}
+    if tables and tables[1]:
+        meta["tables"] = tuple(t.layout for t in tables[1])
+    return Document(str(path), text, "pdf", blocks=blocks, meta=meta)
 
 
-def paged_text(page_lines: list[list[str]]) -> tuple[str, list]:
+def _tables(path: Path, program: str, page_lines: list[list[str]]):
+    """(page lines with tables marked, the tables) for a PDF with certain ruled tables, else None.
+    ``GOVLINT_PDF_TABLES=0`` reads tables as text, as before #18."""
+    if os.environ.get("GOVLINT_PDF_TABLES", "") == "0":
+        return None
+    from govlint.readers import pdf_tables
+    found = pdf_tables.find_tables(path)
+    if not found:
+        return None
+    data = run_pdftotext(path, program, ["-bbox-layout"])
+    if data is None:
+        return None
+    try:
+        boxes = pdf_tables.line_boxes(data)
+    except Exception:   # lxml on a strange output: keep the text as it is
+        return None
+    marked = [list(p) for p in page_lines]
+    placed = pdf_tables.mark_tables(marked, boxes, found)
+    return (marked, placed) if placed else None
+
+
+def paged_text(page_lines: list[list[str]], tables=None) -> tuple[str, list]:
     """The text of lines laid out on pages (PDF, OFD): running headers and footers dropped,
-    wrapped lines joined into paragraphs, each paragraph a block that remembers its page."""
-    lines = [(line, i + 1) for i, page in enumerate(drop_running_lines(page_lines)) for line in page]
+    wrapped lines joined into paragraphs, each paragraph a block that remembers its page.
+
+    ``tables`` (PDF): the same pages with table lines marked (``pdf_tables.mark_tables``) and the
+    tables placed; each becomes its cells, one line per cell, ``Locator("cell", …, page=)``.
+    Running lines and the width of a full line are taken from the unmarked pages, so the text
+    outside the tables is what it would be without them.
+    """
+    kept = drop_running_lines(page_lines)
+    full = full_width(kept)
+    if tables:
+        marked, placed = tables
+        from govlint.readers.pdf_tables import marked as table_of
+        kept = [[m if m != o else k for k, o, m in zip(kp, op, mp)]
+                for kp, op, mp in zip(kept, page_lines, marked)]
+    lines = [(line, i + 1) for i, page in enumerate(kept) for line in page]
     parts, blocks, pos = [], [], 0
-    for t, page in join_wrapped_lines(lines):
+    for t, page in join_wrapped_lines(lines, full):
+        k = table_of(t) if tables else None
+        if k is not None:
+            for r0, c0, cell in _cell_lines(placed[k]):
+                blocks.append(Block(pos, pos + len(cell), Locator("cell", table=k, row=r0, col=c0,
+                                                                  paragraph=0, page=placed[k].page)))
+                parts.append(cell)
+                pos += len(cell) + 1
+            continue
         blocks.append(Block(pos, pos + len(t), Locator("page", page=page)))
         parts.append(t)
         pos += len(t) + 1
     return "\n".join(parts), blocks
+
+
+def _cell_lines(table):
+    """(row, col, text) of a table's cells in reading order: row by row, a merged cell at its
+    first grid position (as the Word reader reads them)."""
+    return [(r, c, table.cells[(r, c)]) for r, c in sorted(table.cells)]
 
 
 RUNNING_ZONE = 2          # lines at the top and at the bottom of a page where headers/footers live
@@ -163,7 +222,13 @@ _PAGE_NUMBER = re.compile(r"^[\s\-—–－·]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\
 _ENDS_PARAGRAPH = "。！？!?；;：:”」』）)"
 
 
-def join_wrapped_lines(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
+def full_width(page_lines: list[list[str]]) -> int:
+    """The length of a typical full line (the 80th percentile of non-empty lines)."""
+    widths = sorted(len(t.strip()) for page in page_lines for t in page if t.strip())
+    return widths[int(len(widths) * 0.8)] if widths else 0
+
+
+def join_wrapped_lines(lines: list[tuple[str, int]], full: int | None = None) -> list[tuple[str, int]]:
     """Rebuild paragraphs from a PDF text layer: one line per paragraph.
 
     A line that does not end a sentence is joined with the next one, unless the next line
@@ -173,11 +238,18 @@ def join_wrapped_lines(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
     from govlint.document import starts_with_heading
 
     out: list[tuple[str, int]] = []
-    widths = sorted(len(t.strip()) for t, _ in lines if t.strip())
-    full = widths[int(len(widths) * 0.8)] if widths else 0   # a typical full line
+    if full is None:
+        widths = sorted(len(t.strip()) for t, _ in lines if t.strip())
+        full = widths[int(len(widths) * 0.8)] if widths else 0   # a typical full line
     buf, buf_page, last_len = "", 0, 0
     for raw, page in lines:
         t = raw.strip()
+        if t.startswith("\x00"):       # a table (pdf_tables.marker): a paragraph of its own
+            if buf:
+                out.append((buf, buf_page))
+            out.append((t, page))
+            buf, last_len = "", 0
+            continue
         if not t or _PAGE_NUMBER.match(t):
             if not t and buf:
                 out.append((buf, buf_page))

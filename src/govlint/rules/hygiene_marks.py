@@ -45,15 +45,17 @@ def _enumerator_before(text: str, ua: int, i: int) -> bool:
 
 def _units(doc: Document):
     """(start, end) of the stretches marks must pair within: paragraphs, Markdown table cells;
-    in a PDF, lines joined until one ends a sentence (its text layer breaks lines anywhere)."""
+    in a PDF, lines joined until one ends a sentence (its text layer breaks lines anywhere), a
+    table cell alone."""
     paras = doc.paragraphs
     if doc.kind == "pdf":
         i = 0
         while i < len(paras):
             a = paras[i].start
             j = i
-            while j + 1 < len(paras) and paras[j].text[-1:] not in "。！？；：" and paras[j + 1].heading is None \
-                    and j - i < 8:
+            cell = doc.in_table(a)        # a cell of a ruled table (readers.pdf_tables) is a unit of its own
+            while not cell and j + 1 < len(paras) and paras[j].text[-1:] not in "。！？；：" \
+                    and paras[j + 1].heading is None and j - i < 8 and not doc.in_table(paras[j + 1].start):
                 j += 1
             yield a, paras[j].end
             i = j + 1
