@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from govlint._record import Tuple
+from govlint.patterns import lex_re
 from govlint.rules._util import alternation, lazy_re
 from govlint.rules.budget.statements import Statement, use_statements
 
@@ -20,9 +21,10 @@ _LEADING = frozenset(["用于", "主要", "主要用于", "是", "为", "另", "
 _MAX_SPAN = 30
 BY_RECIPIENT = "（按接受方判断）"
 _HAN = lazy_re(r"[\u4e00-\u9fff]")
-_UNIT_END = lazy_re(r"(?:局|委|院|站|所|中心|部|馆|队|处|科|股|室|单位|政府)$")
+_W = "purpose"        # the word patterns of this module: lexicons/purpose.toml [uses]
+_UNIT_END = lex_re(_W, "uses", "unit_end")
 # trailing amounts and counts are not part of a use's span
-_AMOUNT = lazy_re(r"[\d.,，%]+|万元|元|亿元|万|余|多|辆|台|套|个|项|次|人次|家|所|座|处|余万元")
+_AMOUNT = lex_re(_W, "uses", "amount")
 
 
 # ----- prepared lexicons (once per process per lexicon object) ------------------------------
