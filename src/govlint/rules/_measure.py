@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from govlint.patterns import alternation_source
+from govlint.patterns import alternation_source, lex_re
 
 CN_NUM = "零〇一二两三四五六七八九十百千万亿"
 _NUMBER = rf"(?:\d+(?:[.,，]\d{{3}})*(?:\.\d+)?|[{CN_NUM}]+(?:点[{CN_NUM}]+)?)"
 _APPROX = r"(?:余|多|万|亿|千)?"
 
-QUAL_VERDICTS = re.compile(r"合格|达标|验收通过|通过验收|零事故|无安全事故|未发生")
+_W = "vague"          # the word patterns of this module: lexicons/vague.toml [measure]
+QUAL_VERDICTS = lex_re(_W, "measure", "qual_verdicts")
 
 
 @lru_cache(maxsize=8)
