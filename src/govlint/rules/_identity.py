@@ -15,7 +15,6 @@ from govlint.rules._util import lazy_re
 
 _W = "claims"         # the patterns of this module: lexicons/claims.toml [identity]
 
-_ADMIN = "省市县区州盟旗镇乡"
 _NOISE = lazy_re(r"[（(][^）)]{0,12}[）)]|[\s\u3000]+|[：:，,。；;、．.\"“”]+$")
 _SPLIT = lex_re(_W, "identity", "unit_split")
 _DOER_TAIL = lex_re(_W, "identity", "doer_tail")
@@ -69,24 +68,25 @@ def suffix_of(name: str, suffixes) -> str | None:
     return None
 
 
-def _shape(name: str, suffixes) -> tuple[str, str, str] | None:
-    """(administrative level, core, ending) of 县林业局 → (县, 林业, 局); None without a level."""
+def _shape(name: str, suffixes, admin) -> tuple[str, str, str] | None:
+    """(administrative level, core, ending) of 县林业局 → (县, 林业, 局); None without a level
+    (``admin``: the levels, lexicons/cover.toml admin_levels)."""
     suf = suffix_of(name, suffixes)
     if suf is None:
         return None
     head = name[:-len(suf)]
     for i, ch in enumerate(head[:6]):
-        if ch in _ADMIN:
+        if ch in admin:
             core = head[i + 1:]
             return (ch, core, suf) if len(core) >= 2 else None
     return None
 
 
-def look_alike(a: str, b: str, suffixes) -> bool:
+def look_alike(a: str, b: str, suffixes, admin) -> bool:
     """Two different bodies of the same kind at the same level (县林业局 / 县农业农村局): a name
     taken over from another unit's report. A department and its subordinate centre, or the
     same body at another level (市农业农村局 / 县农业农村局), are not look-alikes."""
-    sa, sb = _shape(a, suffixes), _shape(b, suffixes)
+    sa, sb = _shape(a, suffixes, admin), _shape(b, suffixes, admin)
     if sa is None or sb is None or sa[0] != sb[0] or sa[2] != sb[2]:
         return False
     return not same_unit(sa[1], sb[1])

@@ -198,6 +198,7 @@ def _unit_findings(doc: Document, ctx, title):
         return
     conf = _conf(ctx)
     suffixes = sorted(conf["unit_suffixes"], key=len, reverse=True)
+    admin = ctx.lex["cover"]["admin_levels"]
     text = doc.text
     names = {_name_core(m.group(1), ctx) for m in
              re.finditer(rf"(?:{conf['name_label']})\s*[：:]\s*([^\n，,。；;|]{{2,40}})", text)}
@@ -215,7 +216,7 @@ def _unit_findings(doc: Document, ctx, title):
             if len({u.name for u in others}) > 1:
                 continue       # three or more different units: a list, not a mismatch
             weak = [u for u in found if u.role == role and u.where == "body-weak"
-                    and not same_unit(u.name, first.name) and look_alike(u.name, first.name, suffixes)]
+                    and not same_unit(u.name, first.name) and look_alike(u.name, first.name, suffixes, admin)]
             for u in (others[:1] + weak[:1]):
                 done.add(u.start)
                 yield ctx.flag(u.start, u.end, f"{role_zh[role]}前后不一：此处为“{u.name}”，前文为“{first.name}”",
@@ -228,7 +229,7 @@ def _unit_findings(doc: Document, ctx, title):
     if tunit is None or re.search(conf["unit_evaluators"], tunit) or any(same_unit(tunit, u.name) for u in found):
         return
     for u in found:
-        if u.role == "implementer" and u.start not in done and look_alike(tunit, u.name, suffixes):
+        if u.role == "implementer" and u.start not in done and look_alike(tunit, u.name, suffixes, admin):
             yield ctx.flag(u.start, u.end, f"实施单位“{u.name}”与标题中的“{tunit}”不是同一单位",
                            suggestion="核对报告单位：标题、封面和正文应是同一个实施单位（主管部门另行注明），"
                                       "是否套用了其他单位的报告",
