@@ -134,3 +134,14 @@ def test_every_moved_table_is_read_by_code():
         keys = {k for k, v in _lexicon(stem)[table].items()}
         assert keys, (stem, table)
         assert keys - used.get((stem, table), set()) <= read_otherwise.get((stem, table), set()), (stem, table)
+
+
+def test_style009_reads_its_unit_forms_from_the_units_lexicon(tmp_path):
+    """A table moved out of code (rules/hygiene_marks.py): a user's extension adds a unit's two forms."""
+    text = "本项目采购水泥20吨，钢材5t，新建道路1.2公里。\n"
+    assert _codes("新建道路1.2公里，改造支线800m，其余路段3km。\n", "STYLE009") == ["STYLE009"]
+    assert _codes(text, "STYLE009") == []
+    ext = tmp_path / "units_ext.toml"
+    ext.write_text('[meta]\nextends = "units"\nsource = "test"\n\n'
+                   '[forms."吨"]\nzh = ["吨"]\nsym = ["t"]\n', encoding="utf-8")
+    assert _codes(text, "STYLE009", ext) == ["STYLE009"]
