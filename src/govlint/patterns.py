@@ -70,6 +70,26 @@ class LexPattern:
             self._lex = lex
         return self._rx
 
+    # the methods rules call, spelled out: __getattr__ alone first fails the normal lookup
+    # (an AttributeError built and dropped on every call in a rule's loop)
+    def search(self, *args):
+        return self.compiled().search(*args)
+
+    def match(self, *args):
+        return self.compiled().match(*args)
+
+    def fullmatch(self, *args):
+        return self.compiled().fullmatch(*args)
+
+    def finditer(self, *args):
+        return self.compiled().finditer(*args)
+
+    def sub(self, *args, **kwargs):
+        return self.compiled().sub(*args, **kwargs)
+
+    def split(self, *args, **kwargs):
+        return self.compiled().split(*args, **kwargs)
+
     def __getattr__(self, name):
         return getattr(self.compiled(), name)
 

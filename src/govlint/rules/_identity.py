@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import re
 
+from govlint.patterns import lex_re
 from govlint.rules._util import lazy_re
 
-_ADMIN = "省市县区州盟旗镇乡"
+_W = "claims"         # the patterns of this module: lexicons/claims.toml [identity]
+
 _NOISE = lazy_re(r"[（(][^）)]{0,12}[）)]|[\s\u3000]+|[：:，,。；;、．.\"“”]+$")
-_SPLIT = lazy_re(r"[、，,/]|以及|及|与|和")
-_DOER_TAIL = lazy_re(r"(?:具体)?(?:负责)?(?:组织)?$")
+_SPLIT = lex_re(_W, "identity", "unit_split")
+_DOER_TAIL = lex_re(_W, "identity", "doer_tail")
 _ALL_HAN = lazy_re(r"[\u4e00-\u9fff]+")
 _VALUE_CUT = lazy_re(r"[\s\u3000\t|｜，,。；;]")
+_PLACEHOLDER = lex_re(_W, "identity", "placeholder")
+_CLAUSE_LEAD = lex_re(_W, "identity", "clause_lead")
+_TITLE_DEPARTMENT = lex_re(_W, "identity", "title_department")
+_TITLE_ABOUT = lex_re(_W, "identity", "title_about")
 
 
 class Unit:
@@ -42,7 +48,7 @@ def _many(name: str, suffixes) -> bool:
 def norm_unit(raw: str) -> str:
     s = _NOISE.sub("", raw.strip())
     s = re.sub(r"^[\dA-Za-z]+[-－_.．]?(?=[\u4e00-\u9fff])", "", s)     # a budget code: 219001-某镇人民政府
-    return re.sub(r"^(?:某某|某|XX|××|xx|＊＊)", "", s)
+    return _PLACEHOLDER.sub("", s)
 
 
 def _abbreviates(short: str, full: str) -> bool:
@@ -62,24 +68,25 @@ def suffix_of(name: str, suffixes) -> str | None:
     return None
 
 
-def _shape(name: str, suffixes) -> tuple[str, str, str] | None:
-    """(administrative level, core, ending) of 县林业局 → (县, 林业, 局); None without a level."""
+def _shape(name: str, suffixes, admin) -> tuple[str, str, str] | None:
+    """(administrative level, core, ending) of 县林业局 → (县, 林业, 局); None without a level
+    (``admin``: the levels, lexicons/cover.toml admin_levels)."""
     suf = suffix_of(name, suffixes)
     if suf is None:
         return None
     head = name[:-len(suf)]
     for i, ch in enumerate(head[:6]):
-        if ch in _ADMIN:
+        if ch in admin:
             core = head[i + 1:]
             return (ch, core, suf) if len(core) >= 2 else None
     return None
 
 
-def look_alike(a: str, b: str, suffixes) -> bool:
+def look_alike(a: str, b: str, suffixes, admin) -> bool:
     """Two different bodies of the same kind at the same level (县林业局 / 县农业农村局): a name
     taken over from another unit's report. A department and its subordinate centre, or the
     same body at another level (市农业农村局 / 县农业农村局), are not look-alikes."""
-    sa, sb = _shape(a, suffixes), _shape(b, suffixes)
+    sa, sb = _shape(a, suffixes, admin), _shape(b, suffixes, admin)
     if sa is None or sb is None or sa[0] != sb[0] or sa[2] != sb[2]:
         return False
     return not same_unit(sa[1], sb[1])
@@ -91,7 +98,7 @@ def _label_rx(ctx, conf) -> re.Pattern:
     if got is None:
         got = cache["unit_label"] = re.compile(
             rf"(?<![\u4e00-\u9fff])(?:(?P<implementer>{conf['unit_implementer']})|(?P<supervisor>{conf['unit_supervisor']})"
-            rf"|(?P<other>{conf['unit_other']}))(?:[（(](?:盖章|公章|签章)[）)])?")
+            rf"|(?P<other>{conf['unit_other']}))(?:[（(](?:{conf['identity']['seal']})[）)])?")
     return got
 
 
@@ -138,7 +145,7 @@ def units(doc, ctx) -> list[Unit]:
             in_cell = True
     if in_cell:
         out.extend(_cells(doc, ctx, label, suffixes))
-    if any(w in text for w in ("实施单位", "主管部门", "执行单位", "承担单位")):
+    if any(w in text for w in conf["identity"]["statement_roles"]):
         for m in re.finditer(conf["unit_statement"], text):
             got = _value(text, m.end(), suffixes)
             if got:
@@ -165,7 +172,7 @@ def units(doc, ctx) -> list[Unit]:
     return out
 
 
-_ANCHOR = lazy_re(r"单位|部门")
+_ANCHOR = lex_re(_W, "identity", "anchor")
 
 
 def _labels(text: str, label: re.Pattern):
@@ -193,7 +200,7 @@ def _before(text: str, end: int, suffixes) -> tuple[int, int, str] | None:
     a = end - len(m.group(0))
     name = norm_unit(m.group(0))
     # the unit is the end of the clause: "经研究，由县交通运输局作为项目实施单位" → 县交通运输局
-    name = re.sub(r"^.*?(?:由|经|确定|明确|指定)", "", name)
+    name = _CLAUSE_LEAD.sub("", name)
     if not name or suffix_of(name, suffixes) is None or _many(name, suffixes):
         return None
     return end - len(name), end, name
@@ -227,9 +234,9 @@ def title_unit(title_text: str, conf) -> str | None:
     suffixes = _suffixes(conf)
     m = re.match(r"\s*([\u4e00-\u9fff（）()]{3,30}?)\s*(?:19|20)\d{2}\s*年", title_text)
     if m is None:
-        m = re.search(r"(?:19|20)\d{2}\s*年度?\s*([\u4e00-\u9fff（）()]{3,30}?)(?:部门整体|整体支出|部门支出)", title_text)
+        m = _TITLE_DEPARTMENT.search(title_text)
     if m is None:
         return None
     name = norm_unit(m.group(1))
-    name = re.sub(r"(?:关于)$", "", name)
+    name = _TITLE_ABOUT.sub("", name)
     return name if suffix_of(name, suffixes) and not _many(name, suffixes) else None

@@ -11,23 +11,25 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from govlint.patterns import alternation_source
+from govlint.patterns import alternation_source, lex_re
 
 CN_NUM = "零〇一二两三四五六七八九十百千万亿"
 _NUMBER = rf"(?:\d+(?:[.,，]\d{{3}})*(?:\.\d+)?|[{CN_NUM}]+(?:点[{CN_NUM}]+)?)"
-_APPROX = r"(?:余|多|万|亿|千)?"
 
-QUAL_VERDICTS = re.compile(r"合格|达标|验收通过|通过验收|零事故|无安全事故|未发生")
+_W = "vague"          # the word patterns of this module: lexicons/vague.toml [measure]
+QUAL_VERDICTS = lex_re(_W, "measure", "qual_verdicts")
 
 
 @lru_cache(maxsize=8)
-def _figure_re(units: tuple[str, ...]) -> re.Pattern:
+def _figure_re(units: tuple[str, ...], date: str, approx: str) -> re.Pattern:
+    """Figures: percentages, dates (words of ``date`` from the lexicon), years, numbers with a unit
+    (approximation words ``approx``), bare numbers."""
     alt = alternation_source(units)
     return re.compile(
         rf"(?P<pct>(?:\d+(?:\.\d+)?\s*[%％‰])|百分之[{CN_NUM}点]+)"
-        rf"|(?P<date>(?:\d{{4}}\s*年\s*)?\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*日|底|末|初|中旬|上旬|下旬|前)?)"
+        rf"|(?P<date>{date})"
         rf"|(?P<year>(?:19|20)\d{{2}}\s*年度?)"
-        rf"|(?P<num>{_NUMBER}\s*{_APPROX}\s*(?:{alt}))"
+        rf"|(?P<num>{_NUMBER}\s*{approx}\s*(?:{alt}))"
         rf"|(?P<bare>\d+(?:\.\d+)?)"
     )
 
@@ -54,7 +56,8 @@ def unit_list(lex) -> tuple[str, ...]:
 def figures(text: str, lex, bare_numbers: bool = False) -> list[tuple[int, int]]:
     """Spans of measurable figures in ``text`` (bare years never; bare numbers if asked)."""
     out = []
-    for m in _figure_re(unit_list(lex)).finditer(text):
+    words = lex["vague"]["measure"]
+    for m in _figure_re(unit_list(lex), words["figure_date"], words["approx"]).finditer(text):
         kind = m.lastgroup
         if kind == "year":
             continue

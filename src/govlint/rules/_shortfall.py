@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from govlint._record import Tuple
-from govlint.rules._util import SpanSet, alternation, grouped_alternations, lazy_re
+from govlint.patterns import lex_re
+from govlint.rules._util import SpanSet, alternation, grouped_alternations
 from govlint.document import Document
 from govlint.quantities import find_quantities
 
@@ -27,18 +26,14 @@ def _skip_spans(doc: Document) -> list[tuple[int, int]]:
     return [(h.marker_start, h.title_end) for h in doc.headings if h.level <= 2]
 
 
-TARGET_WORD = r"(?:年度)?(?:目标值|目标数|目标任务|目标|计划值|计划数|计划任务|计划(?!生育)|任务数)"
-_TARGET_RX = lazy_re(TARGET_WORD)
+_W = "shortfall"      # the word patterns of this module: lexicons/shortfall.toml [patterns]
+_TARGET_RX = lex_re(_W, "patterns", "target_word")
 # actual Q, target Q: 奖补企业58家，目标值60家; 为1086名老年人提供服务，目标值1200人
-ACTUAL_THEN_TARGET = lazy_re(rf"^[^，,。；;：:\d%％]{{0,24}}[，,]\s*{TARGET_WORD}(?:为|是|：|:)?\s*(?:不低于|不少于|达到)?\s*$")
+ACTUAL_THEN_TARGET = lex_re(_W, "patterns", "actual_then_target")
 # target Q, actual Q: 计划新建道路12公里，实际完成9公里
-TARGET_THEN_ACTUAL = lazy_re(r"^\s*[，,]\s*(?:全年|年度|截至[^，,]{0,12})?(?:实际|仅|只|已)?(?:完成|建成|实现|达到)"
-                                r"[^，,。；;\d其中的]{0,10}$|^\s*[，,]\s*实际[^，,。；;\d其中的]{0,10}$")
+TARGET_THEN_ACTUAL = lex_re(_W, "patterns", "target_then_actual")
 # words of indicators where less is better, or targets that are ceilings
-LOWER_IS_BETTER = lazy_re(r"以内|以下|不超过|不高于|控制在|≤|成本|单价|均价|造价|费用|发生率|事故|投诉|失业|辍学|"
-                             r"缩短|时间|天数|时限|误差|超支|降低|下降|减少|上年|去年|同比|累计|"
-                             # a total over several years is no annual target
-                             r"总投资|总规模|总任务|总计|总量|分年|分期|[两三四五]年")
+LOWER_IS_BETTER = lex_re(_W, "patterns", "lower_is_better")
 
 
 _PEOPLE = {"人": "人", "名": "人"}
@@ -75,10 +70,10 @@ def numeric_shortfalls(text: str) -> list[tuple[int, int, str, float]]:
         between = text[a.end:b.start]
         if ACTUAL_THEN_TARGET.match(between):
             actual, target = a, b
-            if re.search(TARGET_WORD, text[_clause_start(text, a.start):a.start]):
+            if _TARGET_RX.search(text[_clause_start(text, a.start):a.start]):
                 continue          # two targets in a row
         elif TARGET_THEN_ACTUAL.match(between):
-            if not re.search(TARGET_WORD, text[_clause_start(text, a.start):a.start]):
+            if not _TARGET_RX.search(text[_clause_start(text, a.start):a.start]):
                 continue
             actual, target = b, a
         else:
@@ -92,7 +87,7 @@ def numeric_shortfalls(text: str) -> list[tuple[int, int, str, float]]:
     return out
 
 
-_PERCENT_DONE = lazy_re(r"(?:完成率|执行率|到位率|完成)(?:仅|只|为|达|达到|是)*\s*(\d{1,3}(?:\.\d+)?)\s*[%％]")
+_PERCENT_DONE = lex_re(_W, "patterns", "percent_done")
 
 
 def textual_share(sentence: str, at: int) -> float | None:

@@ -17,11 +17,13 @@ from pathlib import Path
 
 from govlint.document import Document
 from govlint.finding import Severity
+from govlint.patterns import lex_re
 from govlint.registry import Option, rule
 from govlint.rules._measure import figures, section_kind
 from govlint.rules._util import lazy_re, quoted_spans
 
 N = 4
+_W = "boilerplate"    # the word patterns of this module: lexicons/boilerplate.toml [patterns]
 _TABLE = None          # array('I') of sorted hashes, read on first use
 _HAN_RUN = lazy_re(r"[\u4e00-\u9fff]+")
 _HAN = lazy_re(r"[\u4e00-\u9fff]")
@@ -70,7 +72,10 @@ def common_share(text: str) -> tuple[float, int]:
 
 
 _GENERIC_YEAR = lazy_re(r"(?:19|20)\d{2}\s*年度?(?![\s\d０-９]*月)")
-_HUNDRED = lazy_re(r"(?<![\d.０-９])(?:100(?:\.0+)?\s*[%％]|百分之百)")
+_HUNDRED = lex_re(_W, "patterns", "hundred")
+_TITLE_NAME = lex_re(_W, "patterns", "title_name")
+_NAME_LINE = lex_re(_W, "patterns", "name_line")
+_DUTIES_HEADING = lex_re(_W, "patterns", "duties_heading")
 
 
 def _mask_generic_figures(text: str) -> str:
@@ -123,9 +128,9 @@ def _name_pieces(doc: Document, conf) -> list[str]:
     names = []
     if doc.title is not None:
         t = doc.title.text
-        m = re.search(r"(?:19|20)\d{2}\s*年度?(.+?)(?:绩效自评报告|自评报告|绩效评价报告|评价报告|绩效自评|$)", t)
+        m = _TITLE_NAME.search(t)
         names.append(m.group(1) if m else t)
-    for m in re.finditer(r"项目名称\s*[：:]\s*([^\n，,。；;|]{2,40})", doc.text[:20000]):
+    for m in _NAME_LINE.finditer(doc.text[:20000]):
         names.append(m.group(1))
     generic = sorted(conf["generic_name_words"], key=len, reverse=True)
     cut = re.compile("|".join(re.escape(w) for w in generic))
@@ -341,7 +346,7 @@ def _duty_text(doc: Document, ctx, runs) -> set[str]:
         if any(a <= p.start < b for a, b in inside):
             continue
         sec = p.section
-        in_duties = sec is not None and sec.heading is not None and re.search(r"职能|职责", sec.title[:30]) \
+        in_duties = sec is not None and sec.heading is not None and _DUTIES_HEADING.search(sec.title[:30]) \
             and not_work.search(sec.title[:30])
         if in_duties or intro.search(p.text) or p.text.count("负责") >= 2:
             for run in _HAN_RUN.findall(p.text):

@@ -12,10 +12,12 @@ import re
 
 from govlint.document import Document
 from govlint.finding import Severity
+from govlint.patterns import lex_re
 from govlint.registry import rule
 from govlint.rules._measure import figures, section_kind
 from govlint.rules._util import SpanSet, alternation, lazy_re, quoted_spans
 
+_W = "claims"         # the patterns of this module: lexicons/claims.toml [claims]; the rest via _rx
 _HAN = lazy_re(r"[\u4e00-\u9fff]")
 _PUNCT = lazy_re(r"[\s\u3000，,。．.；;：:！!、“”\"'‘’（）()《》【】\-—/]+")
 _YEAR_ANY = lazy_re(r"(?:19|20)\d{2}\s*年|[二][〇零○][一二三四五六七八九〇零○]{2}年")
@@ -125,7 +127,7 @@ def _target_blocks(doc: Document, ctx) -> list[tuple[list[tuple[int, int]], str]
     return out
 
 
-_INLINE_TARGET = lazy_re(r"[，,]\s*(?:本|该)?(?:项目)?(?:的)?(?:绩效|年度|总体)?目标(?:是|为)(?![：:])")
+_INLINE_TARGET = lex_re(_W, "claims", "inline_target")
 
 
 def _money_only(text: str) -> bool:
@@ -213,7 +215,10 @@ def unmeasurable_target(doc: Document, ctx):
 
 # ----- IND007 -------------------------------------------------------------------------------
 
-_PROSE_LABEL = lazy_re(r"(数量|质量|时效|成本|社会效益|经济效益|生态效益|可持续影响)指标(?:完成情况|完成值)?[：:]")
+_PROSE_LABEL = lex_re(_W, "claims", "prose_label")
+_OUTPUT_KINDS = lex_re(_W, "claims", "output_kinds")
+_COST_MONEY = lex_re(_W, "claims", "cost_money")
+_VALUE_BOUNDS = lex_re(_W, "claims", "value_bounds")
 
 
 def _kind_problem(level1: str, level2: str, name: str, target_text: str, ctx) -> tuple[str, str] | None:
@@ -223,7 +228,7 @@ def _kind_problem(level1: str, level2: str, name: str, target_text: str, ctx) ->
     if not name_n:
         return None
     if _rx(ctx, "input_indicators").search(name_n) and (
-            "产出" in level1 or re.search(r"数量|质量|时效|成本", level2)):
+            "产出" in level1 or _OUTPUT_KINDS.search(level2)):
         return (f"“{name_n}”是资金投入和过程指标，不是产出：产出指标应写项目提供的产品或服务",
                 "把资金到位率、预算执行率放到“预算执行率”或过程指标中，产出指标改写为完成的工作量，"
                 "如“新建村道20公里”")
@@ -245,7 +250,7 @@ def _kind_problem(level1: str, level2: str, name: str, target_text: str, ctx) ->
             return (f"时效指标“{name_n}”的指标值“{target_text}”是数量，不是时间：时效指标应写完成时限",
                     "写明完成时限，如“2023年10月底前完工”或“补助资金在收到申请后15个工作日内发放”")
     elif "成本" in level2:
-        if not any(q.kind == "money" for q in qs) and not re.search(r"元", name_n + target_text) \
+        if not any(q.kind == "money" for q in qs) and not _COST_MONEY.search(name_n + target_text) \
                 and not _rx(ctx, "cost_not_money").search(name_n + level2):
             return (f"成本指标“{name_n}”的指标值“{target_text}”没有金额",
                     "写明成本金额，如“每公里养护成本≤3.5万元”或“项目总成本≤300万元”")
@@ -258,7 +263,7 @@ def _kind_problem(level1: str, level2: str, name: str, target_text: str, ctx) ->
 
 
 def _norm_value(text: str) -> str:
-    return re.sub(r"[\s≥≤＞＜><=＝]|不低于|不少于|不高于|不超过|以上|以下|以内|达到", "", text or "")
+    return _VALUE_BOUNDS.sub("", text or "")
 
 
 @rule(code="IND007", name="indicator-misdesigned", severity=Severity.WARNING, profiles=("self-eval",),

@@ -11,19 +11,18 @@ import re
 
 from govlint.document import Document
 from govlint.finding import Severity
+from govlint.patterns import lex_re
 from govlint.registry import rule
 from govlint.rules._measure import figures
 from govlint.rules._util import SpanSet, lazy_re
 from govlint.rules.claims import _ITEM, _PUNCT, _conf, _han_len, _rx, _section_spans, _trim
 
+_W = "claims"         # the patterns of this module: lexicons/claims.toml [consistency]
+
 # ----- STRUCT005 ----------------------------------------------------------------------------
 
-_NIL_SHAPE = lazy_re(
-    r"^(?:经(?:自查|核查|检查|自评|认真自查|评价)|通过自评|自评发现)?"
-    r"(?:本(?:项目|单位|部门|年度)|该项目|项目)?(?:在)?(?:项目)?(?:实施|执行|运行)?(?:过程)?(?:中)?"
-    r"(?:暂|均|目前|尚)?(?:无|没有|未发现|不存在|未见)(?:明显|重大|突出|需要说明|需说明|其他)?(?:的)?"
-    r"(?:问题|偏差|不足|改进措施|建议|整改事项|需要整改的问题)?$")
-_LEAD = lazy_re(r"^(?:下一步|今后|我们将|我单位将|我局将|将|在今后的工作中)")
+_NIL_SHAPE = lex_re(_W, "consistency", "nil_shape")
+_LEAD = lex_re(_W, "consistency", "promise_lead")
 
 
 def _is_nil(body: str, ctx) -> bool:
@@ -69,7 +68,7 @@ def _admitted(doc: Document, ctx, skip: SpanSet):
                 return c.start, c.end, f"自评表中“{ind.level3 or ind.level2}”未达到年度指标值"
             if ind.points is not None and ind.score is not None and ind.score < ind.points - 1e-9:
                 return c.start, c.end, f"自评表中“{ind.level3 or ind.level2}”扣了分"
-    for m in re.finditer(r"(执行率|完成率|到位率)[^，,。；;\d]{0,6}?(\d+(?:\.\d+)?)\s*[%％]", doc.text):
+    for m in _ADMITTED_RATE.finditer(doc.text):
         if float(m.group(2)) < 100 and m.start() not in skip:
             return m.start(), m.end(), f"{m.group(1)}为{m.group(2)}%"
     # "年初指标值为不低于180人，全年实际完成164人": a count below its target, in prose
@@ -80,10 +79,11 @@ def _admitted(doc: Document, ctx, skip: SpanSet):
     return None
 
 
-_TARGET_VS_ACTUAL = lazy_re(
-    r"指标值(?:为|是)?(?:不低于|不少于|≥|>=|达到)?\s*(?P<target>\d+(?:\.\d+)?)\s*(?P<u1>[^\d\s，,。；;、]{1,3}?)"
-    r"[，,；;]\s*(?:全年|年度|当年)?实际完成(?:值)?(?:为|是)?\s*(?P<actual>\d+(?:\.\d+)?)\s*(?P<u2>[^\d\s，,。；;、]{1,3}?)"
-    r"(?=[，,。；;\s]|$)")
+_TARGET_VS_ACTUAL = lex_re(_W, "consistency", "target_vs_actual")
+_ADMITTED_RATE = lex_re(_W, "consistency", "admitted_rate")
+_CAUSE_HEADING = lex_re(_W, "consistency", "cause_heading")
+_PROBLEM_WORD = lex_re(_W, "consistency", "problem_word")
+_INLINE_LABEL = lex_re(_W, "consistency", "inline_label")
 
 
 @rule(code="STRUCT005", name="nothing-to-report", severity=Severity.WARNING, profiles=("self-eval",),
@@ -118,7 +118,7 @@ def nothing_to_report(doc: Document, ctx):
         hp = sec.heading.paragraph
         if hp.start in seen:
             continue
-        if re.search(r"原因", title) and not re.search(r"问题|不足", title):
+        if _CAUSE_HEADING.search(title) and not _PROBLEM_WORD.search(title):
             continue       # 未完成原因和改进措施: 无 is right when every target was met (STRUCT004)
         spans = _section_spans(sec)
         body = "\n".join(text[a:b] for a, b in spans)
@@ -133,11 +133,10 @@ def nothing_to_report(doc: Document, ctx):
         elif _is_promise(body, ctx):
             a, b = _trim(text, a0, spans[-1][1])
             found.append((a, b, "promise"))
-    label = re.compile(r"(?:存在(?:的)?(?:主要)?问题|问题及(?:原因|改进措施)|改进措施)[：:]\s*")
     for p in doc.paragraphs:
         if p.start in seen or (p.heading is not None and p.heading.level <= 2):
             continue
-        for m in label.finditer(p.text):
+        for m in _INLINE_LABEL.finditer(p.text):
             rest = re.split(r"[；;\n]|(?=\d[.．、])", p.text[m.end():], maxsplit=1)[0]
             if rest.strip() and _is_nil(rest, ctx):
                 a, b = _trim(text, p.start + m.end(), p.start + m.end() + len(rest))
@@ -163,7 +162,10 @@ def nothing_to_report(doc: Document, ctx):
 # ----- STRUCT006 ----------------------------------------------------------------------------
 
 _YEAR = lazy_re(r"((?:19|20)\d{2})\s*年")
-_TITLE_NAME = lazy_re(r"(?:19|20)\d{2}\s*年度?(.+?)(?:绩效自评报告|自评报告|绩效评价报告|评价报告|绩效自评)")
+_TITLE_NAME = lex_re(_W, "consistency", "title_name")
+_EVALUATED = lex_re(_W, "consistency", "evaluated")
+_BASIS = lex_re(_W, "consistency", "evaluated_basis")
+_SUBJECT = lex_re(_W, "consistency", "evaluated_subject")
 
 
 def _abbreviates(short: str, full: str) -> bool:
@@ -196,6 +198,7 @@ def _unit_findings(doc: Document, ctx, title):
         return
     conf = _conf(ctx)
     suffixes = sorted(conf["unit_suffixes"], key=len, reverse=True)
+    admin = ctx.lex["cover"]["admin_levels"]
     text = doc.text
     names = {_name_core(m.group(1), ctx) for m in
              re.finditer(rf"(?:{conf['name_label']})\s*[：:]\s*([^\n，,。；;|]{{2,40}})", text)}
@@ -213,7 +216,7 @@ def _unit_findings(doc: Document, ctx, title):
             if len({u.name for u in others}) > 1:
                 continue       # three or more different units: a list, not a mismatch
             weak = [u for u in found if u.role == role and u.where == "body-weak"
-                    and not same_unit(u.name, first.name) and look_alike(u.name, first.name, suffixes)]
+                    and not same_unit(u.name, first.name) and look_alike(u.name, first.name, suffixes, admin)]
             for u in (others[:1] + weak[:1]):
                 done.add(u.start)
                 yield ctx.flag(u.start, u.end, f"{role_zh[role]}前后不一：此处为“{u.name}”，前文为“{first.name}”",
@@ -226,7 +229,7 @@ def _unit_findings(doc: Document, ctx, title):
     if tunit is None or re.search(conf["unit_evaluators"], tunit) or any(same_unit(tunit, u.name) for u in found):
         return
     for u in found:
-        if u.role == "implementer" and u.start not in done and look_alike(tunit, u.name, suffixes):
+        if u.role == "implementer" and u.start not in done and look_alike(tunit, u.name, suffixes, admin):
             yield ctx.flag(u.start, u.end, f"实施单位“{u.name}”与标题中的“{tunit}”不是同一单位",
                            suggestion="核对报告单位：标题、封面和正文应是同一个实施单位（主管部门另行注明），"
                                       "是否套用了其他单位的报告",
@@ -329,20 +332,18 @@ def inconsistent_identity(doc: Document, ctx):
                                    related=[ctx.related(title.start, title.end, note="标题")])
                     break
     # 4. sentences naming the year evaluated
-    evaluated = re.compile(r"((?:19|20)\d{2})\s*年度?[^，,。；;\n]{0,30}?(?:开展|进行|组织)?了?(?:项目支出)?"
-                           r"(?:绩效自评|绩效自我评价|绩效评价)(?!结果|发现|报告中|中发现|指出|提出|反馈|整改)")
     for s in doc.sentences:
         if s.paragraph.is_title:
             continue
-        for m in evaluated.finditer(s.text):
+        for m in _EVALUATED.finditer(s.text):
             y = m.group(1)
             if y == year:
                 continue
             before = s.text[max(0, m.start() - 12):m.start()]
             clause = re.split(r"[，,；;：:]", before)[-1]
-            if cmp_re.search(clause) or cmp_re.search(m.group(0)) or re.search(r"根据|按照|依据|针对|落实", clause):
+            if cmp_re.search(clause) or cmp_re.search(m.group(0)) or _BASIS.search(clause):
                 continue
-            if not re.search(r"对|本次|此次|本单位|我单位|我局|我委|我院|我校|^", clause):
+            if not _SUBJECT.search(clause):
                 continue
             a = s.start + m.start(1)
             b = s.start + m.end(1) + (len(re.match(r"\s*年度?", s.text[m.end(1):]).group(0)))

@@ -39,10 +39,7 @@ def _has_label(labels, where: str) -> bool:
     return False
 
 
-_ADMIN = "省市县区州盟旗镇乡"
-
-
-def _has_unit_name(suffixes, where: str) -> bool:
+def _has_unit_name(suffixes, admin, where: str) -> bool:
     """The name of a body: an administrative prefix (县, 市, 区, 省, 镇, 乡, 街道…) then a body
     ending (县住房和城乡建设局, 区民政局, 市第一人民医院); 格局/布局 in prose have no such prefix."""
     for suf in suffixes:
@@ -50,7 +47,7 @@ def _has_unit_name(suffixes, where: str) -> bool:
         while i >= 0:
             k = i - 1
             while k >= 0 and i - k <= 19 and where[k].isalnum():
-                if where[k] in _ADMIN or where[k:k + 2] == "街道":
+                if where[k] in admin or where[k:k + 2] == "街道":
                     return True
                 k -= 1
             i = where.find(suf, i + 1)
@@ -121,7 +118,7 @@ def missing_cover_element(doc: Document, ctx):
         missing.append(("评价年度", "在标题中写明评价年度，如“2023年度”"))
     if need.get("unit"):
         if not labelled(lex["unit_labels"], block + "\n" + closing) and \
-                not _has_unit_name(lex["unit_suffixes"], block + "\n" + closing):
+                not _has_unit_name(lex["unit_suffixes"], lex["admin_levels"], block + "\n" + closing):
             missing.append(("责任单位", "在标题、封面或开头写明项目实施单位或主管部门，如“项目由县交通运输局组织实施”"))
     if need.get("date"):
         has = labelled(lex["date_labels"], block) or _report_date(doc, ctx) is not None

@@ -18,6 +18,7 @@ from govlint._record import Record
 from govlint.rules._util import lazy_re
 from govlint.document import HAN, Document
 from govlint.finding import Severity
+from govlint.patterns import lex_re
 from govlint.registry import Option, rule
 from govlint.rules._measure import figures
 
@@ -96,8 +97,8 @@ def _masked_text(doc: Document) -> str:
 
 
 _PROSE_TITLE = lazy_re(r"[，,；;：:。]")
-_LEAD_LABEL = lazy_re(r"(?:[^，,。；;：:\n]{1,12}[：:]|[一二三四五六七八九十]是|其[一二三四五六七八九十][，,]|"
-                      r"(?:在)?[^，,。；;：:\n]{1,10}方面[，,])\s*")
+_W = "boilerplate"    # the word patterns of this module: lexicons/boilerplate.toml [duplication]
+_LEAD_LABEL = lex_re(_W, "duplication", "lead_label")
 
 
 def _units(doc: Document, lex) -> list[Unit]:
@@ -263,10 +264,10 @@ def _match_runs(later: Unit, earlier: Unit, cutoff: float, min_chars: int) -> li
 
 
 # 年度目标： / 产出目标： / 满意度目标为 — a passage that states targets
-_TARGET_LEAD = lazy_re(r"\s*(?:年度|总体|项目|绩效|预期|年度绩效|年度总体|[^\s，,。；;：:]{1,5})?目标(?:值)?(?:任务)?[：:为是]")
-_TARGET_SECTION = lazy_re(r"目标")
+_TARGET_LEAD = lex_re(_W, "duplication", "target_lead")
+_TARGET_SECTION = lex_re(_W, "duplication", "target_section")
 _LABEL_END = lazy_re(r"[：:]")
-_RESULT_WORDS = lazy_re(r"完成|实现|达成|情况分析|未完成|偏差")
+_RESULT_WORDS = lex_re(_W, "duplication", "result_words")
 
 
 def _declares_target(doc: Document, unit: Unit) -> bool:

@@ -15,8 +15,11 @@ import re
 
 from govlint.document import HAN, Document
 from govlint.finding import Severity
+from govlint.patterns import lex_re
 from govlint.registry import rule
 from govlint.rules._util import alternation, book_title_spans, lazy_re
+
+_W = "hygiene"        # the word patterns of this module: lexicons/hygiene.toml [patterns]
 
 _H = f"[{HAN}]"
 
@@ -141,7 +144,7 @@ _DOCNO_NOCLOSE = lazy_re(r"〔((?:19|20)\d{2})(\d{1,4})\s*号")
 _DOCNO_NOOPEN = lazy_re(r"((?:19|20)\d{2})〕\s*(\d{1,4})\s*号")
 _DOCNO_NONUMBER = lazy_re(r"〔\s*((?:19|20)\d{2})\s*〕\s*号")
 # 藏民函202117号: no brackets at all, after an issuer code ending in 发/函/字/办
-_DOCNO_BARE = lazy_re(r"(?<=[发函字办])((?:19|20)\d{2})(\d{1,4})号")
+_DOCNO_BARE = lex_re(_W, "patterns", "docno_bare")
 
 
 @rule(code="STYLE005", name="document-number", severity=Severity.WARNING,
@@ -248,14 +251,16 @@ _ANY_DATE = re.compile(r"月(?<=\d月)(?:(\d{1,2})日)?")   # a literal first: a
 _YEAR_BEFORE = lazy_re(r"((?:19|20)\d{2})年$")
 _COMPACT_DATE = lazy_re(r"((?:19|20)\d{2})(\d{3,4})日")
 # 公开时间：2022928 — a labelled date with its 年月日 left out
-_LABELLED_COMPACT = lazy_re(r"(?:时间|日期)[:：][ \u3000]*((?:19|20)\d{2})(\d{3,4})(?![\d年.])")
+_LABELLED_COMPACT = lex_re(_W, "patterns", "labelled_compact")
 # 2021年 3月25日: a space inside a date
 _SPACED_DATE = lazy_re(r"(?:19|20)\d{2}年(?:[ \u3000]+\d{1,2}月(?:[ \u3000]*\d{1,2}日)?|\d{1,2}月[ \u3000]+\d{1,2}日)")
 # 20237-8月, 202312月: the 年 left out between year and month
 _COMPACT_MONTH = lazy_re(r"((?:19|20)\d{2})(1[0-2]|[1-9])((?:[-—～~至](?:1[0-2]|[1-9]))?)月")
 _NOT_DATE_BEFORE = lazy_re(r"[\d.年月]|\d,")
 _BLANK_DATE = lazy_re(r"((?:19|20)\d{2})年(?:[ \t\u3000]月[ \t\u3000]*日|\d{1,2}月[ \t\u3000]+日)")
-_DATE_TAIL = lazy_re(r"[ \u3000]?(?:(?:19|20)\d{2}年度?)?(?:\d{1,2}月(?:份)?)?(?:\d{1,2}日)?(?:底|末|初)?")
+_DATE_TAIL = lex_re(_W, "patterns", "date_tail")
+_CUTOFF = lex_re(_W, "patterns", "cutoff")
+_ACHIEVED_LEAD = lex_re(_W, "patterns", "achieved_lead")
 
 
 def _compact_fixes(year: str, rest: str) -> list[str]:
@@ -370,7 +375,7 @@ def malformed_date(doc: Document, ctx):
             yield ctx.flag(a, b, f"日期“{m.group(0)}”未填写完整：应填写完整日期，如“{m.group(1)}年3月15日”")
     # 截止 before a point in time
     times = alternation(tuple(lex["point_in_time"]))
-    for m in re.finditer("截止", text):
+    for m in _CUTOFF.finditer(text):
         a, b = m.start(), m.end()
         t = _DATE_TAIL.match(text, b)
         tail_end = t.end() if t else b
@@ -397,7 +402,7 @@ def malformed_date(doc: Document, ctx):
         if before.endswith("已于"):
             claim = done.search(after[:10]) is not None
         else:
-            claim = re.match(r"(?:前)?已(?:经)?(?:全部)?", after) is not None and done.search(after[:10]) is not None
+            claim = _ACHIEVED_LEAD.match(after) is not None and done.search(after[:10]) is not None
         if not claim:
             continue
         d = (int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))

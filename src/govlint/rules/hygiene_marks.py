@@ -278,15 +278,6 @@ def confusable_words(doc: Document, ctx):
 
 # ----- STYLE009 mixed units ----------------------------------------------------------------------
 
-# the same unit written as a Chinese name and as a symbol; symbols must follow a number
-_UNIT_GROUPS = (
-    ("平方米", ("平方米",), ("㎡", "m²", "m2")),
-    ("立方米", ("立方米",), ("m³", "m3")),
-    ("公里", ("公里", "千米"), ("km", "KM", "Km")),
-    ("米", ("米",), ("m",)),
-    ("千克", ("千克", "公斤"), ("kg", "KG", "Kg")),
-    ("公顷", ("公顷",), ("hm²", "hm2")),
-)
 _FULL_DIGITS = lazy_re("[０-９][０-９．，]*")
 # found from its first comma (a literal, so a fast scan); the leading digits are read back
 _SEP_WAN = lazy_re(r",\d{3}(?:,\d{3})*(?:\.\d+)?(?=\s*[万亿])")
@@ -334,10 +325,11 @@ def mixed_units(doc: Document, ctx):
     text = doc.text
     silent = _silent(doc, ctx)
     by_name = {}
-    for key, zh, sym in _UNIT_GROUPS:
-        for n in zh:
+    # the same unit written as a Chinese name and as a symbol (lexicons/units.toml [forms])
+    for key, form in ctx.lex["units"]["forms"].items():
+        for n in form["zh"]:
             by_name[n] = (key, "zh")
-        for n in sym:
+        for n in form["sym"]:
             by_name[n] = (key, "sym")
     seen: dict[str, dict[str, list[tuple[int, int, str]]]] = {}
     for a, b, name in _unit_uses(text, tuple(by_name)):

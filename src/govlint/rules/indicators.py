@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from govlint.document import Document
 from govlint.finding import Severity
+from govlint.patterns import lex_re
 from govlint.registry import rule
 from govlint.rules._measure import (QUAL_VERDICTS, body_spans, figures, section_kind,
                                     subtree_spans)
@@ -20,15 +21,17 @@ from govlint.rules._util import alternation, inside, quoted_spans, lazy_re
 
 _HAN = lazy_re(r"[\u4e00-\u9fff]")
 
+# Patterns of words: lexicons/vague.toml [indicators] (IND001, IND002), lexicons/survey.toml
+# [indicators] (IND003).
 # "数量指标：…" labels inside an indicator paragraph (satisfaction labels are IND003's)
-_LABEL = lazy_re(r"(?:数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|可持续)(?:指标)?"
-                    r"(?:完成情况|完成值|实际完成|完成)?[：:]")
-_DIRECTIVE = lazy_re(r"\s*(?:要|必须|应当|应该|需要|务必)")
-_VERB_END = lazy_re(r"(?:提高|提升|改善|增强|增加|下降|减少|解决|促进|推动|优化|缓解)$")
-_HAN_AFTER = lazy_re(r"(?![了着到过的地])[\u4e00-\u9fff]")
+_LABEL = lex_re("vague", "indicators", "result_label")
+_DIRECTIVE = lex_re("vague", "indicators", "directive")
+_VERB_END = lex_re("vague", "indicators", "verb_end")
+_HAN_AFTER = lex_re("vague", "indicators", "han_after")
 # a claim framed as the project's result ("项目实施后，…", "通过项目实施…", "…将…")
-_RESULT_FRAME = lazy_re(r"实施后|建成后|完成后|投入使用后|投用后|通过|使|让|将|从而|有力|有效")
-_FUTURE = lazy_re(r"将|拟|计划|下一步|今后|下阶段|明年|争取|力争")
+_RESULT_FRAME = lex_re("vague", "indicators", "result_frame")
+_FUTURE = lex_re("survey", "indicators", "future")
+_DETAIL_FOLLOWS = lex_re("vague", "indicators", "detail_follows")
 
 
 def _han_len(text: str) -> int:
@@ -215,8 +218,7 @@ def vague_claim(doc: Document, ctx):
                 h = p.heading
                 if h is not None and s.start < h.title_end and figures(text[h.title_end:p.end], lex):
                     break
-                if i + 1 < len(sents) and re.match(r"\s*(?:其中|具体|如|例如|全年|共|累计|经测算|据统计)",
-                                                   sents[i + 1].text) and figures(sents[i + 1].text, lex):
+                if i + 1 < len(sents) and _DETAIL_FOLLOWS.match(sents[i + 1].text) and figures(sents[i + 1].text, lex):
                     break
                 yield ctx.flag(a, b, f"“{m.group(0)}”没有数据支撑：本句未给出可衡量的数值",
                                suggestion="写明对比数据，如“较上年提高X个百分点（由A%提高到B%）”")
@@ -241,8 +243,7 @@ def _strong_evidence_in_doc(doc: Document, ctx) -> bool:
                 continue
             sec = s.paragraph.section
             # a plan or a target declaration is not evidence
-            if sec is not None and kinds.get(id(sec)) == "other" and re.search(
-                    r"改进|措施|建议|下一步|整改|问题", " ".join(sec.path)):
+            if sec is not None and kinds.get(id(sec)) == "other" and _PLAN_SECTION.search(" ".join(sec.path)):
                 continue
             found = True
             break
@@ -267,8 +268,11 @@ def _claim_res(patterns: tuple[str, ...]):
     return [re.compile(p) for p in patterns]
 
 
-_HUNDRED = lazy_re(r"满意[度率][^。；;\n]{0,15}?(?<![\d.])100(?:\.0+)?\s*[%％]")
-_SAMPLE = lazy_re(r"\d+\s*(?:份|人次|人|户|名|个样本)")
+_HUNDRED = lex_re("survey", "indicators", "hundred")
+_SAMPLE = lex_re("survey", "indicators", "sample")
+_PLAN_SECTION = lex_re("survey", "indicators", "plan_section")
+_TARGET_BOUND = lex_re("survey", "indicators", "target_bound")
+_TARGET_WORD = lex_re("survey", "indicators", "target_word")
 
 
 @rule(code="IND003", name="satisfaction-without-evidence", severity=Severity.WARNING, profiles=("self-eval",),
@@ -332,8 +336,8 @@ def satisfaction_without_evidence(doc: Document, ctx):
             if m is None:
                 continue
             a, b = s.start + m.start(), s.start + m.end()
-            if inside(quotes, a, b) or re.search(r"[≥≧>＞]|不低于|以上", s.text[m.start():m.end() + 4]) and \
-                    re.search(r"目标|指标值", s.text):
+            if inside(quotes, a, b) or _TARGET_BOUND.search(s.text[m.start():m.end() + 4]) and \
+                    _TARGET_WORD.search(s.text):
                 continue
             a, b = s.start, s.end
             while b > a and text[b - 1] in "。；;！!":

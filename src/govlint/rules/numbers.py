@@ -31,7 +31,6 @@ _RATIO_NAMES = lex_re(_W, "numbers", "ratio_names")
 # building numbers: 1#、2#… 18#栋, 1#-6#
 _BNUM = r"(\d{1,3})\s*#"
 LIST_RX = lex_re(_W, "numbers", "list_rx")
-BUILDING_UNITS = ("栋", "幢", "座")
 START_WORDS = lex_re(_W, "numbers", "start_words")
 LATER_WORDS = lex_re(_W, "numbers", "later_words")
 NOT_SAME_SCOPE = lex_re(_W, "numbers", "not_same_scope")
@@ -112,11 +111,12 @@ def _check_enumeration(ctx, p):
 def _check_progress(ctx, p):
     """More buildings topped out / completed than were started, in one paragraph."""
     t = p.text
+    buildings = ctx.lex["number_words"]["numbers"]["building_units"]
     started: dict[str, tuple[float, int, int]] = {}
     last: dict[str, tuple[float, int, int]] = {}
     for cm in CLAUSE.finditer(t):
         clause = cm.group(0)
-        counts = [q for q in find_counts(clause, arabic_only=True) if q.unit in BUILDING_UNITS]
+        counts = [q for q in find_counts(clause, arabic_only=True) if q.unit in buildings]
         if START_WORDS.search(clause) and not NOT_SAME_SCOPE.search(clause):
             if counts:
                 q = counts[-1]

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import re
 
-from govlint.rules._util import lazy_re
 from govlint.document import Document
 from govlint.finding import Severity
+from govlint.patterns import lex_re
 from govlint.registry import Option, rule
 from govlint.rules._shortfall import KIND_ZH, admissions
 
-SCORE = lazy_re(r"(?P<kw>(?:绩效)?自评(?:总)?得分|(?:绩效)?自评(?:总)?分(?:数|值)?|评价(?:总)?得分|绩效(?:评价)?(?:总)?得分|"
-                   r"综合得分|总得分|最终得分|总分|得分)"
-                   r"(?:为|是|：|:|共|达到?|计)?\s*(?P<num>\d{1,3}(?:\.\d+)?)\s*分(?![值数类项])")
-OVERALL_KW = lazy_re(r"自评|评价|综合|总|最终|绩效")
-GRADE_WORDS = r"优良|不合格|优秀|良好|合格|一般|中等|较差|优|良|中|差"
-GRADE = lazy_re(r"(?:等级|等次|级别|档次|评价结果|自评结果|评定结果|结果)(?:为|是|：|:|评定为|评为|属于|确定为|属|达到)?"
-                   rf"\s*[“\"「【]?(?P<g>{GRADE_WORDS})(?![良秀好等格级])"
-                   rf"|(?:评定为|评为|定为)\s*[“\"「【]?(?P<g2>{GRADE_WORDS})(?![良秀好等格级])"
-                   rf"|^\s*[（(]\s*(?P<g3>{GRADE_WORDS})\s*[）)]")
+_W = "scoring"        # the patterns of this module: lexicons/scoring.toml [score]
+
+SCORE = lex_re(_W, "score", "score")
+OVERALL_KW = lex_re(_W, "score", "overall_kw")
+GRADE = lex_re(_W, "score", "grade")
+_FULL_MARKS = lex_re(_W, "score", "full_marks")
+_OVERALL_BEFORE = lex_re(_W, "score", "overall_before")
+_REVIEW_SECTION = lex_re(_W, "score", "review_section")
 
 
 def bands(lex) -> list[dict]:
@@ -36,14 +35,14 @@ def score_statements(doc: Document, overall_only: bool = False):
     """(match, score, start, end) for each stated score out of 100 (absolute offsets)."""
     for p in doc.paragraphs:
         t = p.text
-        if "满分" in t and not re.search(r"满分(?:为)?100分|百分制", t):
+        if "满分" in t and not _FULL_MARKS.search(t):
             continue
         for m in SCORE.finditer(t):
             v = float(m.group("num"))
             if v > 100:
                 continue
             if overall_only and not (OVERALL_KW.search(m.group("kw"))
-                                     or re.search(r"自评|绩效评价|综合评价|总体评价", t[max(0, m.start() - 20):m.start()])):
+                                     or _OVERALL_BEFORE.search(t[max(0, m.start() - 20):m.start()])):
                 continue
             yield m, v, p.start + m.start("kw"), p.start + m.end(), p
 
@@ -94,7 +93,7 @@ def score_grade_mismatch(doc: Document, ctx):
                        data={"score": v, "grade": word, "expected": band["grade"]})
 
 
-DEDUCTED = lazy_re(r"扣(?:除|减)?\s*\d+(?:\.\d+)?\s*分|扣分")
+DEDUCTED = lex_re(_W, "score", "deducted")
 
 
 @rule(code="SCORE002", name="inflated-score", severity=Severity.WARNING, profiles=("self-eval",),
@@ -170,7 +169,7 @@ def inflated_score(doc: Document, ctx):
         # admissions in the problems / reasons / measures sections first, one per sentence
         def priority(ad):
             sec = doc.section_at(ad.start)
-            in_review = any(re.search(r"原因|问题|建议|措施", t) for t in sec.path)
+            in_review = any(_REVIEW_SECTION.search(t) for t in sec.path)
             return (not in_review, ad.start)
 
         seen, related = set(), []

@@ -6,6 +6,7 @@ import re
 
 from govlint.document import LEVEL_STYLE, Document
 from govlint.finding import Severity
+from govlint.patterns import lex_re
 from govlint.registry import Option, rule
 
 LEVEL_NAMES = {1: "一级", 2: "二级", 3: "三级", 4: "四级", 5: "五级"}
@@ -133,8 +134,9 @@ def _match_family(title: str, fam: dict) -> bool:
 
 
 _LABEL_END = re.compile(r"[：:]")
-_TARGETS = re.compile(r"目标|指标值")
-_RESULTS = re.compile(r"完成|实现|情况|结果|分析|评价|偏差|偏离|原因")
+_W = "outline"        # the word patterns of this module: lexicons/outline.toml [structure]
+_TARGETS = lex_re(_W, "structure", "target_label")
+_RESULTS = lex_re(_W, "structure", "result_label")
 
 
 def _label(title: str) -> str:

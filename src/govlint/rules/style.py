@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from govlint.document import HAN, Document
 from govlint.finding import Severity
+from govlint.patterns import lex_re
 from govlint.registry import Option, rule
 from govlint.rules._util import book_title_spans, inside
 
@@ -119,16 +120,15 @@ def leftovers(doc: Document, ctx):
 SPACE_BEFORE_PUNCT = re.compile(r"(?<=\S)([ \t\u3000]+)(?=[、，。；：！？）》”])")
 SPACE_AFTER_PUNCT = re.compile(f"(?<=[，；：、])([ \\t\\u3000]+)(?={_H})")
 # one or two spaces between characters; longer runs and ideographic-space pairs are alignment
+_W = "hygiene"        # the word patterns of STYLE004: lexicons/hygiene.toml [whitespace]
 # spaces between sentences, unless an article number follows (第十七条 …, joined regulation lines)
-SPACE_AFTER_END = re.compile(f"(?<=[。！？])([ \\t\\u3000]+)(?={_H})(?!第[一二三四五六七八九十百零〇\\d]+[条章节款])")
+SPACE_AFTER_END = lex_re(_W, "whitespace", "space_after_end")
 SPACE_BETWEEN_HAN = re.compile(f"(?<={_H})(?<!\\d日)(?<!\\d月)(?<!\\d年)( {{1,2}}|\\u3000)(?={_H})")
-ARTICLE = re.compile(r"(?:第[一二三四五六七八九十百零〇\d]+(?:条|章|节|款|编|部分)|附件[一二三四五六七八九十\d]*)[ \u3000]")
-# a space separating issuers ("中共中央办公厅 国务院办公厅") follows the name of a body
-_BODY = r"(?:办公厅|办公室|委员会|人民政府|政府|中共中央|中央|厅|部|委|局|院|署|中心)"
+ARTICLE = lex_re(_W, "whitespace", "article")
 # the legislative history of a regulation separates its steps with spaces
-LEGIS = re.compile(r"(?:修订|修正|发布|公布|通过|施行|批准)([ \u3000]+)(?=根据|自|经|[\d一二三四五六七八九十])")
+LEGIS = lex_re(_W, "whitespace", "legislative_history")
 # joint issuers in a document title are separated by one space or, as often, two
-ISSUERS = re.compile(f"{_BODY}([ \\u3000]{{1,3}})(?=[{HAN}]{{2,14}}?{_BODY})")
+ISSUERS = lex_re(_W, "whitespace", "issuers")
 TAB_INSIDE = re.compile(r"(?<=\S)(\t+)(?=\S)")
 
 

@@ -12,7 +12,7 @@ import re
 from govlint.document import Document
 from govlint.evaltable import fmt, is_vague, narrative_paragraphs, percent_of, shortfall, tables
 from govlint.finding import Severity
-from govlint.patterns import alternation_source
+from govlint.patterns import alternation_source, lex_re
 from govlint.registry import also
 # the rules these checks attach to are registered first
 from govlint.rules import funds, indicators, numbers  # noqa: F401
@@ -160,11 +160,12 @@ def table_total_vs_narrative_grade(doc: Document, ctx):
                            suggestion=right["grade"], related=rel)
 
 
+_W = "scoring"        # the word patterns of this module: lexicons/scoring.toml [table_links]
 NARR_FIGURES = [
-    ("exec_rate", re.compile(r"(?:预算|资金)?执行率(?:为|达到?|是|仅为|：|:)?\s*(\d{1,3}(?:\.\d+)?)\s*[%％]")),
-    ("budget_full", re.compile(r"全年预算(?:数|金额|资金)?(?:为|是|共|：|:)?\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|元|亿元)")),
-    ("budget_initial", re.compile(r"年初预算(?:数|金额|资金)?(?:为|是|共|：|:)?\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|元|亿元)")),
-    ("executed", re.compile(r"全年执行(?:数|金额)?(?:为|是|共|：|:)?\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|元|亿元)")),
+    ("exec_rate", lex_re(_W, "table_links", "exec_rate")),
+    ("budget_full", lex_re(_W, "table_links", "budget_full")),
+    ("budget_initial", lex_re(_W, "table_links", "budget_initial")),
+    ("executed", lex_re(_W, "table_links", "executed")),
 ]
 FIG_ZH = {"exec_rate": "执行率", "budget_full": "全年预算数", "budget_initial": "年初预算数", "executed": "全年执行数"}
 TO_YUAN = {"元": 1.0, "万元": 1e4, "亿元": 1e8}

@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from govlint._record import Tuple
-from govlint.rules._util import alternation, lazy_re
+from govlint.patterns import lex_re
+from govlint.rules._util import alternation
 
 if TYPE_CHECKING:   # pragma: no cover
     from govlint.document import Document
 
-OVERVIEW_TITLE = lazy_re(r"概况|基本情况|项目简介|项目背景|立项|项目内容|绩效目标情况")
-_NAME_LINE = lazy_re(r"\s*(?:[一二三四五六七八九十\d]+[、.．]\s*)?(?:（[一二三四五六七八九十]+）\s*)?项目名称")
-_DEPT_LINE = lazy_re(r"(?:主管部门|主管单位|项目单位|实施单位)(?:（单位）)?\s*[:：]?\s*([^\n，。；]{2,30})")
+_W = "purpose"        # the word patterns of this module: lexicons/purpose.toml [project]
+OVERVIEW_TITLE = lex_re(_W, "project", "overview_title")
+_NAME_LINE = lex_re(_W, "project", "name_line")
+_DEPT_LINE = lex_re(_W, "project", "dept_line")
 
 
 class ProjectClass(Tuple):

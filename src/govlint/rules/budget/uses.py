@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from govlint._record import Tuple
+from govlint.patterns import lex_re
 from govlint.rules._util import alternation, lazy_re
 from govlint.rules.budget.statements import Statement, use_statements
 
@@ -12,17 +13,16 @@ if TYPE_CHECKING:   # pragma: no cover
     from govlint.document import Document
 
 # tokens that separate the items of a use list, and tokens an item's span does not start with
-_SEPARATORS = frozenset(["、", "，", ",", "；", ";", "和", "及", "以及", "与", "并", "或", "：", ":",
-                         "（", "）", "(", ")", "等", "还有", "另有", "其余", "用于", "主要用于", "列支"])
 _LEADING = frozenset(["用于", "主要", "主要用于", "是", "为", "另", "还", "也", "部分", "其中", "共", "全部",
                       "一是", "二是", "三是", "四是", "发放", "支付", "拨付", "列支", "开支", "安排", "投入",
                       "资金", "经费", "的", "了", "已", "均", "分别", "专项", "实际", " ", "\u3000"])
 _MAX_SPAN = 30
 BY_RECIPIENT = "（按接受方判断）"
 _HAN = lazy_re(r"[\u4e00-\u9fff]")
-_UNIT_END = lazy_re(r"(?:局|委|院|站|所|中心|部|馆|队|处|科|股|室|单位|政府)$")
+_W = "econ_class"     # the words of this module: lexicons/econ_class.toml [uses]
+_UNIT_END = lex_re(_W, "uses", "unit_end")
 # trailing amounts and counts are not part of a use's span
-_AMOUNT = lazy_re(r"[\d.,，%]+|万元|元|亿元|万|余|多|辆|台|套|个|项|次|人次|家|所|座|处|余万元")
+_AMOUNT = lex_re(_W, "uses", "amount")
 
 
 # ----- prepared lexicons (once per process per lexicon object) ------------------------------
@@ -34,6 +34,8 @@ class _Prepared(Tuple):
     contractor_name: tuple
     introducers: frozenset
     purchase: frozenset
+    separators: frozenset  # tokens between the uses of a list
+    leading: frozenset     # tokens before a use's name
     items: list
     max_len: int
 
@@ -62,7 +64,8 @@ def _prepare(econ: dict) -> _Prepared:
             recipients.setdefault(w, kind)
     lengths = [len(w) for w in words] + [len(w) for _, w in with_recipient] + [len(w) for w in recipients]
     prep = _Prepared(words, with_recipient, recipients, tuple(rec.get("contractor_name", [])),
-                     frozenset(rec.get("introducers", [])), frozenset(rec.get("purchase", [])), items,
+                     frozenset(rec.get("introducers", [])), frozenset(rec.get("purchase", [])),
+                     frozenset(econ["uses"]["separators"]), frozenset(econ["uses"]["leading"]), items,
                      max(lengths, default=8))
     _PREPARED[id(econ)] = (econ, prep)
     return prep
@@ -109,12 +112,12 @@ def _lookup(text: str, toks: list[tuple[str, int, int]], table, max_len: int):
     return out
 
 
-def _items(toks, protected=()) -> list[list[tuple[str, int, int]]]:
+def _items(toks, separators: frozenset, protected=()) -> list[list[tuple[str, int, int]]]:
     """The items of a use list: runs of tokens between separators (、 和 及 …); a separator
     inside a ``protected`` span (a department's name: 住房和城乡建设局) does not split."""
     items, cur = [], []
     for t in toks:
-        if t[0] in _SEPARATORS and not any(a < t[1] < b for a, b in protected):
+        if t[0] in separators and not any(a < t[1] < b for a, b in protected):
             if cur:
                 items.append(cur)
             cur = []
@@ -136,9 +139,9 @@ def classify_statement(doc: Document, st: Statement, econ: dict) -> tuple[list[U
     unknown: list[tuple[int, int]] = []
     names = econ.get("recipients", {}).get("unit_names", ())
     protected = [m.span() for m in alternation(tuple(names)).finditer(text)] if names else []
-    for item in _items(toks, protected):
+    for item in _items(toks, prep.separators, protected):
         lead = 0
-        while lead < len(item) - 1 and item[lead][0] in _LEADING:
+        while lead < len(item) - 1 and item[lead][0] in prep.leading:
             lead += 1
         tail = len(item)
         while tail > lead + 1 and _AMOUNT.fullmatch(item[tail - 1][0]):
@@ -194,7 +197,7 @@ def _classify_item(text: str, item, prep: _Prepared):
                 if kind == "staff" and pos[0] > 0 and _UNIT_END.search(text[item[0][1]:ra]) \
                         and ra - item[0][1] <= 12:
                     j = 0
-                    while j < pos[0] and item[j][0] in _LEADING:
+                    while j < pos[0] and item[j][0] in prep.leading:
                         j += 1
                     ra = item[j][1]
     words = _lookup(text, item, prep.words, prep.max_len)
