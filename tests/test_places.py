@@ -165,3 +165,12 @@ def test_pdf_findings_name_page_and_line(word):
     assert found["DUP001"]["related"][0]["page"] == 1
     xx = found["STYLE002"]
     assert xx["page"] == 1 and re.fullmatch(r"第1页(第\d+行|第1张表第2行第2列)", xx["place"]), xx["place"]
+
+
+def test_ofd_findings_name_page_and_line(tmp_path):
+    from test_readers_formats import make_ofd
+    path = make_ofd(tmp_path / "报告.ofd", [[TITLE, "一、项目概况", "完成XX公里。"],
+                                            ["二、绩效目标完成情况", "", "资金到位率XX%。"]])
+    found = [f for f in json.loads(_check(path, "json"))["findings"] if f["code"] == "STYLE002"]
+    assert [(f["page"], f["place"]) for f in found] == [(1, "第1页第3行"), (2, "第2页第2行")]
+    assert "报告.ofd:3:3: 第1页第3行 STYLE002 错误" in _check(path, "text")

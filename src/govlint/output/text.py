@@ -154,7 +154,5 @@ def render(results, color: bool = False, show_source: bool = True, statistics: b
         parts.append(f"跳过 {skipped} 个非报告文件（图片、压缩包或已排除的文件）")
     if s["input_errors"]:
         parts.append(f"{len(s['input_errors'])} 个文件无法读取")
-    if skipped:
-        parts.append(f"跳过 {skipped} 个非报告文件（图片、压缩包或已排除的文件）")
     out.append("，".join(parts) + "。")
     return "\n".join(out) + "\n"
