@@ -27,9 +27,9 @@ PARAS = [TITLE, "一、项目概况", BODY, "二、绩效目标完成情况", BO
 TABLE = [["指标", "完成情况"], ["管网改造长度", "完成XX公里，达到年度目标"]]
 
 
-def _check(path: Path, fmt: str, *extra: str) -> str:
+def _check(path: Path, fmt: str, *extra: str, env: dict | None = None) -> str:
     p = run_cli("check", path.name, "--format", fmt, "--no-color", "--select", "DUP001,STYLE002", *extra,
-                cwd=path.parent)
+                cwd=path.parent, env=env)
     assert p.returncode == 1, p.stderr_text
     return p.stdout_text
 
@@ -165,6 +165,9 @@ def test_pdf_findings_name_page_and_line(word):
     assert found["DUP001"]["related"][0]["page"] == 1
     xx = found["STYLE002"]
     assert xx["page"] == 1 and re.fullmatch(r"第1页(第\d+行|第1张表第2行第2列)", xx["place"]), xx["place"]
+    # pypdf's lines follow the content stream: the page alone
+    by_pypdf = json.loads(_check(pdf, "json", "--jobs", "2", env={"GOVLINT_PDF_READER": "pypdf"}))["findings"]
+    assert {(f["page"], f["place"]) for f in by_pypdf if f["code"] == "DUP001"} == {(1, "第1页")}
 
 
 def test_ofd_findings_name_page_and_line(tmp_path):
