@@ -136,17 +136,20 @@ class DocMeta(Record):
     ruled tables too);
     ``sheets``: the workbook's sheet names in order; ``merged``: sheet → merged ranges
     ("A1:B2"); ``converted_from``/``converted_docx`` for .doc/.wps/.odt converted by LibreOffice;
-    ``format``/``pages`` for OFD; ``extractor`` for PDF. ``meta["merged"]`` and
-    ``meta.get(...)`` read the same fields.
+    ``format``/``pages`` for OFD; ``extractor`` for PDF; ``page_lines`` (PDF read by pdftotext,
+    OFD): one ``(offset, page, line)`` per line of the page the text was joined from, sorted by
+    offset, ``line`` counting the page's non-blank lines from its top (running headers included:
+    the reader sees them). ``meta["merged"]`` and ``meta.get(...)`` read the same fields.
     """
 
     __slots__ = ("heading_levels", "tables", "sheets", "merged", "converted_from", "converted_docx", "format",
-                 "pages", "extractor")
+                 "pages", "extractor", "page_lines")
     _repr_fields = __slots__
 
     def __init__(self, heading_levels: dict | None = None, tables: tuple = (), sheets: list | None = None,
                  merged: dict | None = None, converted_from: str | None = None, converted_docx: str | None = None,
-                 format: str | None = None, pages: int | None = None, extractor: str | None = None):
+                 format: str | None = None, pages: int | None = None, extractor: str | None = None,
+                 page_lines: tuple = ()):
         self.heading_levels: dict[int, int] = {} if heading_levels is None else heading_levels
         self.tables: tuple = tables
         self.sheets: list[str] = [] if sheets is None else sheets
@@ -157,6 +160,7 @@ class DocMeta(Record):
         self.format = format          # "ofd" for an OFD read as pages
         self.pages = pages
         self.extractor = extractor    # the PDF text extractor used (pdftotext or pypdf)
+        self.page_lines: tuple = page_lines
 
     def __getitem__(self, key: str):
         if key not in self.__slots__:
@@ -165,6 +169,24 @@ class DocMeta(Record):
 
     def get(self, key: str, default=None):
         return getattr(self, key, default) if key in self.__slots__ else default
+
+
+def cell_label(table: int, row: int, col: int, page: int | None = None) -> str:
+    """A table cell as a reader of the original names it (0-based arguments): 第1张表第5行第7列,
+    第2页第1张表第5行第7列 for a PDF's ruled table."""
+    return f"{'' if page is None else f'第{page}页'}第{table + 1}张表第{row + 1}行第{col + 1}列"
+
+
+def _nested_label(loc: "Locator") -> str:
+    """A cell of a table nested in a Word table cell: the outer cell, then each inner table's cell."""
+    steps = loc.path or ()
+    if not steps:
+        return cell_label(loc.table, loc.row, loc.col)
+    out = cell_label(loc.table, steps[0][0], steps[0][1])
+    for i, (_, _, inner) in enumerate(steps):
+        r, c = steps[i + 1][:2] if i + 1 < len(steps) else (loc.row, loc.col)
+        out += f"内{cell_label(inner, r, c)}"
+    return out
 
 
 class Document:
@@ -232,6 +254,60 @@ class Document:
 
     def block_at(self, offset: int) -> Block | None:
         return self._containing(self._block_starts, self.blocks, offset)
+
+    # ----- places in the original file (outputs only; never on the check path of .txt/.md) -----
+    @property
+    def has_places(self) -> bool:
+        """Whether positions in the original file differ from lines of the text (Word, Excel, PDF, OFD)."""
+        return self.kind in ("docx", "xlsx", "pdf")
+
+    @cached_property
+    def _page_line_starts(self) -> list[int]:
+        return [o for o, _, _ in self.meta.page_lines]
+
+    def _page_line(self, offset: int, block: Block | None) -> tuple[int, int] | None:
+        """(page, line on the page) of an offset of a PDF/OFD paragraph, when the reader recorded it."""
+        i = bisect.bisect_right(self._page_line_starts, offset) - 1 if self.meta.page_lines else -1
+        if i < 0 or (block is not None and self.meta.page_lines[i][0] < block.start):
+            return None
+        return self.meta.page_lines[i][1], self.meta.page_lines[i][2]
+
+    def page_at(self, offset: int) -> int | None:
+        """The page (1-based) of an offset of a PDF or OFD, else None."""
+        if self.kind != "pdf":
+            return None
+        b = self.block_at(offset)
+        if b is not None and b.locator.kind == "page":
+            pl = self._page_line(offset, b)
+            return pl[0] if pl else b.locator.page
+        return b.locator.page if b is not None else None
+
+    def place(self, offset: int) -> str:
+        """Where a reader of the original file finds an offset: the one label every output uses.
+
+        Word: 第N段 (N = the text's line, i.e. the paragraph in document order with table-cell
+        paragraphs counted, as the review list counts it) or the table cell (第1张表第2行第3列);
+        Excel: 表名!F4; PDF/OFD: 第P页第L行 (L = the page's non-blank line, from the reader's
+        ``meta.page_lines``), 第P页 alone when the line is not known (pypdf), or the ruled table's
+        cell (第P页第k张表第r行第c列). Plain text and Markdown: "" (the line is the place).
+        """
+        if not self.has_places:
+            return ""
+        b = self.block_at(offset)
+        loc = b.locator if b is not None else None
+        kind = loc.kind if loc is not None else ""
+        if kind == "cell":
+            return cell_label(loc.table, loc.row, loc.col, loc.page)
+        if kind == "nested-cell":
+            return _nested_label(loc)
+        if kind == "xcell":
+            return f"{loc.sheet}!{loc.cell}"
+        if kind == "page":
+            pl = self._page_line(offset, b)
+            return f"第{pl[0]}页第{pl[1]}行" if pl else f"第{loc.page}页"
+        if self.kind == "docx":
+            return f"第{self.line_col(offset)[0]}段"
+        return ""
 
     def in_table(self, offset: int) -> bool:
         """Whether the offset lies in a table cell of a Word document or a workbook."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from govlint._record import Record
-from govlint.document import Document
+from govlint.document import Document, cell_label
 from govlint.patterns import lazy_re
 
 
@@ -80,10 +80,11 @@ def docx_grids(doc: Document) -> list[Grid]:
         a, e = spans.get(key, (b.start, b.end))
         spans[key] = (min(a, b.start), max(e, b.end))
         if loc.page is not None:
-            pages.setdefault(loc.table, f"第{loc.page}页")
+            pages.setdefault(loc.table, loc.page)
     grids = []
     for t, layout in enumerate(doc.meta.tables):
-        on = pages.get(t, "")
+        page = pages.get(t)
+        on = f"第{page}页" if page is not None else ""
         made: dict = {}
         rows = []
         for r, owners in enumerate(layout):
@@ -93,7 +94,7 @@ def docx_grids(doc: Document) -> list[Grid]:
                 if got is None:
                     a, e = spans.get((t, r0, c0), (None, None))
                     text = doc.text[a:e].replace("\n", " ") if a is not None else ""
-                    got = made[(r0, c0)] = Cell(text, a, e, f"{on}第{t + 1}张表第{r0 + 1}行第{c0 + 1}列", r0, c0)
+                    got = made[(r0, c0)] = Cell(text, a, e, cell_label(t, r0, c0, page), r0, c0)
                 out.append(got)
             rows.append(out)
         grids.append(Grid("docx", f"{on}第{t + 1}张表", rows,

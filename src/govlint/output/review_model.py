@@ -27,7 +27,7 @@ class Source:
 
     path: str
     line: int | None
-    where: str              # "path:line" or "第N段" for the reviewed document itself
+    where: str              # "path:line", or "第N段" (and its place) for the reviewed document itself
     excerpt: str
     note: str | None
     same_document: bool
@@ -48,7 +48,8 @@ class Comment:
     line: int
     unit: str               # "第12行" / "第12段"
     section: list[str]      # heading path, top level first
-    cell: str               # "表1第2行第3列" for a .docx table cell, else ""
+    cell: str               # the place in the original (Document.place: 第1张表第2行第3列, Sheet1!F4,
+                            # 第2页第7行) when it is not ``unit``, else ""
     before: str             # 原文 = before + span + after
     span: str
     after: str
@@ -146,19 +147,10 @@ def _ratio(extra: dict):
         return None
 
 
-def _cell_label(doc, offset: int) -> str:
-    blk = doc.block_at(offset) if doc.blocks else None
-    if blk is None:
-        return ""
-    loc = blk.locator
-    if loc.kind == "cell":
-        page = f"第{loc.page}页" if loc.page is not None else ""     # a PDF's table (readers.pdf_tables)
-        return f"{page}表{loc.table + 1}第{loc.row + 1}行第{loc.col + 1}列"
-    if loc.kind == "xcell":
-        return f"{loc.sheet}!{loc.cell}"
-    if loc.kind == "page":
-        return f"第{loc.page}页"
-    return ""
+def _place(doc, offset: int, unit: str) -> str:
+    """The place in the original file (``Document.place``) when it says more than ``unit`` (第12段)."""
+    place = doc.place(offset) if doc.has_places else ""
+    return "" if place == unit else place
 
 
 def _window(doc, start: int, end: int) -> tuple[str, str, str]:
@@ -185,6 +177,8 @@ def _source(r, doc, path: str, unit: str) -> Source:
     if same and doc is not None:
         line = line or doc.line_col(r.start)[0]
         where = f"第{line}{unit}"
+        place = _place(doc, r.start, where)
+        where += f"（{place}）" if place else ""
         excerpt = r.excerpt if r.excerpt is not None else doc.text[r.start:r.end]
     else:
         where = f"{r.path}:{line}" if line else f"{r.path}"
@@ -209,7 +203,7 @@ def document_review(r, index: int) -> DocReview:
             before, span, after = _window(doc, f.start, f.end)
             section = doc.section_at(f.start).path
             line = doc.line_col(f.start)[0]
-            cell = _cell_label(doc, f.start)
+            cell = _place(doc, f.start, f"第{line}{unit}")
         else:
             before, span, after = "", f.excerpt or "", ""
             section, line, cell = [], f.position.line if f.position else 0, ""

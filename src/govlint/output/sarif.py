@@ -96,8 +96,12 @@ def render(results, **kw) -> str:
                      "physicalLocation": {"artifactLocation": {"uri": _uri(rel.path or f.path)},
                                           **({"region": _region(rel.position)} if rel.position else {})}}
                     for i, rel in enumerate(f.related)]
-            if f.suggestion:
-                res["properties"] = {"suggestion": f.suggestion}
+            props = {"suggestion": f.suggestion} if f.suggestion else {}
+            if r.document is not None and r.document.has_places:    # Word/Excel/PDF: where a reader finds it
+                from govlint.output.json_ import place_dict
+                props.update(place_dict(r.document, f.start))
+            if props:
+                res["properties"] = props
             if f.fix is not None and r.document is not None:
                 res["fixes"] = [_fix(f, r.document)]
             out_results.append(res)

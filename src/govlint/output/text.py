@@ -1,5 +1,9 @@
 """``--format text``: file:line:col, code, message, the excerpt with the span marked, a summary.
 
+For Word, Excel, PDF and OFD inputs the place a reader of the original finds (``Document.place``:
+第3段, 第1张表第2行第3列, Sheet1!F4, 第2页第7行) follows the ``file:line:col:`` prefix, which stays
+as editors and CI parse it (line and column of the extracted text); related places likewise.
+
 Colour only when asked (``color=True``, set by the CLI on a terminal). The span is
 underlined with carets measured in display cells (a Chinese character is two cells wide;
 “ ” … count two cells too on a Chinese console, see ``govlint.console``). On a terminal the
@@ -117,9 +121,12 @@ def render(results, color: bool = False, show_source: bool = True, statistics: b
     for r in results_shown:
         if r.error:
             continue     # input errors are reported once, on stderr, by the command line
+        doc = r.document
+        places = doc is not None and doc.has_places     # .txt/.md: the line is the place
         for f in r.findings:
             p = f.position
-            head = (f"{_c(color, 'path', f.path)}:{p.line}:{p.column}: {_c(color, 'code', f.code)} "
+            place = f"{doc.place(f.start)} " if places else ""
+            head = (f"{_c(color, 'path', f.path)}:{p.line}:{p.column}: {place}{_c(color, 'code', f.code)} "
                     f"{_c(color, f.severity.label, f.severity.zh)} {f.message}")
             out.append(head)
             if show_source and r.document is not None:
@@ -128,6 +135,8 @@ def render(results, color: bool = False, show_source: bool = True, statistics: b
                 out.append(f"      = 建议：{f.suggestion}")
             for rel in f.related:
                 where = f"{rel.path}:{rel.position.line}:{rel.position.column}" if rel.position else (rel.path or "")
+                if places and rel.path in (None, f.path):
+                    where += f" {doc.place(rel.start)}"
                 out.append(f"      = 参见：{where}" + (f"（{rel.note}）" if rel.note else ""))
             if show_source:
                 out.append("")
@@ -145,7 +154,5 @@ def render(results, color: bool = False, show_source: bool = True, statistics: b
         parts.append(f"跳过 {skipped} 个非报告文件（图片、压缩包或已排除的文件）")
     if s["input_errors"]:
         parts.append(f"{len(s['input_errors'])} 个文件无法读取")
-    if skipped:
-        parts.append(f"跳过 {skipped} 个非报告文件（图片、压缩包或已排除的文件）")
     out.append("，".join(parts) + "。")
     return "\n".join(out) + "\n"

@@ -120,7 +120,9 @@ def read_ofd(path: Path) -> Document:
     finally:
         z.close()
     from govlint.readers.pdf import paged_text
-    text, blocks = paged_text(pages)
+    line_map: list = []
+    text, blocks = paged_text(pages, line_map=line_map)
     if not text.strip():
         raise InputError("OFD 文档没有文字内容（可能是扫描件）")
-    return Document(str(path), text, "pdf", blocks=blocks, meta={"format": "ofd", "pages": len(pages)})
+    return Document(str(path), text, "pdf", blocks=blocks,
+                    meta={"format": "ofd", "pages": len(pages), "page_lines": tuple(line_map)})

@@ -108,10 +108,13 @@ def read_pdf(path: Path) -> Document:
         extractor = "pypdf"
     page_lines = [t.replace("\r\n", "\n").replace("\r", "\n").split("\n") for t in pages]
     tables = _tables(path, program, page_lines) if extractor == "pdftotext" else None
-    text, blocks = paged_text(page_lines, tables)
+    # pdftotext's lines are the page's lines in reading order; pypdf's follow the content stream
+    # (docs/readers.md), so its findings name the page alone
+    line_map: list | None = [] if extractor == "pdftotext" else None
+    text, blocks = paged_text(page_lines, tables, line_map)
     if not text.strip():
         raise InputError("PDF 没有文字层（可能是扫描件），请提供含文字的 PDF 或 Word 文件")
-    meta = {"extractor": extractor}
+    meta = {"extractor": extractor, "page_lines": tuple(line_map or ())}
     if tables and tables[1]:
         meta["tables"] = tuple(t.layout for t in tables[1])
     return Document(str(path), text, "pdf", blocks=blocks, meta=meta)
@@ -138,7 +141,7 @@ def _tables(path: Path, program: str, page_lines: list[list[str]]):
     return (marked, placed) if placed else None
 
 
-def paged_text(page_lines: list[list[str]], tables=None) -> tuple[str, list]:
+def paged_text(page_lines: list[list[str]], tables=None, line_map: list | None = None) -> tuple[str, list]:
     """The text of lines laid out on pages (PDF, OFD): running headers and footers dropped,
     wrapped lines joined into paragraphs, each paragraph a block that remembers its page.
 
@@ -146,6 +149,10 @@ def paged_text(page_lines: list[list[str]], tables=None) -> tuple[str, list]:
     tables placed; each becomes its cells, one line per cell, ``Locator("cell", …, page=)``.
     Running lines and the width of a full line are taken from the unmarked pages, so the text
     outside the tables is what it would be without them.
+
+    ``line_map``, when given, receives ``(offset, page, line)`` for every page line a paragraph
+    was joined from (``DocMeta.page_lines``): ``line`` counts the page's non-blank lines from the
+    top, running headers included (a reader counting lines sees them).
     """
     kept = drop_running_lines(page_lines)
     full = full_width(kept)
@@ -155,8 +162,10 @@ def paged_text(page_lines: list[list[str]], tables=None) -> tuple[str, list]:
         kept = [[m if m != o else k for k, o, m in zip(kp, op, mp)]
                 for kp, op, mp in zip(kept, page_lines, marked)]
     lines = [(line, i + 1) for i, page in enumerate(kept) for line in page]
+    where = [(i + 1, n) for i, page in enumerate(page_lines) for n in _line_numbers(page)]
+    starts: list | None = [] if line_map is not None else None
     parts, blocks, pos = [], [], 0
-    for t, page in join_wrapped_lines(lines, full):
+    for j, (t, page) in enumerate(join_wrapped_lines(lines, full, starts)):
         k = table_of(t) if tables else None
         if k is not None:
             for r0, c0, cell in _cell_lines(placed[k]):
@@ -166,9 +175,20 @@ def paged_text(page_lines: list[list[str]], tables=None) -> tuple[str, list]:
                 pos += len(cell) + 1
             continue
         blocks.append(Block(pos, pos + len(t), Locator("page", page=page)))
+        if line_map is not None:
+            line_map.extend((pos + off, *where[idx]) for off, idx in starts[j])
         parts.append(t)
         pos += len(t) + 1
     return "\n".join(parts), blocks
+
+
+def _line_numbers(page: list[str]) -> list[int]:
+    """For each line of a page, the number of non-blank lines up to it (its line as a reader counts)."""
+    out, n = [], 0
+    for line in page:
+        n += bool(line.strip())
+        out.append(n)
+    return out
 
 
 def _cell_lines(table):
@@ -228,12 +248,15 @@ def full_width(page_lines: list[list[str]]) -> int:
     return widths[int(len(widths) * 0.8)] if widths else 0
 
 
-def join_wrapped_lines(lines: list[tuple[str, int]], full: int | None = None) -> list[tuple[str, int]]:
+def join_wrapped_lines(lines: list[tuple[str, int]], full: int | None = None,
+                       starts: list | None = None) -> list[tuple[str, int]]:
     """Rebuild paragraphs from a PDF text layer: one line per paragraph.
 
     A line that does not end a sentence is joined with the next one, unless the next line
     starts a heading (一、 （一） 1. …) or the line is short (a title or heading wraps rarely).
     Page numbers ("- 3 -", "第3页") are dropped. Each paragraph keeps the page it starts on.
+    ``starts``, when given, receives per paragraph the ``(offset in the paragraph, index in
+    lines)`` of each line joined into it.
     """
     from govlint.document import starts_with_heading
 
@@ -242,27 +265,35 @@ def join_wrapped_lines(lines: list[tuple[str, int]], full: int | None = None) ->
         widths = sorted(len(t.strip()) for t, _ in lines if t.strip())
         full = widths[int(len(widths) * 0.8)] if widths else 0   # a typical full line
     buf, buf_page, last_len = "", 0, 0
-    for raw, page in lines:
+    cur: list = []                      # (offset in buf, index in lines) of the lines joined into buf
+
+    def emit(text: str, page: int, joined: list) -> None:
+        out.append((text, page))
+        if starts is not None:
+            starts.append(joined)
+
+    for idx, (raw, page) in enumerate(lines):
         t = raw.strip()
         if t.startswith("\x00"):       # a table (pdf_tables.marker): a paragraph of its own
             if buf:
-                out.append((buf, buf_page))
-            out.append((t, page))
+                emit(buf, buf_page, cur)
+            emit(t, page, [(0, idx)])
             buf, last_len = "", 0
             continue
         if not t or _PAGE_NUMBER.match(t):
             if not t and buf:
-                out.append((buf, buf_page))
+                emit(buf, buf_page, cur)
                 buf = ""
             continue
         wrapped = last_len >= max(10, full - 4)      # the previous line ran to the margin
         if buf and wrapped and buf[-1] not in _ENDS_PARAGRAPH and not starts_with_heading(t):
+            cur.append((len(buf), idx))
             buf += t
             last_len = len(t)
             continue
         if buf:
-            out.append((buf, buf_page))
-        buf, buf_page, last_len = t, page, len(t)
+            emit(buf, buf_page, cur)
+        buf, buf_page, last_len, cur = t, page, len(t), [(0, idx)]
     if buf:
-        out.append((buf, buf_page))
+        emit(buf, buf_page, cur)
     return out

@@ -348,12 +348,14 @@ def copied_passage(doc: Document, ctx):
                 chosen.append(r)
             for r in sorted(chosen, key=lambda r: r.start):
                 src_line = doc.line_col(r.src_start)[0]
+                # Word: 第14段 or the table cell; Excel: Sheet1!B7; PDF: 第2页第7行 (Document.place)
+                src_place = (doc.place(r.src_start) if doc.has_places else "") or f"第{src_line}行"
                 what = "整段" if r.whole else "部分内容"
                 src_sec = doc.section_at(r.src_start)
                 where = f"（“{src_sec.title[:16]}”）" if src_sec.heading is not None else ""
                 yield ctx.flag(
                     r.start, r.end,
-                    f"本段{what}与第{src_line}行{where}的内容重复（相似度{round(r.score * 100)}%）",
+                    f"本段{what}与{src_place}{where}的内容重复（相似度{round(r.score * 100)}%）",
                     suggestion="删除重复内容，改写为本部分应有的分析（如指标完成值和效果数据）",
                     related=[ctx.related(r.src_start, r.src_end, note="首次出现的位置")],
                     data={"similarity": round(r.score, 3), "source_line": src_line,
