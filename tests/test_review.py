@@ -508,3 +508,21 @@ def test_html_overlapping_findings_each_reachable_from_the_text(tmp_path):
     n = len(_re.findall(r'<li[^>]*id="d1-i\d+"', html)) or html.count('id="d1-i')
     linked = set(_re.findall(r'href="#d1-i(\d+)"', text_part))
     assert n >= 2 and len(linked) == n, (n, linked)
+
+
+def test_review_list_says_the_file_was_converted():
+    """A .doc/.wps report is read after LibreOffice converted it: every review format's summary
+    says so (positions are paragraphs of the converted document); a file read as is does not."""
+    from govlint import runner
+    from govlint.config import Config
+    from govlint.document import Document
+    from govlint.output import review_model as rm
+    doc = Document.from_text(REPORT, "r.doc")
+    doc.meta.converted_from = ".doc"
+    r = runner.lint_document_result(doc, Config(), set(SELECT.split(",")))
+    rows = dict(rm.summary_rows(rm.build([r]).documents[0]))
+    assert ".doc" in rows["文件转换"] and "LibreOffice" in rows["文件转换"]
+    plain, _ = _review_of(REPORT)
+    assert "文件转换" not in dict(rm.summary_rows(plain.documents[0]))
+    from govlint.output.review_md import render_review
+    assert "文件转换" in render_review(rm.build([r]))

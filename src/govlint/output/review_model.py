@@ -95,6 +95,7 @@ class DocReview:
     copy_ratio: float | None
     text: str = ""          # the document text (for the HTML view)
     paragraph_unit: str = "行"
+    converted_from: str = ""  # ".doc", ".wps", ".odt": read after LibreOffice converted it
 
     @property
     def total(self) -> int:
@@ -222,7 +223,8 @@ def document_review(r, index: int) -> DocReview:
     from govlint.output import clean    # a non-UTF-8 byte in a file name: U+FFFD in the list
     return DocReview(index, clean(r.path), clean(Path(r.path).name), doc.title_text if doc is not None else "",
                      doc.kind if doc is not None else "", comments, sev, by_family, _ratio(r.extra),
-                     doc.text if doc is not None else "", unit)
+                     doc.text if doc is not None else "", unit,
+                     (doc.meta.converted_from or "") if doc is not None else "")
 
 
 def build(results) -> Review:
@@ -243,6 +245,9 @@ def summary_rows(d: DocReview) -> list[tuple[str, str]]:
     rows += [(f"{name}（{fam}）", str(n)) for fam, name, n in d.by_family]
     if d.copy_ratio is not None:
         rows.append(("雷同比例", d.copy_ratio_text()))
+    if d.converted_from:
+        rows.append(("文件转换", f"原文件为 {d.converted_from} 格式，已用 LibreOffice 转换为 .docx 后检查；"
+                                 "段落、表格位置按转换后的文档计，个别版式可能与原文件略有出入"))
     return rows
 
 
