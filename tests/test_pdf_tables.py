@@ -73,14 +73,8 @@ def test_pdf_gives_the_table_findings_of_the_docx(pdfs, name):
 
 def _variant(path: Path, budget, edit=None) -> Path:
     """The faulty Word sample (make_samples), with another budget row or edited in its XML."""
-    from test_table_recover import ms
-    ms._docx(path, ms.NARRATIVE_FAULTY, ms.FAULTY_ROWS, budget, split_at=4)
-    if edit is not None:
-        import docx
-        d = docx.Document(str(path))
-        edit(d)
-        d.save(str(path))
-    return path
+    from test_table_recover import docx_variant_at
+    return docx_variant_at(path, budget, edit)
 
 
 def _grid_before(d):

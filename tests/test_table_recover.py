@@ -260,7 +260,11 @@ def test_markdown_rows_whose_figures_do_not_stand_under_the_header_give_nothing(
 
 def _docx_variant(tmp_path, budget, edit=None):
     """The faulty Word sample built by make_samples, optionally edited in its XML."""
-    p = tmp_path / "t.docx"
+    return docx_variant_at(tmp_path / "t.docx", budget, edit)
+
+
+def docx_variant_at(p, budget, edit=None):
+    """The faulty Word sample written to ``p`` (also used by test_pdf_tables)."""
     ms._docx(p, ms.NARRATIVE_FAULTY, ms.FAULTY_ROWS, budget, split_at=4)
     if edit is not None:
         import docx
