@@ -27,9 +27,12 @@ _BASE_LABEL = lex_re(_W, "numbers", "base_label")
 _GREEN_LABEL = lex_re(_W, "numbers", "green_label")
 _CONVERSION_BETWEEN = lex_re(_W, "numbers", "conversion_between")
 _RATIO_NAMES = lex_re(_W, "numbers", "ratio_names")
+_RATIO_FLOOR = lex_re(_W, "numbers", "ratio_floor")
+_RATIO_BASE = lex_re(_W, "numbers", "ratio_base")
+_RATIO_GREEN = lex_re(_W, "numbers", "ratio_green")
+_LIST_TOKENS = lex_re(_W, "numbers", "list_tokens")
 
 # building numbers: 1#、2#… 18#栋, 1#-6#
-_BNUM = r"(\d{1,3})\s*#"
 LIST_RX = lex_re(_W, "numbers", "list_rx")
 START_WORDS = lex_re(_W, "numbers", "start_words")
 LATER_WORDS = lex_re(_W, "numbers", "later_words")
@@ -40,7 +43,7 @@ CLAUSE = lazy_re(r"[^，,；;。]+")
 def _list_numbers(text: str) -> set[int]:
     """The building numbers a list names, ranges (1#-6#) expanded."""
     nums: set[int] = set()
-    tokens = re.findall(rf"{_BNUM}|(-|—|~|～|至|到)", text)
+    tokens = _LIST_TOKENS.findall(text)
     prev = None
     pending_range = False
     for num, dash in tokens:
@@ -160,22 +163,22 @@ def _check_ratios(ctx, p, tol: float):
     green = _labelled_area(t, _GREEN_LABEL, re.compile(r"$^"))
     if len(land) != 1:
         return
-    checks = [("容积率", floor, False), ("建筑密度", base, True), ("绿地率", green, True)]
-    for name, num, percent in checks:
+    checks = [(_RATIO_FLOOR, floor, False), (_RATIO_BASE, base, True), (_RATIO_GREEN, green, True)]
+    for rx, num, percent in checks:
         if len(num) != 1:
             continue
-        rx = re.compile(rf"{name}(?:为|约为|：|:|约|达)?\s*(\d+(?:\.\d+)?)\s*(%|％)?")
         for m in rx.finditer(t):
-            if percent != bool(m.group(2)):
+            name = m.group("name")
+            if percent != bool(m.group("pct")):
                 continue
-            stated = float(m.group(1))
+            stated = float(m.group("value"))
             computed = num[0].value / land[0].value * (100 if percent else 1)
             if abs(computed - stated) <= max(tol * max(stated, 1e-9), 0.01 if not percent else 0.1):
                 continue
             certain = not RATIO_QUALIFIERS.search(t)
             unit = "%" if percent else ""
-            yield ctx.flag(p.start + m.start(1), p.start + m.end(),
-                           f"{name}写为{m.group(1)}{unit}，按{num[0].text}÷{land[0].text}计算应为{fmt(computed)}{unit}",
+            yield ctx.flag(p.start + m.start("value"), p.start + m.end(),
+                           f"{name}写为{m.group('value')}{unit}，按{num[0].text}÷{land[0].text}计算应为{fmt(computed)}{unit}",
                            suggestion=f"核对{name}及其依据的面积（如{name}按计容面积或净用地计算，请注明）",
                            related=[ctx.related(p.start + num[0].start, p.start + num[0].end, note="分子"),
                                     ctx.related(p.start + land[0].start, p.start + land[0].end, note="分母")],
