@@ -52,6 +52,8 @@ class RedisIndex(CorpusIndex):
         self._counts = s(L.COUNTS)
         self._retire_s, self._purge_s = s(L.RETIRE), s(L.PURGE)
         self.lock = WriterLock(self.r, self.k("lock"), url)
+        self._epoch = self._guard(self._run_ids)      # the servers' run ids when opened
+        self._op = None                                # "add" / "remove" while writing
 
     # ----- plumbing ----------------------------------------------------------------------
     def k(self, *parts) -> str:
@@ -73,6 +75,21 @@ class RedisIndex(CorpusIndex):
             raise err(f"无法连接 Redis：{self.location}（{_reason(exc)}）{tail}") from None
         except redis.exceptions.RedisError as exc:
             raise err(f"Redis 出错：{self.location}（{_reason(exc)}）{tail}") from None
+
+    def _run_ids(self) -> tuple:
+        """Each data-holding server's ``run_id`` (INFO server): a new one means it restarted."""
+        return tuple(sorted(str(c.info("server").get("run_id")) for c in self.node_clients()))
+
+    def verify_stable(self) -> None:
+        """Raise when a server restarted since the index was opened (or the write began):
+        redis-py reconnects silently, and without persistence the restart lost data."""
+        if self._guard(self._run_ids) == self._epoch:
+            return
+        if self._op:
+            raise CorpusError(f"Redis 服务器在 govlint corpus {self._op} 过程中重启过（{self.location}），"
+                              f"索引可能不完整；请重新运行 govlint corpus {self._op}")
+        raise CorpusQueryError(f"Redis 服务器在检查过程中重启过（{self.location}），索引可能不完整；"
+                               "对照语料（DUP002）检查未完成，结果不可用")
 
     def _check_meta(self, create: bool, want) -> None:
         meta = {a.decode(): b.decode() for a, b in self.r.hgetall(self.k("meta")).items()}
@@ -282,6 +299,7 @@ class RedisIndex(CorpusIndex):
         self._commit(keys=[self.sk(s, "docs"), self.sk(s, "pending"), self.sk(s, "paths")], args=args)
         if old_id is not None:
             self._purge(old_id, *old)
+        self.verify_stable()
 
     def _doc_features(self, doc_id) -> tuple[list, list]:
         """(distinct fingerprints, mixed band keys) of a stored document, recomputed from its text."""
@@ -312,6 +330,7 @@ class RedisIndex(CorpusIndex):
             self._retire_s(keys=[self.sk(s, "docs"), self.sk(s, "pending"), self.sk(s, "paths")], args=args)
             self._purge(doc_id, hashes, bands)
         self._guard(run)
+        self.verify_stable()
 
     # ----- one writer at a time, and what a killed writer left behind -------------------------
     def clean_orphans(self) -> int:
@@ -328,19 +347,23 @@ class RedisIndex(CorpusIndex):
             return n
         return self._guard(run)
 
-    def _writing(self, fn):
+    def _writing(self, op: str, fn):
+        self._op, self._epoch = op, self._guard(self._run_ids)
         self._guard(self.lock.acquire)
         try:
             self.clean_orphans()
-            return fn()
+            out = fn()
+            self.verify_stable()       # a restart after the last commit lost it as well
+            return out
         finally:
+            self._op = None
             self._guard(self.lock.release)
 
     def add_paths(self, paths, skip_errors: bool = False, progress=None) -> dict:
-        return self._writing(lambda: super(RedisIndex, self).add_paths(paths, skip_errors, progress))
+        return self._writing("add", lambda: super(RedisIndex, self).add_paths(paths, skip_errors, progress))
 
     def remove_paths(self, paths):
-        return self._writing(lambda: super(RedisIndex, self).remove_paths(paths))
+        return self._writing("remove", lambda: super(RedisIndex, self).remove_paths(paths))
 
     # ----- administration ----------------------------------------------------------------------
     def node_clients(self) -> list:
