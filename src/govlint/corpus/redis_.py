@@ -26,7 +26,7 @@ from govlint.corpus.common import SCHEMA_VERSION, CorpusError, CorpusQueryError
 from govlint.corpus import redis_layout as L
 from govlint.corpus import text as T
 from govlint.corpus.base import MAX_PARAS, chunks, CorpusIndex, DocRecord, pack_spans, pack_text, unpack_spans, unpack_text
-from govlint.corpus.redis_connect import PING_TIMEOUT, connect as _connect, reason as _reason  # noqa: F401
+from govlint.corpus.redis_connect import PING_TIMEOUT, connect as _connect, describe  # noqa: F401
 from govlint.corpus.redis_lock import WriterLock
 
 CHUNK = 2000
@@ -71,10 +71,8 @@ class RedisIndex(CorpusIndex):
         tail = "；对照语料（DUP002）检查未完成，结果不可用" if ready else ""
         try:
             return fn(*args)
-        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
-            raise err(f"无法连接 Redis：{self.location}（{_reason(exc)}）{tail}") from None
         except redis.exceptions.RedisError as exc:
-            raise err(f"Redis 出错：{self.location}（{_reason(exc)}）{tail}") from None
+            raise err(describe(exc, self.location) + tail) from None
 
     def _run_ids(self) -> tuple:
         """Each data-holding server's ``run_id`` (INFO server): a new one means it restarted."""
