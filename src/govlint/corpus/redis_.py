@@ -51,9 +51,9 @@ class RedisIndex(CorpusIndex):
         self._append, self._lookup, self._commit = s(L.APPEND), s(L.LOOKUP), s(L.COMMIT)
         self._counts = s(L.COUNTS)
         self._retire_s, self._purge_s = s(L.RETIRE), s(L.PURGE)
-        self.lock = WriterLock(self.r, self.k("lock"), url)
-        self._epoch = self._guard(self._run_ids)      # the servers' run ids when opened
         self._op = None                                # "add" / "remove" while writing
+        self._epoch = self._guard(self._run_ids)      # the servers' run ids when opened
+        self.lock = WriterLock(self.r, self.k("lock"), url)
 
     # ----- plumbing ----------------------------------------------------------------------
     def k(self, *parts) -> str:
@@ -76,7 +76,10 @@ class RedisIndex(CorpusIndex):
 
     def _run_ids(self) -> tuple:
         """Each data-holding server's ``run_id`` (INFO server): a new one means it restarted."""
-        return tuple(sorted(str(c.info("server").get("run_id")) for c in self.node_clients()))
+        try:
+            return tuple(sorted(str(c.info("server").get("run_id")) for c in self.node_clients()))
+        except self._redis_mod.exceptions.ResponseError:     # INFO renamed or not permitted: cannot tell
+            return ("unknown",)
 
     def verify_stable(self) -> None:
         """Raise when a server restarted since the index was opened (or the write began):
