@@ -95,6 +95,18 @@ def test_restart_between_two_documents_stops_the_add(server, past):
     ix.close()
 
 
+def test_server_gone_during_add_is_an_add_error(server, past):
+    ix = open_index(server.url, create=True)
+
+    def stop_after_first(path, status):
+        server.stop()
+    with pytest.raises(CorpusError) as info:
+        ix.add_paths([past], progress=stop_after_first)
+    msg = str(info.value)
+    assert msg.startswith("无法连接 Redis") and "corpus add 未完成" in msg and "DUP002" not in msg, msg
+    ix.close()
+
+
 def test_add_without_restart_still_succeeds(server, past):
     ix = open_index(server.url, create=True)
     counts = ix.add_paths([past])

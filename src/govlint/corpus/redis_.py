@@ -66,9 +66,10 @@ class RedisIndex(CorpusIndex):
         """Run ``fn``; a Redis failure is a CorpusError (while opening) or, once open, a
         CorpusQueryError: the file being checked gets an error, never a partial answer."""
         redis = self._redis_mod
-        ready = getattr(self, "lock", None) is not None
+        ready = getattr(self, "lock", None) is not None and not self._op    # querying, not writing
         err = CorpusQueryError if ready else CorpusError
-        tail = "；对照语料（DUP002）检查未完成，结果不可用" if ready else ""
+        tail = ("；对照语料（DUP002）检查未完成，结果不可用" if ready
+                else f"；govlint corpus {self._op} 未完成，请在 Redis 恢复后重新运行" if getattr(self, "_op", None) else "")
         try:
             return fn(*args)
         except redis.exceptions.RedisError as exc:
