@@ -392,7 +392,11 @@ class RedisIndex(CorpusIndex):
             return {"backend": "redis-cluster" if self.cluster else "redis", "location": self.location,
                     "documents": len(ids), "characters": chars, "paragraphs": paras, "shards": self.shards,
                     "redis_used_memory": self.used_memory(), "schema_version": SCHEMA_VERSION}
-        return self._guard(run)
+        self._op = "stats"          # a failure here is the stats command's, not a check's
+        try:
+            return self._guard(run)
+        finally:
+            self._op = None
 
     def clear(self) -> int:
         """Delete every key under the prefix (tests and benchmarks)."""
