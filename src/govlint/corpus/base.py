@@ -142,6 +142,7 @@ class CorpusIndex:
     def _delete(self, doc_id) -> None: raise NotImplementedError
     def stats(self) -> dict: raise NotImplementedError
     def close(self) -> None: pass
+    def verify_stable(self) -> None: pass   # Redis: raise when the server restarted since opening
 
     # ----- shared ----------------------------------------------------------------------------
     def require_nonempty(self) -> None:

@@ -26,7 +26,7 @@ from govlint.corpus.common import SCHEMA_VERSION, CorpusError, CorpusQueryError
 from govlint.corpus import redis_layout as L
 from govlint.corpus import text as T
 from govlint.corpus.base import MAX_PARAS, chunks, CorpusIndex, DocRecord, pack_spans, pack_text, unpack_spans, unpack_text
-from govlint.corpus.redis_connect import PING_TIMEOUT, connect as _connect, reason as _reason  # noqa: F401
+from govlint.corpus.redis_connect import PING_TIMEOUT, connect as _connect, describe  # noqa: F401
 from govlint.corpus.redis_lock import WriterLock
 
 CHUNK = 2000
@@ -51,6 +51,8 @@ class RedisIndex(CorpusIndex):
         self._append, self._lookup, self._commit = s(L.APPEND), s(L.LOOKUP), s(L.COMMIT)
         self._counts = s(L.COUNTS)
         self._retire_s, self._purge_s = s(L.RETIRE), s(L.PURGE)
+        self._op = None                                # "add" / "remove" while writing
+        self._epoch = self._guard(self._run_ids)      # the servers' run ids when opened
         self.lock = WriterLock(self.r, self.k("lock"), url)
 
     # ----- plumbing ----------------------------------------------------------------------
@@ -64,15 +66,32 @@ class RedisIndex(CorpusIndex):
         """Run ``fn``; a Redis failure is a CorpusError (while opening) or, once open, a
         CorpusQueryError: the file being checked gets an error, never a partial answer."""
         redis = self._redis_mod
-        ready = getattr(self, "lock", None) is not None
+        ready = getattr(self, "lock", None) is not None and not self._op    # querying, not writing
         err = CorpusQueryError if ready else CorpusError
-        tail = "；对照语料（DUP002）检查未完成，结果不可用" if ready else ""
+        tail = ("；对照语料（DUP002）检查未完成，结果不可用" if ready
+                else f"；govlint corpus {self._op} 未完成，请在 Redis 恢复后重新运行" if getattr(self, "_op", None) else "")
         try:
             return fn(*args)
-        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
-            raise err(f"无法连接 Redis：{self.location}（{_reason(exc)}）{tail}") from None
         except redis.exceptions.RedisError as exc:
-            raise err(f"Redis 出错：{self.location}（{_reason(exc)}）{tail}") from None
+            raise err(describe(exc, self.location) + tail) from None
+
+    def _run_ids(self) -> tuple:
+        """Each data-holding server's ``run_id`` (INFO server): a new one means it restarted."""
+        try:
+            return tuple(sorted(str(c.info("server").get("run_id")) for c in self.node_clients()))
+        except self._redis_mod.exceptions.ResponseError:     # INFO renamed or not permitted: cannot tell
+            return ("unknown",)
+
+    def verify_stable(self) -> None:
+        """Raise when a server restarted since the index was opened (or the write began):
+        redis-py reconnects silently, and without persistence the restart lost data."""
+        if self._guard(self._run_ids) == self._epoch:
+            return
+        if self._op:
+            raise CorpusError(f"Redis 服务器在 govlint corpus {self._op} 过程中重启过（{self.location}），"
+                              f"索引可能不完整；请重新运行 govlint corpus {self._op}")
+        raise CorpusQueryError(f"Redis 服务器在检查过程中重启过（{self.location}），索引可能不完整；"
+                               "对照语料（DUP002）检查未完成，结果不可用")
 
     def _check_meta(self, create: bool, want) -> None:
         meta = {a.decode(): b.decode() for a, b in self.r.hgetall(self.k("meta")).items()}
@@ -282,6 +301,7 @@ class RedisIndex(CorpusIndex):
         self._commit(keys=[self.sk(s, "docs"), self.sk(s, "pending"), self.sk(s, "paths")], args=args)
         if old_id is not None:
             self._purge(old_id, *old)
+        self.verify_stable()
 
     def _doc_features(self, doc_id) -> tuple[list, list]:
         """(distinct fingerprints, mixed band keys) of a stored document, recomputed from its text."""
@@ -312,6 +332,7 @@ class RedisIndex(CorpusIndex):
             self._retire_s(keys=[self.sk(s, "docs"), self.sk(s, "pending"), self.sk(s, "paths")], args=args)
             self._purge(doc_id, hashes, bands)
         self._guard(run)
+        self.verify_stable()
 
     # ----- one writer at a time, and what a killed writer left behind -------------------------
     def clean_orphans(self) -> int:
@@ -328,19 +349,23 @@ class RedisIndex(CorpusIndex):
             return n
         return self._guard(run)
 
-    def _writing(self, fn):
+    def _writing(self, op: str, fn):
+        self._op, self._epoch = op, self._guard(self._run_ids)
         self._guard(self.lock.acquire)
         try:
             self.clean_orphans()
-            return fn()
+            out = fn()
+            self.verify_stable()       # a restart after the last commit lost it as well
+            return out
         finally:
+            self._op = None
             self._guard(self.lock.release)
 
     def add_paths(self, paths, skip_errors: bool = False, progress=None) -> dict:
-        return self._writing(lambda: super(RedisIndex, self).add_paths(paths, skip_errors, progress))
+        return self._writing("add", lambda: super(RedisIndex, self).add_paths(paths, skip_errors, progress))
 
     def remove_paths(self, paths):
-        return self._writing(lambda: super(RedisIndex, self).remove_paths(paths))
+        return self._writing("remove", lambda: super(RedisIndex, self).remove_paths(paths))
 
     # ----- administration ----------------------------------------------------------------------
     def node_clients(self) -> list:
@@ -367,7 +392,11 @@ class RedisIndex(CorpusIndex):
             return {"backend": "redis-cluster" if self.cluster else "redis", "location": self.location,
                     "documents": len(ids), "characters": chars, "paragraphs": paras, "shards": self.shards,
                     "redis_used_memory": self.used_memory(), "schema_version": SCHEMA_VERSION}
-        return self._guard(run)
+        self._op = "stats"          # a failure here is the stats command's, not a check's
+        try:
+            return self._guard(run)
+        finally:
+            self._op = None
 
     def clear(self) -> int:
         """Delete every key under the prefix (tests and benchmarks)."""

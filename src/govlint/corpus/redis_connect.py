@@ -54,15 +54,64 @@ def connect(url: str):
             client = redis.Redis.from_url(clean, socket_connect_timeout=PING_TIMEOUT, socket_timeout=60)
     except CorpusError:
         raise
-    except redis.exceptions.TimeoutError:
-        raise CorpusError(f"Redis 无应答：{url}（{PING_TIMEOUT:g} 秒内没有回应，可能不是 Redis 服务）") from None
-    except (redis.exceptions.ConnectionError, ValueError, OSError) as exc:
-        raise CorpusError(f"无法连接 Redis：{url}（{reason(exc)}）") from None
-    except redis.exceptions.RedisError as exc:
-        raise CorpusError(f"Redis 出错：{url}（{reason(exc)}）") from None
+    except (redis.exceptions.RedisError, ValueError, OSError) as exc:
+        raise CorpusError(describe(exc, url)) from None
     return client, cluster, prefix, (shards, buckets)
 
 
+def _detail(exc) -> str:
+    """redis-py's own (English) words: only with GOVLINT_DEBUG=1."""
+    import os
+    if not os.environ.get("GOVLINT_DEBUG"):
+        return ""
+    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"［{type(exc).__name__}: {msg[:200]}］"
+
+
 def reason(exc) -> str:
-    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return msg[:120]
+    """Why an address is invalid: our own Chinese words, or a Chinese summary of urllib's."""
+    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if any("\u4e00" <= ch <= "\u9fff" for ch in msg):
+        return msg[:120]
+    return "格式不正确" + _detail(exc)
+
+
+# (exception class names, words in the server's reply, the message) — first match wins
+_CAUSES = (
+    (("AuthenticationError", "AuthenticationWrongNumberOfArgsError", "NoPermissionError"),
+     ("NOAUTH", "WRONGPASS", "invalid password", "invalid username", "NOPERM"),
+     "Redis 拒绝访问：{loc}（密码或用户名不对、未提供密码或权限不足；密码写在地址中：redis://:密码@主机:端口）"),
+    (("OutOfMemoryError",), ("OOM ", "maxmemory"),
+     "Redis 内存已满：{loc}（已达到 maxmemory 上限，无法再写入；请调大 maxmemory 或清理数据后重试）"),
+    (("ReadOnlyError",), ("READONLY",),
+     "Redis 只读：{loc}（连接的是只读副本，无法写入；请改用主节点的地址）"),
+    (("ClusterDownError", "MasterDownError"), ("CLUSTERDOWN", "MASTERDOWN"),
+     "Redis Cluster 不可用：{loc}（集群处于故障状态，部分数据槽没有可用节点；请待集群恢复后重试）"),
+    (("MovedError", "AskError", "TryAgainError", "SlotNotCoveredError"), ("MOVED ", "ASK ", "TRYAGAIN"),
+     "Redis Cluster 正在迁移数据：{loc}（键已移到其他节点或正在迁移；集群地址请用 redis+cluster://，稍后重试）"),
+    (("BusyLoadingError",), ("LOADING",),
+     "Redis 正在启动：{loc}（服务器仍在把数据载入内存；请稍后重试）"),
+    (("TimeoutError",), ("Timeout", "timed out"),
+     "Redis 无应答：{loc}（在限定时间内没有回应：服务器繁忙、网络不通，或该地址上不是 Redis 服务）"),
+    (("ConnectionRefusedError",), ("Connection refused",),
+     "无法连接 Redis：{loc}（连接被拒绝：该地址上没有运行 Redis，或端口不对）"),
+    ((), ("Name or service not known", "nodename nor servname", "getaddrinfo", "Temporary failure in name"),
+     "无法连接 Redis：{loc}（主机名无法解析，请检查地址）"),
+    ((), ("Connection reset", "Connection closed", "Broken pipe", "closed by server"),
+     "无法连接 Redis：{loc}（连接被服务器中断：服务器可能已停止或重启）"),
+)
+
+
+def describe(exc, location: str) -> str:
+    """A one-line Chinese message for a redis-py (or socket) error at ``location``."""
+    names = {c.__name__ for c in type(exc).__mro__}
+    text = str(exc)
+    for classes, words, message in _CAUSES:
+        if names & set(classes) or any(w in text for w in words):
+            return message.format(loc=location) + _detail(exc)
+    import redis
+    if isinstance(exc, (redis.exceptions.ConnectionError, OSError)):
+        return f"无法连接 Redis：{location}（连接无法建立或已中断）" + _detail(exc)
+    if isinstance(exc, ValueError):
+        return f"Redis 地址无效：{location}（{reason(exc)}）"
+    return f"Redis 出错：{location}（服务器拒绝了请求）" + _detail(exc)

@@ -59,6 +59,7 @@ def copied_from_corpus(doc: Document, ctx):
                    boilerplate=tuple(ctx.config.boilerplate), max_sources=int(ctx.options["max_sources"]),
                    common_phrases=bool(ctx.options["common_phrases"]))
     report = query(index, doc, opts)
+    index.verify_stable()      # a Redis restart during the query: this file's error, not a partial answer
     extra = ctx.shared.extra
     extra["copy_ratio"] = report.copy_ratio      # every run counts here, however short
     extra["copy_sources"] = report.sources
