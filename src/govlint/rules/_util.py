@@ -36,6 +36,14 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def blank_quotes(text: str) -> str:
+    """``text`` with quotations and 《》 titles blanked (same length, so offsets still hold)."""
+    out = list(text)
+    for a, b in quoted_spans(text):
+        out[a:b] = " " * (b - a)
+    return "".join(out)
+
+
 def inside(spans, a: int, b: int) -> bool:
     return any(s <= a and b <= e for s, e in spans)
 

@@ -20,7 +20,7 @@ from govlint.finding import Severity
 from govlint.patterns import lex_re
 from govlint.registry import Option, rule
 from govlint.rules._measure import figures, section_kind
-from govlint.rules._util import lazy_re, quoted_spans
+from govlint.rules._util import blank_quotes, lazy_re
 
 N = 4
 _W = "boilerplate"    # the word patterns of this module: lexicons/boilerplate.toml [patterns]
@@ -97,13 +97,6 @@ def _mask_generic_figures(text: str) -> str:
         b = min(ends) if ends else len(out)
         out = out[:a] + " " * (b - a) + out[b:]
     return out
-
-
-def _blank_quotes(text: str) -> str:
-    out = list(text)
-    for a, b in quoted_spans(text):
-        out[a:b] = " " * (b - a)
-    return "".join(out)
 
 
 def _rx(ctx, key: str) -> re.Pattern:
@@ -244,11 +237,11 @@ def generic_boilerplate(doc: Document, ctx):
         if han < min_chars:
             continue
         # the gates are independent filters: the cheapest first
-        plain = _blank_quotes(body)
-        masked = _mask_generic_figures(plain)
+        unquoted = blank_quotes(body)
+        masked = _mask_generic_figures(unquoted)
         if _DIGIT.search(masked):
             continue
-        plain = masked
+        plain = masked       # quotations blanked, generic figures masked
         words = _project_words(doc, ctx)
         if any(w in plain for w in words):
             continue
@@ -257,7 +250,7 @@ def generic_boilerplate(doc: Document, ctx):
         share, total = common_share(plain)
         if total < 10 or share < threshold:
             continue
-        by_section.setdefault(id(sec), []).append((p, a0, han, share, masked != _blank_quotes(body)))
+        by_section.setdefault(id(sec), []).append((p, a0, han, share, masked != unquoted))
     yield from duty_lists(doc, ctx, kinds, duty_hits)
     for sec in doc.sections:
         hits = by_section.get(id(sec))

@@ -15,7 +15,7 @@ from govlint.finding import Severity
 from govlint.patterns import lex_re
 from govlint.registry import rule
 from govlint.rules._measure import figures, section_kind
-from govlint.rules._util import SpanSet, alternation, lazy_re, quoted_spans
+from govlint.rules._util import SpanSet, alternation, blank_quotes, lazy_re
 
 _W = "claims"         # the patterns of this module: lexicons/claims.toml [claims]; the rest via _rx
 _HAN = lazy_re(r"[\u4e00-\u9fff]")
@@ -44,14 +44,6 @@ def _rx(ctx, key: str) -> re.Pattern:
             got = re.compile(value)
         cache[key] = got
     return got
-
-
-def _unquoted(text: str) -> str:
-    """``text`` with quotations and 《》 titles blanked (same length)."""
-    out = list(text)
-    for a, b in quoted_spans(text):
-        out[a:b] = " " * (b - a)
-    return "".join(out)
 
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:
@@ -178,7 +170,7 @@ def unmeasurable_target(doc: Document, ctx):
         candidates: list[list[tuple[int, int]]] = []     # per span (paragraph or cell)
         any_checkable = False
         for a, b in spans:
-            seg = _unquoted(text[a:b])
+            seg = blank_quotes(text[a:b])
             found = []
             for m in re.finditer(r"[^。；;！!\n]+", seg):
                 s = m.group(0)
