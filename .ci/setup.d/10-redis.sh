@@ -4,11 +4,12 @@
 # bound to 127.0.0.1:6390, no RDB snapshots, no AOF.
 set -euo pipefail
 PORT="${GOVLINT_REDIS_PORT:-6390}"
-if ! command -v redis-server >/dev/null 2>&1; then
+# redis-cli too: the Cluster tests (tests/redis_cluster.py) create the cluster with it
+if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
   SUDO=""
   if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server redis-tools >/dev/null
 fi
 if redis-cli -h 127.0.0.1 -p "$PORT" ping >/dev/null 2>&1; then
   echo "redis already running on 127.0.0.1:$PORT"
