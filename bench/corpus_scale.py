@@ -1,7 +1,8 @@
 """Scale benchmark of the corpus index (DUP002): ×1, ×10, ×100 synthetic corpora.
 
-    python bench/corpus_scale.py [--scales 1,10] [--backends sqlite,redis,cluster]
+    python bench/corpus_scale.py [--scales 1,10,100] [--backends sqlite,redis,cluster]
                                  [--redis redis://127.0.0.1:PORT/0] [--queries 40] [--structures]
+                                 [--workdir DIR] [--keep] [--reuse] [--progress]
 
 The corpus at scale ×s is ``../shared/corpus/`` minus a held-out set of host reports, plus
 s − 1 perturbed versions of every indexed report (place names swapped, every figure
@@ -9,20 +10,31 @@ changed, sentences reordered inside paragraphs, ~2 % of characters replaced, ~8 
 sentences dropped). The queries are the held-out hosts (never indexed, nor any version of
 them) with planted copies at known places: a verbatim passage and a passage whose figures
 were changed, each taken from an indexed report and checked to occur only once in the
-real corpus (so it is no template sentence). Recall = planted passages of which ≥ 50 %
-is covered by matches; false positives = matches outside every planted passage.
+real corpus (so it is no template sentence); the reports they come from get no perturbed
+versions. Recall = planted passages of which ≥ 50 % is covered by matches. A false positive
+is a match whose reported source span does not hold the passage — checked against the
+source's text made again from the corpus files, never read from the index (the same
+normalised text, or ≥ 60 % alike with figures collapsed). ``outside_plants`` counts the
+matches outside the planted passages: the hosts are real documents sharing real text (a
+quoted regulation) with others; they fall as the perturbed versions turn that text into
+template text (≥ ``boilerplate_docs`` documents).
 
-For each backend and scale one subprocess builds the index and queries it, printing one
-JSON line: build rate, index bytes per indexed character (SQLite file; Redis
-``used_memory`` growth), per-structure bytes with ``--structures``, query p50/p95, recall
-and false positives. ``cluster`` starts a throw-away 3-master Redis Cluster on loopback
-ports 7100–7199 (tests/redis_cluster.py) unless ``--cluster`` gives a running one.
+For each backend and scale one subprocess builds the index (SQLite with the buffered
+writes of ``govlint corpus add``) and measures build rate and index bytes per indexed
+character (SQLite file; Redis ``used_memory`` growth; per structure with
+``--structures``); then one subprocess per backend times every query on every scale in
+turn (``--rounds`` times), so that a busy machine slows all scales alike, and scores the
+answers. ``cluster`` starts a throw-away 3-master Redis Cluster on loopback ports
+7100–7199 (tests/redis_cluster.py) unless ``--cluster`` gives a running one. For ×100
+(≈ 440 M characters, hours of build) keep the indexes and re-query them:
+``--workdir DIR --keep --reuse``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import re
@@ -176,12 +188,23 @@ def _record(item):
     return rec, time.process_time() - t
 
 
+def corpus_key(corpus: Path) -> str:
+    """A short digest of the corpus (its path, file names and sizes): caches of two corpora
+    never mix."""
+    import hashlib
+    h = hashlib.sha1(str(Path(corpus).resolve()).encode())
+    for f in corpus_files(Path(corpus)):
+        h.update(f"{f.relative_to(corpus)}\0{f.stat().st_size}\0".encode())
+    return h.hexdigest()[:10]
+
+
 def feature_cache(corpus: Path, scale: int, jobs: int) -> tuple[Path, dict]:
     """Pickled DocRecords of the scale's corpus (in /tmp, never in the repository), and the
     time spent computing them: feature extraction is the same work for every backend."""
     import multiprocessing
     import pickle
-    path = Path(tempfile.gettempdir()) / f"govlint-scale-features-v2-x{scale}.pkl"
+    path = Path(os.environ.get("GOVLINT_SCALE_CACHE") or tempfile.gettempdir()) / \
+        f"govlint-scale-features-v2-{corpus_key(corpus)}-x{scale}.pkl"
     info_path = path.with_suffix(".json")
     if path.exists() and info_path.exists():
         return path, json.loads(info_path.read_text())
@@ -283,36 +306,55 @@ def _clients(ix):
     return [ix.r]
 
 
+def _backend(spec: str) -> str:
+    if not spec.startswith(("redis", "rediss")):
+        return "sqlite"
+    return "cluster" if spec.startswith("redis+cluster") else "redis"
+
+
 def phase(args) -> dict:
-    from govlint import corpus
+    """Build one backend's index at one scale (kept for the query step) and measure it."""
     from govlint.corpus import open_index
-    from govlint.corpus.match import Options, query
-    from govlint.document import Document
     spec = args.spec
-    backend = "sqlite" if not spec.startswith(("redis", "rediss")) else \
-        ("cluster" if spec.startswith("redis+cluster") else "redis")
+    backend = _backend(spec)
+    cache, info = feature_cache(Path(args.corpus), args.scale, args.jobs)
+    out = {"backend": backend, "scale": args.scale}
+    if args.reuse:
+        try:
+            ix = open_index(spec)
+            if ix.n_docs() == info["documents"]:
+                out.update({"documents": info["documents"], "characters": info["characters"], "reused": True})
+                ix.close()
+                return out
+            ix.close()
+        except Exception:        # no index yet: build it
+            pass
     ix = open_index(spec, create=True)
     if hasattr(ix, "clear"):
         ix.clear()
         ix.close()
         ix = open_index(spec, create=True)
     before = _used_memory(ix) if backend != "sqlite" else 0
-    cache, info = feature_cache(Path(args.corpus), args.scale, args.jobs)
     chars = n = 0
     t0 = time.perf_counter()
-    for rec in records(cache):
-        ix._store(rec, None)          # a fresh index: every path is new
-        chars += len(rec.text)
-        n += 1
-        if args.progress and n % 1000 == 0:
-            print(f"  {n} documents, {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+
+    def counted(recs):
+        nonlocal chars, n
+        for rec in recs:
+            chars += len(rec.text)
+            n += 1
+            if args.progress and n % 1000 == 0:
+                print(f"  {backend} ×{args.scale}: {n} documents, {time.perf_counter() - t0:.0f} s",
+                      file=sys.stderr, flush=True)
+            yield rec
+    ix.store_records(counted(records(cache)))    # as `govlint corpus add` stores: buffered
     store = time.perf_counter() - t0
     # one process extracting features (CPU time, robust to a busy machine) then storing
     feat = info["features_cpu_s"]
-    out = {"backend": backend, "scale": args.scale, "documents": n, "characters": chars,
-           "store_s": round(store, 1), "store_chars_per_s": round(chars / store),
-           "features_chars_per_s_1cpu": round(chars / feat),
-           "build_chars_per_s": round(chars / (store + feat))}
+    out.update({"documents": n, "characters": chars,
+                "store_s": round(store, 1), "store_chars_per_s": round(chars / store),
+                "features_chars_per_s_1cpu": round(chars / feat),
+                "build_chars_per_s": round(chars / (store + feat))})
     if backend == "sqlite":
         ix.close()
         size = Path(spec).stat().st_size
@@ -331,29 +373,83 @@ def phase(args) -> dict:
         out["structures_per_char"] = {k: round(v / chars, 2) for k, v in out["structures"].items()
                                       if not k.endswith("_keys")}
     out["peak_rss_build_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    corpus.clear_cache()
-    ix = open_index(spec)
-    times, found, planted, fps, findings, missed = [], 0, 0, 0, 0, []
-    for path, text, spans in queries(Path(args.corpus))[:args.queries]:
-        doc = Document.from_text(text, path=path)
-        t = time.perf_counter()
-        rep = query(ix, doc, Options())
-        times.append(time.perf_counter() - t)
-        findings += len(rep.matches)
-        for a, b, kind in spans:
-            planted += 1
-            cov = sum(max(0, min(b, m.end) - max(a, m.start)) for m in rep.matches)
-            found += cov >= 0.5 * (b - a)
-            if cov < 0.5 * (b - a):
-                missed.append((path, kind, round(cov / (b - a), 2), text[a:b][:40]))
-        fps += sum(1 for m in rep.matches if not any(m.start < b and a < m.end for a, b, _ in spans))
-    times.sort()
-    out.update({"queries": len(times), "query_p50_ms": round(1000 * statistics.median(times), 1),
-                "query_p95_ms": round(1000 * times[int(0.95 * (len(times) - 1))], 1),
-                "planted": planted, "recall": round(found / planted, 4) if planted else None,
-                "false_positives": fps, "matches": findings, "missed": missed})
-    _done(ix, args.keep)
     return out
+
+
+class SourceTexts:
+    """The text of an indexed path, made again from the corpus files (never read from the
+    index): what a match's source span is checked against."""
+
+    def __init__(self, corpus: Path):
+        files, _ = split_hosts(corpus_files(corpus))
+        self.index = {(f.parent.name, f.name): (i, f) for i, f in enumerate(files)}
+
+    def __call__(self, path: str) -> str:
+        if path.startswith("/synthetic/"):
+            _, _, g, parent, name = path.split("/", 4)
+            i, f = self.index[(parent, name)]
+            return perturb(f.read_text(encoding="utf-8"), seed=int(g) * 100_003 + i)
+        return Path(path).read_text(encoding="utf-8")
+
+
+def _resembles(a: str, b: str) -> bool:
+    """The reported source span holds the checked passage: the same normalised text (a
+    verbatim run), or ≥ 60 % alike (an edited run or a near-duplicate paragraph)."""
+    from rapidfuzz import fuzz
+    from govlint.corpus import text as T
+    na, nb = (re.sub(r"\d", "0", T.normalise(x).text) for x in (a, b))
+    return na == nb or fuzz.ratio(na, nb) >= 60
+
+
+def compare_queries(args) -> list[dict]:
+    """Query the indexes of every scale of one backend, interleaved (each query on ×1, then on
+    ×10 …, so a busy machine slows every scale alike), and score each scale's answers."""
+    from govlint import corpus
+    from govlint.corpus import open_index
+    from govlint.corpus.match import Options, query
+    from govlint.document import Document
+    specs = json.loads(args.specs)           # {scale: spec}
+    indexes = {int(k): open_index(v) for k, v in specs.items()}
+    texts = SourceTexts(Path(args.corpus))
+    qs = queries(Path(args.corpus))[:args.queries]
+    stats = {s: {"times": [], "found": 0, "planted": 0, "outside": 0, "false": 0, "matches": 0, "missed": [],
+                 "false_examples": []} for s in indexes}
+    for rnd in range(args.rounds):
+        for path, text, spans in qs:
+            doc = Document.from_text(text, path=path)
+            for scale, ix in indexes.items():
+                st = stats[scale]
+                t = time.perf_counter()
+                rep = query(ix, doc, Options())
+                st["times"].append(time.perf_counter() - t)
+                if rnd:
+                    continue
+                st["matches"] += len(rep.matches)
+                for a, b, kind in spans:
+                    st["planted"] += 1
+                    cov = sum(max(0, min(b, m.end) - max(a, m.start)) for m in rep.matches)
+                    st["found"] += cov >= 0.5 * (b - a)
+                    if cov < 0.5 * (b - a):
+                        st["missed"].append((path, kind, round(cov / (b - a), 2), text[a:b][:40]))
+                for m in rep.matches:
+                    st["outside"] += not any(m.start < b and a < m.end for a, b, _ in spans)
+                    src = m.sources[0]
+                    if not _resembles(text[m.start:m.end], texts(src.path)[src.start:src.end]):
+                        st["false"] += 1
+                        st["false_examples"].append((path, m.start, m.end, src.path, src.start, src.end))
+    rows = []
+    for scale, ix in indexes.items():
+        st = stats[scale]
+        times = sorted(st["times"])
+        rows.append({"scale": scale, "queries": len(times),
+                     "query_p50_ms": round(1000 * statistics.median(times), 1),
+                     "query_p95_ms": round(1000 * times[math.ceil(0.95 * len(times)) - 1], 1),   # nearest rank
+                     "planted": st["planted"], "recall": round(st["found"] / st["planted"], 4) if st["planted"] else None,
+                     "false_positives": st["false"], "outside_plants": st["outside"], "matches": st["matches"],
+                     "missed": st["missed"], "false_examples": st["false_examples"][:10]})
+        corpus.clear_cache()
+        _done(ix, args.keep)
+    return rows
 
 
 def _done(ix, keep: bool) -> None:
@@ -363,33 +459,57 @@ def _done(ix, keep: bool) -> None:
     ix.close()
 
 
+def _run(cmd: list) -> list[dict] | None:
+    res = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+    if res.returncode != 0:
+        return None
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     ap.add_argument("--scales", default="1,10")
     ap.add_argument("--backends", default="sqlite,redis,cluster")
     ap.add_argument("--queries", type=int, default=HOSTS)
+    ap.add_argument("--rounds", type=int, default=2, help="times each query is timed on each scale")
     ap.add_argument("--redis", default=os.environ.get("GOVLINT_TEST_REDIS", "redis://127.0.0.1:6390/0"))
     ap.add_argument("--cluster", default=None, help="a running cluster: redis+cluster://host:port/0")
+    ap.add_argument("--workdir", default=None, help="where SQLite indexes are written (default: a temporary "
+                                                     "directory, removed at the end)")
     ap.add_argument("--structures", action="store_true", help="per-structure bytes (slower)")
-    ap.add_argument("--keep", action="store_true", help="keep the Redis keys after the run")
+    ap.add_argument("--keep", action="store_true", help="keep the indexes (Redis keys) after the run")
+    ap.add_argument("--reuse", action="store_true", help="query a kept index of the right size instead of "
+                                                          "building it again")
     ap.add_argument("--progress", action="store_true")
     ap.add_argument("--jobs", type=int, default=2, help="processes extracting features (cached per scale)")
     ap.add_argument("--phase", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--query-phase", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--spec", help=argparse.SUPPRESS)
+    ap.add_argument("--specs", help=argparse.SUPPRESS)
     ap.add_argument("--scale", type=int, default=1, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.phase:
         print(json.dumps(phase(args), ensure_ascii=False))
         return
+    if args.query_phase:
+        print(json.dumps(compare_queries(args), ensure_ascii=False))
+        return
     rows = []
     cluster = None
+    common = ["--corpus", args.corpus, "--queries", str(args.queries), "--jobs", str(args.jobs),
+              "--rounds", str(args.rounds)]
+    flags = [f for f, on in (("--structures", args.structures), ("--keep", args.keep),
+                             ("--progress", args.progress), ("--reuse", args.reuse)) if on]
     with tempfile.TemporaryDirectory() as tmp:
+        work = Path(args.workdir or tmp)
+        work.mkdir(parents=True, exist_ok=True)
         try:
             for backend in args.backends.split(","):
+                specs, built = {}, []
                 for scale in (int(s) for s in args.scales.split(",")):
                     if backend == "sqlite":
-                        spec = str(Path(tmp) / f"corpus-{scale}.sqlite")
+                        spec = str(work / f"corpus-{scale}.sqlite")
                     elif backend == "redis":
                         spec = f"{args.redis}#govlint-scale-{scale}"
                     else:
@@ -399,22 +519,25 @@ def main() -> None:
                             cluster = LocalCluster(Path(tmp) / "cluster").start()
                         url = args.cluster or cluster.url
                         spec = f"{url}#govlint-scale-{scale}"
-                    cmd = [sys.executable, __file__, "--phase", "--spec", spec, "--scale", str(scale),
-                           "--corpus", args.corpus, "--queries", str(args.queries), "--jobs", str(args.jobs)]
-                    cmd += [f for f, on in (("--structures", args.structures), ("--keep", args.keep),
-                                            ("--progress", args.progress)) if on]
-                    print(f"== {backend} ×{scale}", file=sys.stderr, flush=True)
-                    res = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
-                    if res.returncode != 0:
-                        continue
-                    row = json.loads(res.stdout.strip().splitlines()[-1])
+                    print(f"== {backend} ×{scale}: build", file=sys.stderr, flush=True)
+                    row = _run([sys.executable, __file__, "--phase", "--spec", spec, "--scale", str(scale)]
+                               + common + flags)
+                    if row is not None:
+                        specs[scale] = spec
+                        built.append(row)
+                print(f"== {backend}: queries", file=sys.stderr, flush=True)
+                answers = _run([sys.executable, __file__, "--query-phase", "--specs", json.dumps(specs)]
+                               + common + flags) if specs else None
+                by_scale = {a["scale"]: a for a in answers or []}
+                for row in built:
+                    row.update(by_scale.get(row["scale"], {}))
                     print(json.dumps(row, ensure_ascii=False), flush=True)
                     rows.append(row)
         finally:
             if cluster is not None:
                 cluster.stop()
     keys = ["documents", "characters", "store_chars_per_s", "build_chars_per_s", "index_bytes", "bytes_per_char",
-            "query_p50_ms", "query_p95_ms", "recall", "false_positives", "matches"]
+            "query_p50_ms", "query_p95_ms", "recall", "false_positives", "outside_plants", "matches"]
     if rows:
         cols = [f"{r['backend']} ×{r['scale']}" for r in rows]
         print("\n| metric | " + " | ".join(cols) + " |")

@@ -294,7 +294,7 @@ def test_crash_mid_add_keeps_previous_index(spec, past, report, monkeypatch):
         if family == "b":
             raise RuntimeError("simulated crash")
         return write(self, s, family, keys, blobs)
-    monkeypatch.setattr(SqliteIndex, "_store_paras", boom)        # after postings were written
+    monkeypatch.setattr(SqliteIndex, "_insert_sorted", boom)      # after the document row was written
     monkeypatch.setattr(RedisIndex, "_write_family", bands_boom)  # after Redis postings were written
     with pytest.raises(RuntimeError):
         ix.add_paths([new])
@@ -491,3 +491,88 @@ def test_redis_creation_parameters_are_kept(redis_spec, past, report, tmp_path):
     _, found_sqlite, extra_sqlite = _check(report, _sqlite_spec(tmp_path))
     assert [(f.start, f.end, f.message) for f in found] == [(f.start, f.end, f.message) for f in found_sqlite]
     assert found and extra["copy_ratio"] == extra_sqlite["copy_ratio"]
+
+
+# ----- buffered bulk adds (SQLite: one write transaction per buffer) ----------------------------
+
+def _dump(spec):
+    db = sqlite3.connect(spec)
+    try:
+        return {t: db.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in ("postings", "df", "bands")} | {
+            "docs": db.execute("SELECT id, path, file_hash, text_hash, title, chars, text, spans FROM docs "
+                               "ORDER BY id").fetchall()}
+    finally:
+        db.close()
+
+
+def test_buffered_add_writes_the_same_index_as_one_document_at_a_time(tmp_path, past, report, monkeypatch):
+    """A bulk add stores its documents in buffers (here of 3): the index is row for row the one
+    written a document at a time, its frequencies included, and DUP002 finds the same."""
+    from govlint.corpus.sqlite import SqliteIndex
+    extra = past / "2024_copy.txt"            # a fifth document sharing most of its text
+    extra.write_text(PAST["2022_hekou_roads.txt"].replace("河口镇", "沙洲镇"), encoding="utf-8")
+    one = str(tmp_path / "one" / "corpus.sqlite")
+    ix = open_index(one, create=True)
+    for f in sorted(past.iterdir()):
+        assert ix.add_file(f) == "added"
+    ix.close()
+    monkeypatch.setattr(SqliteIndex, "store_batch_docs", 3)
+    calls = []
+    store = SqliteIndex._store_many
+
+    def counting(self, recs):
+        calls.append(len(recs))
+        return store(self, recs)
+    monkeypatch.setattr(SqliteIndex, "_store_many", counting)
+    bulk = str(tmp_path / "bulk" / "corpus.sqlite")
+    counts = open_index(bulk, create=True).add_paths([past])
+    assert (counts["added"], calls) == (5, [3, 2])
+    assert _dump(bulk) == _dump(one)
+    from govlint.corpus import text as T
+    truth: dict = {}
+    for f in past.iterdir():
+        for h in set(T.winnow(T.normalise(f.read_text(encoding="utf-8")).text)[1].tolist()):
+            truth[h] = truth.get(h, 0) + 1
+    assert open_index(bulk).df(sorted(truth)) == truth
+    assert max(truth.values()) >= 5          # the template sentence: counted across buffers
+    assert _check(report, bulk)[1] and [f.message for f in _check(report, bulk)[1]] == \
+        [f.message for f in _check(report, one)[1]]
+
+
+def test_failed_buffer_is_rolled_back_whole_and_the_add_can_be_repeated(tmp_path, past, monkeypatch):
+    from govlint.corpus.sqlite import SqliteIndex
+    monkeypatch.setattr(SqliteIndex, "store_batch_docs", 2)
+    spec = _sqlite_spec(tmp_path)
+    rows = SqliteIndex._insert_doc
+    seen = []
+
+    def fail_third(self, rec):
+        seen.append(rec.path)
+        if len(seen) == 3:
+            raise sqlite3.OperationalError("disk I/O error")
+        return rows(self, rec)
+    monkeypatch.setattr(SqliteIndex, "_insert_doc", fail_third)
+    ix = open_index(spec, create=True)
+    with pytest.raises(CorpusError, match="写入语料索引失败"):
+        ix.add_paths([past])
+    monkeypatch.setattr(SqliteIndex, "_insert_doc", rows)
+    assert ix.n_docs() == 2                     # the first buffer committed, the second not at all
+    assert sorted(ix.all_paths()) == sorted(seen[:2])
+    counts = ix.add_paths([past])
+    assert (counts["added"], counts["unchanged"]) == (len(PAST) - 2, 2)
+
+
+def test_one_path_twice_in_a_buffer_keeps_the_later_text(tmp_path, past):
+    from govlint.corpus.base import make_record
+    from govlint.corpus import text as T
+    f = past / "2021_shiqiao_training.txt"
+    first = make_record(str(f), "a", read_path(f))
+    other = past / "2022_hekou_roads.txt"
+    second = make_record(str(f), "b", read_path(other))     # the file replaced by another text
+    ix = open_index(_sqlite_spec(tmp_path), create=True)
+    assert ix.store_records([first, second]) == {"added": 1, "updated": 1, "unchanged": 0}
+    assert ix.n_docs() == 1
+    want = {h: 1 for h in T.winnow(T.normalise(other.read_text(encoding="utf-8")).text)[1].tolist()}
+    assert ix.df(sorted(want)) == want
+    gone = set(T.winnow(T.normalise(f.read_text(encoding="utf-8")).text)[1].tolist()) - set(want)
+    assert gone and ix.df(sorted(gone)) == {}

@@ -126,6 +126,10 @@ class CorpusIndex:
     """Base class: file handling and caches on top of a backend's primitives."""
 
     location: str = ""
+    # records a bulk add hands ``_store_many`` at once: documents, or characters, whichever is
+    # reached first (SQLite: one write transaction per buffer; Redis commits each document)
+    store_batch_docs: int = 1
+    store_batch_chars: int = 2_000_000
 
     def __init__(self):
         self._docs: OrderedDict = OrderedDict()   # id → SourceDoc (LRU)
@@ -177,14 +181,11 @@ class CorpusIndex:
         old = self.lookup_path(path)
         if old is not None and old[1] == file_hash:
             return "unchanged"
-        rec = make_record(path, file_hash, doc)
-        # a backend may decide again under its write lock (another process added the path meanwhile)
-        status = self._store(rec, old[0] if old else None)
-        if old:
-            self._forget(old[0])
-        return status or ("updated" if old else "added")
+        # a backend decides again under its write lock (another process added the path meanwhile)
+        return self._store_many([make_record(path, file_hash, doc)])[0]
 
-    def add_file(self, path) -> str:
+    def _file_record(self, path):
+        """(key, DocRecord) of a file to store, or (key, None) when it is indexed unchanged."""
         from govlint.readers import read_path
         try:
             p = Path(path).resolve()
@@ -195,28 +196,85 @@ class CorpusIndex:
         fh = file_sha(p)
         old = self.lookup_path(key)
         if old is not None and old[1] == fh:
+            return key, None
+        return key, make_record(key, fh, read_path(p))
+
+    def add_file(self, path) -> str:
+        key, rec = self._file_record(path)
+        if rec is None:
             return "unchanged"
-        doc = read_path(p)
-        return self.add_document(doc, key, fh)
+        return self._store_many([rec])[0]
+
+    def _store_many(self, recs: list) -> list[str]:
+        """Store records (new or replacing their path's entry) → a status for each. A backend
+        may write them in one transaction (SQLite); by default one store each."""
+        out = []
+        for rec in recs:
+            old = self.lookup_path(rec.path)
+            if old is not None and old[1] == rec.file_hash:
+                out.append("unchanged")
+                continue
+            status = self._store(rec, old[0] if old else None)
+            if old:
+                self._forget(old[0])
+            out.append(status or ("updated" if old else "added"))
+        return out
+
+    def store_records(self, recs, progress=None) -> dict:
+        """Store an iterable of records in buffers of ``store_batch_docs`` documents or
+        ``store_batch_chars`` characters (what a bulk add and the scale benchmark use) → counts."""
+        counts = {"added": 0, "updated": 0, "unchanged": 0}
+        buf: list = []
+        size = 0
+
+        def flush():
+            for rec, status in zip(buf, self._store_many(buf)):
+                counts[status] += 1
+                if progress:
+                    progress(rec.path, status)
+            buf.clear()
+        for rec in recs:
+            buf.append(rec)
+            size += len(rec.text)
+            if len(buf) >= self.store_batch_docs or size >= self.store_batch_chars:
+                flush()
+                size = 0
+        if buf:
+            flush()
+        return counts
 
     def add_paths(self, paths, skip_errors: bool = False, progress=None) -> dict:
-        """Add files and directories; returns counts by status plus 'errors': [(path, msg)]."""
+        """Add files and directories; returns counts by status plus 'errors': [(path, msg)].
+
+        Files are parsed outside any write transaction and stored in buffers
+        (``store_records``): on SQLite one transaction per buffer, so an interrupted add loses
+        at most the last buffer's documents, which the next add stores (unchanged files are
+        skipped by their hash)."""
         from govlint.readers import InputError
         from govlint.walk import find_reports
         files, bad = find_reports([str(p) for p in paths])
-        counts = {"added": 0, "updated": 0, "unchanged": 0, "errors": list(bad)}
-        for f in files:
-            try:
-                status = self.add_file(f)
-            except InputError as exc:
-                counts["errors"].append((f, str(exc)))
-                continue
-            except OSError as exc:   # one unreadable file never ends the batch
-                counts["errors"].append((f, f"无法读取（{type(exc).__name__}）"))
-                continue
-            counts[status] += 1
-            if progress:
-                progress(f, status)
+        errors = list(bad)
+        unchanged: list = []
+
+        def records():
+            for f in files:
+                try:
+                    key, rec = self._file_record(f)
+                except InputError as exc:
+                    errors.append((f, str(exc)))
+                    continue
+                except OSError as exc:   # one unreadable file never ends the batch
+                    errors.append((f, f"无法读取（{type(exc).__name__}）"))
+                    continue
+                if rec is None:
+                    unchanged.append(f)
+                    if progress:
+                        progress(f, "unchanged")
+                    continue
+                yield rec
+        counts = self.store_records(records(), progress)
+        counts["unchanged"] += len(unchanged)
+        counts["errors"] = errors
         return counts
 
     def remove_path(self, path) -> bool:

@@ -8,14 +8,17 @@ and ``bands`` (LSH band key with the band mixed in → doc × 65536 + paragraph 
 clustered on the key). Signatures are not stored: deleting a document recomputes its band
 keys from its text and spans (schema 2; schema 1 kept a 256-byte signature per paragraph).
 
-Each document is added or replaced in one transaction (WAL journal): an interrupted
-``add`` rolls back and leaves the index as it was before that document.
+A bulk add stores its documents in buffers (``store_batch_docs``), one transaction each
+(WAL journal), the rows of a buffer written in key order: an interrupted ``add`` rolls back
+the buffer it was writing and leaves the documents of the buffers before it.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
+
+import numpy as np
 from pathlib import Path
 
 from govlint.corpus.common import SCHEMA_VERSION, CorpusError
@@ -86,6 +89,7 @@ def _probe(path: Path) -> str | None:
 
 
 class SqliteIndex(CorpusIndex):
+    store_batch_docs = 200
     def __init__(self, path: str, create: bool = False):
         super().__init__()
         self.location = path
@@ -277,53 +281,83 @@ class SqliteIndex(CorpusIndex):
         return out
 
     def _store(self, rec: DocRecord, old_id):
+        return self._store_many([rec])[0]
+
+    def _store_many(self, recs: list) -> list[str]:
+        """All records in one write transaction, their rows written in key order: a bulk add
+        writes each B-tree page once per buffer instead of once per document (and each
+        fingerprint's frequency once). The path of each is looked up again inside it (another
+        process may have added or replaced it since)."""
         try:
             with self._tx():
-                # another process may have added or replaced this path since it was looked up:
-                # decided again inside the write transaction (no UNIQUE constraint failure)
-                row = self.db.execute("SELECT id, file_hash FROM docs WHERE path = ?", (rec.path,)).fetchone()
-                if row is not None and row[1] == rec.file_hash:
-                    return "unchanged"
-                old_id = row[0] if row is not None else None
-                if old_id is not None:
-                    self._delete_rows(old_id)
-                cur = self.db.execute(
-                    "INSERT INTO docs (path, file_hash, text_hash, title, chars, text, spans, added) "
-                    "VALUES (?,?,?,?,?,?,?,?)",
-                    (rec.path, rec.file_hash, rec.text_hash, rec.title, len(rec.text), pack_text(rec.text),
-                     pack_spans(rec.paras), time.time()))
-                doc_id = cur.lastrowid
-                self.db.executemany("INSERT OR IGNORE INTO postings VALUES (?,?,?)",
-                                    ((h, doc_id, p) for h, p in zip(rec.hashes.tolist(), rec.positions.tolist())))
-                self._count_in(doc_id, rec.distinct)
-                self._store_paras(doc_id, rec.paras)
-            return "updated" if old_id is not None else "added"
+                out, new = [], []
+                for rec in recs:
+                    if any(r.path == rec.path for _, r in new):    # the same path twice: in order
+                        self._count_in_many(new)
+                        self._insert_sorted(new)
+                        new = []
+                    row = self.db.execute("SELECT id, file_hash FROM docs WHERE path = ?", (rec.path,)).fetchone()
+                    if row is not None and row[1] == rec.file_hash:
+                        out.append(("unchanged", None))
+                        continue
+                    old_id = row[0] if row is not None else None
+                    if old_id is not None:
+                        self._delete_rows(old_id)
+                    new.append((self._insert_doc(rec), rec))
+                    out.append(("updated" if old_id is not None else "added", old_id))
+                if new:
+                    self._count_in_many(new)
+                    self._insert_sorted(new)
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise CorpusError(BUSY_MESSAGE.format(self.location)) from None
             raise CorpusError(f"写入语料索引失败：{self.location}（{exc}）") from None
         except sqlite3.DatabaseError as exc:
             raise CorpusError(f"写入语料索引失败：{self.location}（{exc}）") from None
+        for status, old_id in out:
+            if old_id is not None:
+                self._forget(old_id)
+        return [status for status, _ in out]
 
-    def _count_in(self, doc_id, distinct) -> None:
-        """Document frequencies after adding ``doc_id`` (its postings already written): +1 where
-        a row exists; a fingerprint another document already has gets its first row (n = 2)."""
-        had = set()
-        for part in _chunks(distinct):
-            marks = ','.join('?' * len(part))
-            had.update(r[0] for r in self.db.execute(f"SELECT hash FROM df WHERE hash IN ({marks})", part))
-        self.db.executemany("UPDATE df SET n = n + 1 WHERE hash = ?", ((h,) for h in distinct if h in had))
-        fresh = [h for h in distinct if h not in had]
-        for part in _chunks(fresh):
-            marks = ','.join('?' * len(part))
-            shared = [r[0] for r in self.db.execute(
-                f"SELECT DISTINCT hash FROM postings WHERE hash IN ({marks}) AND doc != ?", (*part, doc_id))]
-            self.db.executemany("INSERT INTO df VALUES (?, 2)", ((h,) for h in shared))
+    def _insert_doc(self, rec: DocRecord) -> int:
+        cur = self.db.execute(
+            "INSERT INTO docs (path, file_hash, text_hash, title, chars, text, spans, added) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            (rec.path, rec.file_hash, rec.text_hash, rec.title, len(rec.text), pack_text(rec.text),
+             pack_spans(rec.paras), time.time()))
+        return cur.lastrowid
 
-    def _store_paras(self, doc_id, paras) -> None:
-        self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?,?)",
-                            ((k, (doc_id << 16) | i) for i, pf in enumerate(paras[:MAX_PARAS])
-                             for k in T.mixed_band_keys(pf.minhash)))
+    def _count_in_many(self, new: list) -> None:
+        """Document frequencies after adding the buffer's documents (their postings not yet
+        written): a fingerprint's count is its row's (or 1 when only postings hold it, 0 when
+        nothing does) plus the number of new documents holding it; rows only from 2 up."""
+        per_doc = [np.unique(rec.hashes) for _, rec in new]
+        hs, added = np.unique(np.concatenate(per_doc), return_counts=True)
+        hs, added = hs.tolist(), added.tolist()
+        had: dict = {}
+        for part in _chunks(hs):
+            had.update(self.db.execute(f"SELECT hash, n FROM df WHERE hash IN ({','.join('?' * len(part))})", part))
+        rest = [h for h in hs if h not in had]
+        seen: set = set()
+        for part in _chunks(rest):
+            seen.update(r[0] for r in self.db.execute(
+                f"SELECT DISTINCT hash FROM postings WHERE hash IN ({','.join('?' * len(part))})", part))
+        self.db.executemany("UPDATE df SET n = n + ? WHERE hash = ?",
+                            ((a, h) for h, a in zip(hs, added) if h in had))
+        self.db.executemany("INSERT INTO df VALUES (?, ?)",
+                            ((h, a + (h in seen)) for h, a in zip(hs, added)
+                             if h not in had and a + (h in seen) >= 2))
+
+    def _insert_sorted(self, new: list) -> None:
+        hashes = np.concatenate([rec.hashes for _, rec in new]).astype(np.int64)
+        docs = np.concatenate([np.full(len(rec.hashes), d, dtype=np.int64) for d, rec in new])
+        pos = np.concatenate([rec.positions for _, rec in new]).astype(np.int64)
+        order = np.lexsort((pos, docs, hashes))
+        self.db.executemany("INSERT OR IGNORE INTO postings VALUES (?,?,?)",
+                            zip(hashes[order].tolist(), docs[order].tolist(), pos[order].tolist()))
+        bands = sorted({(k, (d << 16) | i) for d, rec in new for i, pf in enumerate(rec.paras[:MAX_PARAS])
+                        for k in T.mixed_band_keys(pf.minhash)})
+        self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?,?)", bands)
 
     def _delete_rows(self, doc_id) -> None:
         row = self.db.execute("SELECT text, spans FROM docs WHERE id = ?", (doc_id,)).fetchone()
