@@ -314,7 +314,7 @@ def _backend(spec: str) -> str:
 
 def phase(args) -> dict:
     """Build one backend's index at one scale (kept for the query step) and measure it."""
-    from govlint.corpus import open_index
+    from govlint.corpus import CorpusError, open_index
     spec = args.spec
     backend = _backend(spec)
     cache, info = feature_cache(Path(args.corpus), args.scale, args.jobs)
@@ -327,7 +327,7 @@ def phase(args) -> dict:
                 ix.close()
                 return out
             ix.close()
-        except Exception:        # no index yet: build it
+        except CorpusError:      # no index yet (or not a usable one): build it
             pass
     ix = open_index(spec, create=True)
     if hasattr(ix, "clear"):

@@ -200,7 +200,7 @@ class CorpusIndex:
         return key, make_record(key, fh, read_path(p))
 
     def add_file(self, path) -> str:
-        key, rec = self._file_record(path)
+        _, rec = self._file_record(path)
         if rec is None:
             return "unchanged"
         return self._store_many([rec])[0]
@@ -259,7 +259,7 @@ class CorpusIndex:
         def records():
             for f in files:
                 try:
-                    key, rec = self._file_record(f)
+                    _, rec = self._file_record(f)
                 except InputError as exc:
                     errors.append((f, str(exc)))
                     continue
