@@ -91,6 +91,7 @@ def _probe(path: Path) -> str | None:
 class SqliteIndex(CorpusIndex):
     store_batch_docs = 1000
     store_batch_chars = 8_000_000
+
     def __init__(self, path: str, create: bool = False):
         super().__init__()
         self.location = path
