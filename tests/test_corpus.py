@@ -576,3 +576,31 @@ def test_one_path_twice_in_a_buffer_keeps_the_later_text(tmp_path, past):
     assert ix.df(sorted(want)) == want
     gone = set(T.winnow(T.normalise(f.read_text(encoding="utf-8")).text)[1].tolist()) - set(want)
     assert gone and ix.df(sorted(gone)) == {}
+
+
+def test_template_paragraph_check_stops_at_the_limit():
+    """A paragraph alike in ``limit`` documents is template text: the check reads documents
+    ``limit`` at a time and stops there instead of reading every candidate (hundreds in a
+    province corpus); below the limit every alike candidate is returned."""
+    from govlint.corpus import text as T
+    from govlint.corpus.base import SourceDoc
+    from govlint.corpus.match import _verify_near
+    para = "项目资金严格按照专项资金管理办法的规定使用，实行专账核算、专款专用，未发现挤占挪用情况。"
+
+    class Fake:
+        def __init__(self, n_alike, n_other):
+            texts = [para] * n_alike + ["本年度共完成培训三十六期，参训人员满意度较高，达到预期目标。" * 2] * n_other
+            self.texts = dict(enumerate(texts))
+            self.loaded = []
+
+        def docs(self, ids):
+            self.loaded += list(ids)
+            return {i: SourceDoc(i, f"/p/{i}.txt", "", self.texts[i], T.normalise(self.texts[i])) for i in ids}
+    sh = T.shingles(T.normalise(para).text)
+    many = Fake(300, 0)
+    assert _verify_near(many, sh, [(i, 0, len(para)) for i in range(300)], 0.6, 10) == []
+    assert len(many.loaded) == 10
+    few = Fake(9, 50)
+    cands = [(i, 0, len(few.texts[i])) for i in range(59)]
+    got = _verify_near(few, sh, cands, 0.6, 10)
+    assert sorted(v[1] for v in got) == list(range(9)) and len(few.loaded) == 59

@@ -174,6 +174,35 @@ def common_phrase_hashes() -> frozenset:
     return _COMMON
 
 
+def _verify_near(index, sh, cands, threshold: float, limit: int) -> list:
+    """The candidates (doc, start, end) whose paragraph is alike (Jaccard ≥ threshold) →
+    [(jaccard, doc, start, end, path)]; [] when ``limit`` documents or more are alike (a
+    template paragraph). Documents are loaded ``limit`` at a time and the check stops at
+    the ``limit``-th alike one: in a large corpus a template paragraph has hundreds of
+    candidates, of which only enough to call it template are read."""
+    by_doc: dict = {}
+    for d, s0, s1 in cands:
+        by_doc.setdefault(d, []).append((s0, s1))
+    ids = sorted(by_doc, key=str)
+    verified, alike = [], set()
+    for i in range(0, len(ids), limit):
+        part = ids[i:i + limit]
+        docs = index.docs(part)
+        for d in part:
+            src = docs.get(d)
+            if src is None:
+                continue
+            for s0, s1 in by_doc[d]:
+                na, nb = src.norm.original_to_norm(s0, s1)
+                j = T.jaccard(sh, T.shingles(src.norm.text[na:nb]))
+                if j >= threshold:
+                    verified.append((j, d, s0, s1, src.path))
+                    alike.add(d)
+            if len(alike) >= limit:
+                return []
+    return verified
+
+
 def query(index, doc, opts: Options) -> Report:
     qn = T.normalise(doc.text)
     q = qn.text
@@ -287,20 +316,9 @@ def query(index, doc, opts: Options) -> Report:
         cands = [c for c in cands if c[0] not in self_ids]
         if not cands:
             continue
-        cdocs = index.docs(sorted({c[0] for c in cands}, key=str))
-        verified = []
-        for d, s0, s1 in cands:
-            src = cdocs.get(d)
-            if src is None:
-                continue
-            na, nb = src.norm.original_to_norm(s0, s1)
-            j = T.jaccard(sh, T.shingles(src.norm.text[na:nb]))
-            if j >= opts.near_threshold:
-                verified.append((j, d, s0, s1, src.path))
+        verified = _verify_near(index, sh, cands, opts.near_threshold, limit)
         if not verified:
-            continue
-        if len({v[1] for v in verified}) >= limit:
-            continue           # a template paragraph
+            continue           # no candidate alike, or a template paragraph
         verified.sort(key=lambda v: (-v[0], v[4], v[2]))
         near.append((a, b, verified))
 
