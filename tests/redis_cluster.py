@@ -99,6 +99,18 @@ class LocalCluster:
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=10)
 
+    def restart_node(self, port: int) -> None:
+        """Kill one master and start it again on its cluster config: it keeps its slots, loses
+        its data (no persistence) and gets a new run_id — a fail-over without a replica."""
+        self.stop_node(port)
+        self._start_node(port)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if all("cluster_state:ok" in self._cli(p, "cluster", "info") for p in self.ports):
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"cluster did not recover after restarting {port}")
+
     def stop(self) -> None:
         for port in list(self.procs):
             self.stop_node(port)

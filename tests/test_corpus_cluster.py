@@ -120,3 +120,28 @@ def test_a_node_stopped_mid_query_is_an_error_not_an_empty_result(tmp_path, clus
         from govlint.corpus.match import Options, query
         from govlint.readers import read_path
         query(open_index(cspec), read_path(report), Options())
+
+
+def test_a_master_restarted_during_add_stops_the_add(tmp_path, past):
+    """A master that restarts between two documents has lost the shard written to it: the
+    add stops with the Chinese restart message at the next document (its run_id changed),
+    never reporting the documents as added."""
+    c = LocalCluster(tmp_path / "own")
+    try:
+        c.start()
+    except RuntimeError as exc:
+        unavailable(f"no Redis Cluster: {exc}")
+    try:
+        ix = open_index(f"{c.url}#govlint-ct-restart", create=True)
+        seen = []
+
+        def restart_after_first(path, status):
+            seen.append(path)
+            if len(seen) == 1:
+                c.restart_node(c.ports[1])
+        with pytest.raises(CorpusError, match="重启过.*请重新运行 govlint corpus add"):
+            ix.add_paths([past], progress=restart_after_first)
+        assert len(seen) == 1
+        ix.close()
+    finally:
+        c.stop()
