@@ -120,7 +120,8 @@ def redis_spec():
     yield spec
     import redis
     r = redis.Redis.from_url(REDIS_URL)
-    keys = list(r.scan_iter(match=spec.split("#", 1)[1] + ":*", count=10_000))
+    name = spec.split("#", 1)[1]
+    keys = [k for pattern in (name + ":*", "{" + name + ":*") for k in r.scan_iter(match=pattern, count=10_000)]
     if keys:
         r.delete(*keys)
     r.close()
@@ -604,3 +605,28 @@ def test_template_paragraph_check_stops_at_the_limit():
     cands = [(i, 0, len(few.texts[i])) for i in range(59)]
     got = _verify_near(few, sh, cands, 0.6, 10)
     assert sorted(v[1] for v in got) == list(range(9)) and len(few.loaded) == 59
+
+
+def test_clear_removes_every_key_of_the_index_and_no_other(redis_spec, past):
+    """``clear()`` (tests, benchmarks) deletes the shards' ``{name:i}:…`` keys as well as
+    ``name:meta``, and leaves an index whose name extends this one's alone."""
+    import redis
+    r = redis.Redis.from_url(REDIS_URL)
+    name = redis_spec.split("#", 1)[1]
+    other = open_index(f"{redis_spec}:b", create=True)      # name "…:b": its tags start "{name:b:"
+    other.add_paths([past])
+    mine = open_index(redis_spec, create=True)
+    mine.add_paths([past])
+
+    def keys(n):
+        return {k for pattern in (n + ":*", "{" + n + ":*") for k in r.scan_iter(match=pattern, count=10_000)
+                if k.startswith(("{" + n + ":").encode()) and not k.startswith(("{" + n + ":b").encode())
+                or k.startswith((n + ":").encode()) and not k.startswith((n + ":b").encode())}
+    before_other = {k for k in r.scan_iter(match="*" + name + ":b*", count=10_000)}
+    assert len(keys(name)) > 10 and before_other
+    mine.clear()
+    assert keys(name) == set()
+    assert {k for k in r.scan_iter(match="*" + name + ":b*", count=10_000)} == before_other
+    assert open_index(f"{redis_spec}:b").n_docs() == len(PAST)
+    other.clear()
+    r.close()

@@ -36,6 +36,11 @@ def _chunks(seq, n=CHUNK):
     return chunks(seq, n)
 
 
+def _glob_escape(text: str) -> str:
+    """``text`` matched literally by a Redis SCAN pattern."""
+    return "".join("\\" + ch if ch in "*?[]\\" else ch for ch in text)
+
+
 class RedisIndex(CorpusIndex):
     def __init__(self, url: str, create: bool = False):
         super().__init__()
@@ -399,17 +404,23 @@ class RedisIndex(CorpusIndex):
             self._op = None
 
     def clear(self) -> int:
-        """Delete every key under the prefix (tests and benchmarks)."""
+        """Delete every key of this index (tests and benchmarks): its shards' keys
+        (``{prefix:i}:…``, exactly its shard tags: never another index's) and its own
+        ``prefix:meta`` and ``prefix:lock``."""
+        tags = {t.encode("utf-8") for t in self.tags}
+
         def run():
             n = 0
             for c in self.node_clients():
                 batch = []
-                for key in c.scan_iter(match=f"{self.prefix}:*", count=10_000):
-                    batch.append(key)
+                for key in c.scan_iter(match="{" + _glob_escape(self.prefix) + ":*", count=10_000):
+                    if key[:key.find(b"}") + 1] in tags:
+                        batch.append(key)
                     if len(batch) >= 1000:
                         n += self._delete_keys(c, batch)
                         batch = []
                 n += self._delete_keys(c, batch)
+            n += sum(int(self.r.delete(k)) for k in (self.k("meta"), self.k("lock")))
             self._docs.clear()
             self._spans.clear()
             return n
