@@ -312,6 +312,22 @@ def _backend(spec: str) -> str:
     return "cluster" if spec.startswith("redis+cluster") else "redis"
 
 
+SIZING = [   # docs/corpus.md "Deployment": (characters up to, buckets, shards) asked at creation
+    (30_000_000, None, None), (120_000_000, 262_144, 8), (500_000_000, 1_048_576, 16),
+    (2_000_000_000, 4_194_304, 64)]
+
+
+def sized(spec: str, chars: int) -> str:
+    """A Redis spec with the creation parameters docs/corpus.md gives for this many characters."""
+    for limit, buckets, shards in SIZING:
+        if chars <= limit:
+            break
+    if buckets is None:
+        return spec
+    url, _, name = spec.partition("#")
+    return f"{url}{'&' if '?' in url else '?'}buckets={buckets}&shards={shards}#{name}"
+
+
 def phase(args) -> dict:
     """Build one backend's index at one scale (kept for the query step) and measure it."""
     from govlint.corpus import CorpusError, open_index
@@ -319,6 +335,9 @@ def phase(args) -> dict:
     backend = _backend(spec)
     cache, info = feature_cache(Path(args.corpus), args.scale, args.jobs)
     out = {"backend": backend, "scale": args.scale}
+    if backend != "sqlite":
+        spec = sized(spec, info["characters"])
+        out["created_as"] = spec
     if args.reuse:
         try:
             ix = open_index(spec)

@@ -246,7 +246,8 @@ class CorpusIndex:
     def add_paths(self, paths, skip_errors: bool = False, progress=None) -> dict:
         """Add files and directories; returns counts by status plus 'errors': [(path, msg)].
 
-        Files are parsed outside any write transaction and stored in buffers
+        ``progress(path, status)`` is called for each file once its status is known (path
+        resolved). Files are parsed outside any write transaction and stored in buffers
         (``store_records``): on SQLite one transaction per buffer, so an interrupted add loses
         at most the last buffer's documents, which the next add stores (unchanged files are
         skipped by their hash)."""
@@ -259,7 +260,7 @@ class CorpusIndex:
         def records():
             for f in files:
                 try:
-                    _, rec = self._file_record(f)
+                    key, rec = self._file_record(f)
                 except InputError as exc:
                     errors.append((f, str(exc)))
                     continue
@@ -268,8 +269,8 @@ class CorpusIndex:
                     continue
                 if rec is None:
                     unchanged.append(f)
-                    if progress:
-                        progress(f, "unchanged")
+                    if progress:          # like a stored one: by its resolved path
+                        progress(key, "unchanged")
                     continue
                 yield rec
         counts = self.store_records(records(), progress)
