@@ -630,3 +630,35 @@ def test_clear_removes_every_key_of_the_index_and_no_other(redis_spec, past):
     assert open_index(f"{redis_spec}:b").n_docs() == len(PAST)
     other.clear()
     r.close()
+
+
+def test_a_paragraph_normalised_alone_is_the_slice_of_the_whole():
+    """The near-duplicate check normalises only candidate paragraphs; normalisation is per
+    character, so that equals the slice of the whole document's normalised text."""
+    from govlint.corpus.base import SourceDoc
+    text = "一、项目概况\n  本项目（ＡＢＣ）总投资１２０万元，建成面积３５０㎡。\n\tTwo Words　全角空格\ufeff结束。"
+    whole = SourceDoc(1, "/p.txt", "", text)
+    assert whole._norm is None and whole.norm.text      # normalised on first use
+    for a in range(len(text) + 1):
+        for b in range(a, len(text) + 1):
+            alone = SourceDoc(1, "/p.txt", "", text)
+            na, nb = whole.norm.original_to_norm(a, b)
+            assert alone.norm_slice(a, b) == whole.norm.text[na:nb] == whole.norm_slice(a, b)
+            assert alone._norm is None
+
+
+def test_fast_normalisation_equals_the_character_by_character_definition():
+    """``normalise`` maps with one translate table and numpy offsets; it must give exactly
+    what mapping each character on its own gives (text and offsets), whitespace of every
+    kind, full-width forms, compatibility characters (㎡ → m2), BOM and lone surrogates."""
+    import random
+    from govlint.corpus import text as T
+    pool = [chr(c) for c in [*range(0, 0x250), *range(0x2000, 0x2070), *range(0x3000, 0x3100), *range(0xFF00, 0xFFF0),
+                             0x4E00, 0x9FA5, 0x3400, 0x1F600, 0xD800, 0xFEFF, 0x2028, 0x85, 0x2160, 0x33A1, 0xFB01, 0xFDFA]]
+    rnd = random.Random(7)
+    texts = ["".join(rnd.choice(pool) for _ in range(rnd.randint(0, 40))) for _ in range(3000)]
+    texts += [REPORT, *PAST.values(), "面积３５０㎡，ＡＢＣ\u3000（一）\r\n\tx"]
+    for t in texts:
+        fast, slow = T.normalise(t), T.normalise_slow(t)
+        assert (fast.text, fast.origin) == (slow.text, slow.origin), repr(t)
+    assert T.normalise("３５０㎡ Ａ").text == "350m2a"

@@ -53,8 +53,24 @@ class SourceDoc:
     path: str
     title: str
     text: str
-    norm: T.Normalised
+    _norm: T.Normalised | None = None     # normalised on first use (see ``norm``)
     _line_starts: list | None = None
+
+    @property
+    def norm(self) -> T.Normalised:
+        """The whole text normalised (verbatim runs need it; computed once, on first use)."""
+        if self._norm is None:
+            self._norm = T.normalise(self.text)
+        return self._norm
+
+    def norm_slice(self, start: int, end: int) -> str:
+        """The normalised text of original ``[start, end)`` — equal to the slice of ``norm``
+        (normalisation is per character), without normalising the whole document: a
+        near-duplicate check reads hundreds of candidate paragraphs in a large corpus."""
+        if self._norm is not None:
+            a, b = self._norm.original_to_norm(start, end)
+            return self._norm.text[a:b]
+        return T.normalise(self.text[start:end]).text
 
     def position(self, start: int, end: int):
         import bisect
@@ -154,7 +170,7 @@ class CorpusIndex:
             raise CorpusError(f"对照语料为空：索引 {self.location} 中还没有报告（先运行 govlint corpus add）")
 
     def docs(self, ids) -> dict:
-        """id → SourceDoc for the ids still in the index (normalised once, cached)."""
+        """id → SourceDoc for the ids still in the index (cached; normalised when first needed)."""
         out = {}
         missing = []
         for i in ids:
@@ -166,7 +182,7 @@ class CorpusIndex:
                 out[i] = d
         if missing:
             for i, (path, title, text) in self._load_docs(missing).items():
-                d = SourceDoc(i, path, title, text, T.normalise(text))
+                d = SourceDoc(i, path, title, text)
                 self._docs[i] = out[i] = d
             while len(self._docs) > 512:
                 self._docs.popitem(last=False)

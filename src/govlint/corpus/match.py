@@ -193,8 +193,7 @@ def _verify_near(index, sh, cands, threshold: float, limit: int) -> list:
             if src is None:
                 continue
             for s0, s1 in by_doc[d]:
-                na, nb = src.norm.original_to_norm(s0, s1)
-                j = T.jaccard(sh, T.shingles(src.norm.text[na:nb]))
+                j = T.jaccard(sh, T.shingles(src.norm_slice(s0, s1)))
                 if j >= threshold:
                     verified.append((j, d, s0, s1, src.path))
                     alike.add(d)
