@@ -38,15 +38,15 @@ class Normalised:
     """Normalised text plus, for each of its characters, the offset it came from."""
 
     text: str
-    origin: list[int]       # len(text) entries: offset in the original text
+    origin: np.ndarray      # len(text) int64 entries, ascending: offset in the original text
 
     def span_to_original(self, a: int, b: int) -> tuple[int, int]:
         """Half-open normalised span → half-open original span."""
-        return self.origin[a], self.origin[b - 1] + 1
+        return int(self.origin[a]), int(self.origin[b - 1]) + 1
 
     def original_to_norm(self, a: int, b: int) -> tuple[int, int]:
-        import bisect
-        return bisect.bisect_left(self.origin, a), bisect.bisect_left(self.origin, b)
+        i, j = np.searchsorted(self.origin, (a, b), side="left").tolist()
+        return i, j
 
 
 def _is_plain(ch: str) -> bool:
@@ -56,6 +56,8 @@ def _is_plain(ch: str) -> bool:
 
 _TABLE: dict[int, str] = {}      # code point → its form, for the characters that change
 _LENGTH = np.full(0x110000, -1, dtype=np.int8)    # code point → length of its form (-1: not yet seen)
+_CODE = np.zeros(0x110000, dtype=np.uint32)        # code point → its form when one character long
+_EMPTY = np.zeros(0, dtype=np.int64)
 
 
 def _mapped(cp: int) -> str:
@@ -70,12 +72,12 @@ def _mapped(cp: int) -> str:
 def normalise(text: str) -> Normalised:
     """Width- and case-insensitive text without whitespace (NFKC per character).
 
-    Each character maps on its own (to nothing, itself, or a few characters), so the text
-    is mapped with one ``str.translate`` and the offsets come from repeating each
-    character's index by the length of its form (numpy; forms computed once per code point
-    and process): the same result as mapping character by character (``normalise_slow``)."""
+    Each character maps on its own (to nothing, itself, or a few characters), so the
+    mapping is vectorised (numpy over the code points; forms computed once per code point
+    and process) and the offsets come from each character's index repeated by the length
+    of its form: the same result as mapping character by character (``normalise_slow``)."""
     if not text:
-        return Normalised("", [])
+        return Normalised("", _EMPTY)
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     lengths = _LENGTH[codes]
     if (lengths < 0).any():
@@ -84,12 +86,15 @@ def normalise(text: str) -> Normalised:
             if len(m) > 127:         # int8 lengths; NFKC forms are at most 18 characters
                 raise ValueError(f"normal form of U+{cp:04X} too long")
             _LENGTH[cp] = len(m)
+            _CODE[cp] = ord(m) if len(m) == 1 else 0
             if len(m) != 1 or ord(m) != cp:
                 _TABLE[cp] = m
         lengths = _LENGTH[codes]
-    out = text.translate(_TABLE)
-    origin = np.repeat(np.arange(len(codes), dtype=np.int64), lengths).tolist()
-    return Normalised(out, origin)
+    if (lengths > 1).any():          # a form of several characters (㎡ → m2): rare
+        return Normalised(text.translate(_TABLE), np.repeat(np.arange(len(codes), dtype=np.int64), lengths))
+    keep = np.flatnonzero(lengths)
+    out = _CODE[codes[keep]].tobytes().decode("utf-32-le", "surrogatepass")
+    return Normalised(out, keep.astype(np.int64, copy=False))
 
 
 def normalise_slow(text: str) -> Normalised:
@@ -108,7 +113,7 @@ def normalise_slow(text: str) -> Normalised:
             if not c.isspace():
                 out.append(c)
                 origin.append(i)
-    return Normalised("".join(out), origin)
+    return Normalised("".join(out), np.array(origin, dtype=np.int64))
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
