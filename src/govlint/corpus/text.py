@@ -90,8 +90,18 @@ def normalise(text: str) -> Normalised:
             if len(m) != 1 or ord(m) != cp:
                 _TABLE[cp] = m
         lengths = _LENGTH[codes]
-    if (lengths > 1).any():          # a form of several characters (㎡ → m2): rare
-        return Normalised(text.translate(_TABLE), np.repeat(np.arange(len(codes), dtype=np.int64), lengths))
+    several = np.flatnonzero(lengths > 1)
+    if len(several):                 # forms of several characters (…… → ......, ㎡ → m2)
+        widths = lengths.astype(np.int64)
+        starts = np.cumsum(widths) - widths
+        out = np.empty(int(widths.sum()), dtype=np.uint32)
+        one = lengths == 1
+        out[starts[one]] = _CODE[codes[one]]
+        for i in several.tolist():
+            form = _TABLE[int(codes[i])]
+            out[starts[i]:starts[i] + len(form)] = [ord(c) for c in form]
+        return Normalised(out.tobytes().decode("utf-32-le", "surrogatepass"),
+                          np.repeat(np.arange(len(codes), dtype=np.int64), widths))
     keep = np.flatnonzero(lengths)
     out = _CODE[codes[keep]].tobytes().decode("utf-32-le", "surrogatepass")
     return Normalised(out, keep.astype(np.int64, copy=False))
