@@ -599,10 +599,10 @@ def test_template_paragraph_check_stops_at_the_limit():
             return {i: SourceDoc(i, f"/p/{i}.txt", "", self.texts[i], T.normalise(self.texts[i])) for i in ids}
     sh = T.shingles(T.normalise(para).text)
     many = Fake(300, 0)
-    assert _verify_near(many, sh, [(i, 0, len(para)) for i in range(300)], 0.6, 10) == []
+    assert _verify_near(many, sh, [(i, 0, len(para), 3) for i in range(300)], 0.6, 10) == []
     assert len(many.loaded) == 10
     few = Fake(9, 50)
-    cands = [(i, 0, len(few.texts[i])) for i in range(59)]
+    cands = [(i, 0, len(few.texts[i]), 2) for i in range(59)]
     got = _verify_near(few, sh, cands, 0.6, 10)
     assert sorted(v[1] for v in got) == list(range(9)) and len(few.loaded) == 59
 
@@ -662,3 +662,27 @@ def test_fast_normalisation_equals_the_character_by_character_definition():
         fast, slow = T.normalise(t), T.normalise_slow(t)
         assert (fast.text, fast.origin.tolist()) == (slow.text, slow.origin.tolist()), repr(t)
     assert T.normalise("３５０㎡ Ａ").text == "350m2a"
+
+
+def test_a_paragraph_with_thousands_of_candidates_reads_those_sharing_most_bands():
+    """Past NEAR_CANDIDATES × boilerplate_docs candidate documents, the ones sharing the
+    most LSH bands are read: the copies (many bands) among 2,000 loosely similar paragraphs
+    (one band each) are found after reading 100 documents, not 2,000."""
+    from govlint.corpus import text as T
+    from govlint.corpus.base import SourceDoc
+    from govlint.corpus.match import NEAR_CANDIDATES, _verify_near
+    para = "项目资金严格按照专项资金管理办法的规定使用，实行专账核算、专款专用，未发现挤占挪用情况。"
+    other = "本年度共完成培训三十六期，参训人员满意度较高，达到预期目标，群众反映良好。"
+    copies = {1500, 1700, 1999}
+
+    class Fake:
+        loaded: list = []
+
+        def docs(self, ids):
+            self.loaded += list(ids)
+            return {i: SourceDoc(i, f"/p/{i}.txt", "", para if i in copies else other) for i in ids}
+    ix = Fake()
+    cands = [(i, 0, len(para) if i in copies else len(other), 12 if i in copies else 1) for i in range(2000)]
+    got = _verify_near(ix, T.shingles(T.normalise(para).text), cands, 0.6, 10)
+    assert sorted(v[1] for v in got) == sorted(copies)
+    assert len(ix.loaded) == NEAR_CANDIDATES * 10

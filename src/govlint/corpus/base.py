@@ -156,7 +156,8 @@ class CorpusIndex:
     def ids_for(self, path: str, text_hash: str) -> set: raise NotImplementedError
     def df(self, hashes: list[int]) -> dict[int, int]: raise NotImplementedError
     def postings(self, hashes: list[int]) -> dict[int, list[tuple]]: raise NotImplementedError
-    def lsh_candidates(self, minhash) -> list[tuple]: raise NotImplementedError  # (doc id, start, end)
+    # (doc id, start, end, number of the paragraph's LSH bands in common), sorted
+    def lsh_candidates(self, minhash) -> list[tuple]: raise NotImplementedError
     def _load_docs(self, ids: list) -> dict: raise NotImplementedError   # id → (path, title, text)
     def _store(self, rec: DocRecord, old_id) -> None: raise NotImplementedError
     def _delete(self, doc_id) -> None: raise NotImplementedError

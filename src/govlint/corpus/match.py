@@ -174,16 +174,25 @@ def common_phrase_hashes() -> frozenset:
     return _COMMON
 
 
+NEAR_CANDIDATES = 10     # × boilerplate_docs: candidate documents read for one paragraph
+
+
 def _verify_near(index, sh, cands, threshold: float, limit: int) -> list:
-    """The candidates (doc, start, end) whose paragraph is alike (Jaccard ≥ threshold) →
-    [(jaccard, doc, start, end, path)]; [] when ``limit`` documents or more are alike (a
-    template paragraph). Documents are loaded ``limit`` at a time and the check stops at
-    the ``limit``-th alike one: in a large corpus a template paragraph has hundreds of
-    candidates, of which only enough to call it template are read."""
+    """The candidates (doc, start, end, bands in common) whose paragraph is alike (Jaccard ≥
+    threshold) → [(jaccard, doc, start, end, path)]; [] when ``limit`` documents or more
+    are alike (a template paragraph). Documents are loaded ``limit`` at a time and the check
+    stops at the ``limit``-th alike one. A paragraph sharing LSH bands with more than
+    ``NEAR_CANDIDATES × limit`` documents (thousands in a province corpus, nearly all of
+    them below the threshold) is checked against that many, those sharing the most bands
+    first: a copy shares most of its 14 bands, a loosely similar paragraph one or two."""
     by_doc: dict = {}
-    for d, s0, s1 in cands:
+    hits: dict = {}
+    for d, s0, s1, n in cands:
         by_doc.setdefault(d, []).append((s0, s1))
+        hits[d] = max(hits.get(d, 0), n)
     ids = sorted(by_doc, key=str)
+    if len(ids) > NEAR_CANDIDATES * limit:
+        ids = sorted(sorted(ids, key=lambda d: -hits[d])[:NEAR_CANDIDATES * limit], key=str)
     verified, alike = [], set()
     for i in range(0, len(ids), limit):
         part = ids[i:i + limit]

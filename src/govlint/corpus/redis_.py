@@ -229,13 +229,14 @@ class RedisIndex(CorpusIndex):
             nb = len(keys) // len(minhashes)
             out = []
             for j in range(len(minhashes)):
-                found = set()
+                found: dict = {}
                 for lst in per_key[j * nb:(j + 1) * nb]:
-                    for d, p in lst:
+                    for d, p in set(lst):
                         sp = spans.get(d)
                         if d in ok and sp is not None and p < len(sp):
-                            found.add((d, int(sp[p][0]), int(sp[p][1])))
-                out.append(sorted(found))
+                            c = (d, int(sp[p][0]), int(sp[p][1]))
+                            found[c] = found.get(c, 0) + 1
+                out.append(sorted((*c, hits) for c, hits in found.items()))
             return out
         return self._guard(run)
 

@@ -256,14 +256,14 @@ class SqliteIndex(CorpusIndex):
 
     def lsh_candidates(self, minhash):
         keys = T.mixed_band_keys(minhash)
-        refs = [r[0] for r in self._q(f"SELECT DISTINCT ref FROM bands WHERE key IN ({','.join('?' * len(keys))})",
-                                      keys)]
-        spans = self._spans_of(sorted({r >> 16 for r in refs}))
+        refs = self._q(f"SELECT ref, COUNT(*) FROM bands WHERE key IN ({','.join('?' * len(keys))}) GROUP BY ref",
+                       keys)
+        spans = self._spans_of(sorted({r >> 16 for r, _ in refs}))
         out = set()
-        for r in refs:
+        for r, hits in refs:
             sp = spans.get(r >> 16)
             if sp is not None and (r & 0xFFFF) < len(sp):
-                out.add((r >> 16, *sp[r & 0xFFFF]))
+                out.add((r >> 16, *sp[r & 0xFFFF], hits))
         return sorted(out)
 
     def _spans_of(self, ids) -> dict:
