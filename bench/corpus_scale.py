@@ -342,18 +342,21 @@ def _backend(spec: str) -> str:
     return "cluster" if spec.startswith("redis+cluster") else "redis"
 
 
-SIZING = [   # docs/corpus.md "Deployment": (characters up to, buckets, shards) asked at creation
+SIZING = [   # docs/corpus.md "Deployment": (characters up to, buckets, cluster shards) at creation
     (30_000_000, None, None), (120_000_000, 262_144, 8), (500_000_000, 1_048_576, 16),
-    (2_000_000_000, 4_194_304, 64)]
+    (2_000_000_000, 4_194_304, 32)]
 
 
 def sized(spec: str, chars: int) -> str:
-    """A Redis spec with the creation parameters docs/corpus.md gives for this many characters."""
+    """A Redis spec with the creation parameters docs/corpus.md gives for this many characters
+    (one server: always 2 shards — a query asks every shard in turn)."""
     for limit, buckets, shards in SIZING:
         if chars <= limit:
             break
     if buckets is None:
         return spec
+    if not spec.startswith("redis+cluster"):
+        shards = 2
     url, _, name = spec.partition("#")
     return f"{url}{'&' if '?' in url else '?'}buckets={buckets}&shards={shards}#{name}"
 

@@ -686,3 +686,38 @@ def test_a_paragraph_with_thousands_of_candidates_reads_those_sharing_most_bands
     got = _verify_near(ix, T.shingles(T.normalise(para).text), cands, 0.6, 10)
     assert sorted(v[1] for v in got) == sorted(copies)
     assert len(ix.loaded) == NEAR_CANDIDATES * 10
+
+
+def _wide(redis_spec: str) -> str:
+    """The same index name with 2^20 buckets per shard (past the 16 bits of the low key bytes)."""
+    url, _, name = redis_spec.partition("#")
+    return f"{url}?buckets=2097152&shards=2#{name}"
+
+
+def test_wide_buckets_agree_with_sqlite_and_stay_where_python_puts_them(tmp_path, redis_spec, past, report):
+    """More than 65,536 buckets in a shard (a province on one server, without 16 shards to fan
+    out to): the scripts and ``addresses`` put every key in the same bucket (the document's
+    postings, frequencies and bands are found where Python computes them), and DUP002
+    answers as on SQLite."""
+    from govlint.corpus import redis_layout as L
+    from govlint.corpus import text as T
+    from govlint.corpus.base import make_record
+    spec = _wide(redis_spec)
+    ix = _build(spec, past)
+    assert (ix.shards, ix.bits) == (2, 20)
+    for f in sorted(past.iterdir()):
+        rec = make_record(str(f.resolve()), "x", read_path(f))
+        s = L.shard_of(rec.path, ix.shards)
+        buckets, fields, _ = L.addresses(rec.distinct, ix.bits)
+        assert max(int(b) for b in buckets) >= 2 ** 16          # the wide part is used
+        for b, fld in zip(buckets, fields):
+            assert ix.r.hexists(ix.sk(s, "d", b), fld) or ix.r.hexists(ix.sk(s, "f", b), fld)
+    results = []
+    for sp in (_sqlite_spec(tmp_path), spec):
+        if sp != spec:
+            _build(sp, past)
+        _, found, extra = _check(report, sp)
+        results.append(([(f.start, f.end, f.message) for f in found], extra["copy_ratio"], extra["copy_sources"]))
+    assert results[0] == results[1] and results[0][0]
+    probe = sorted({h for f in past.iterdir() for h in T.winnow(T.normalise(f.read_text(encoding="utf-8")).text)[1].tolist()})
+    assert ix.df(probe) == open_index(_sqlite_spec(tmp_path)).df(probe)

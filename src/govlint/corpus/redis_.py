@@ -106,8 +106,8 @@ class RedisIndex(CorpusIndex):
             self.shards = want[0] or (8 if self.cluster else 2)
             self.buckets = want[1] or L.BUCKETS
             self.bits = L.bucket_bits(self.buckets, self.shards)
-            if not 4 <= self.bits <= 16:
-                raise CorpusError(f"Redis 地址无效：{self.location}（buckets 应为 2 的幂，每个分片 16–65536 个）")
+            if not 4 <= self.bits <= L.MAX_BITS:
+                raise CorpusError(f"Redis 地址无效：{self.location}（buckets 应为 2 的幂，每个分片 16–16777216 个）")
             if create:
                 self.r.hset(self.k("meta"), mapping={**expected, "shards": str(self.shards),
                                                      "buckets": str(self.buckets), "created": str(time.time())})
@@ -122,7 +122,7 @@ class RedisIndex(CorpusIndex):
         self.shards = int(meta.get("shards", "0") or 0)
         self.buckets = int(meta.get("buckets", "0") or 0)
         self.bits = L.bucket_bits(self.buckets, max(1, self.shards))
-        if self.shards < 1 or not 4 <= self.bits <= 16:
+        if self.shards < 1 or not 4 <= self.bits <= L.MAX_BITS:
             raise CorpusError(f"Redis 语料索引 {self.location} 已损坏（meta 中没有分片数）；请清空后用 govlint corpus add 重建")
 
     def _shard_of_id(self, doc_id: int) -> int:

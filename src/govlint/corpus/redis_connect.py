@@ -23,8 +23,8 @@ def connect(url: str):
             raise ValueError("shards 应为 1–256 之间的 2 的幂")
         buckets = int(query.pop("buckets", ["0"])[0]) or None
         if buckets is not None and (buckets < 256 or buckets & (buckets - 1)
-                                    or not 16 <= buckets // (shards or 8) <= 65536):
-            raise ValueError("buckets 应为 2 的幂，每个分片 16–65536 个")
+                                    or not 16 <= buckets // (shards or 8) <= 2 ** 24):
+            raise ValueError("buckets 应为 2 的幂，每个分片 16–16777216 个")
         rest = "&".join(f"{k}={v[0]}" for k, v in query.items())
         clean = urlunsplit((scheme, parts.netloc, parts.path, rest, ""))
     except (ValueError, TypeError) as exc:

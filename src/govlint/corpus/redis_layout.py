@@ -56,17 +56,24 @@ def shard_of(path: str, shards: int) -> int:
     return zlib.crc32(path.encode("utf-8", "surrogatepass")) % shards
 
 
+MAX_BITS = 24             # bucket bits per shard: up to 16 777 216 buckets in one shard
+
+
 def bucket_bits(buckets: int, shards: int) -> int:
-    """Bits of the bucket number in one shard (at most 16: the field keeps the key's high 48 bits)."""
+    """Bits of the bucket number in one shard (4–24)."""
     return (buckets // shards).bit_length() - 1
 
 
 def addresses(hashes, bits: int) -> tuple[list[str], list[bytes], list[str]]:
     """(bucket suffix, 6-byte field, spill suffix) of each signed 64-bit key, as the scripts
-    compute them (``_ADDR``); the bucket is
-    taken from the top ``bits`` of the key's low 16 bits, the field is its high 48 bits."""
+    compute them (``_ADDR``); the bucket is taken from the top ``bits`` of the key's low 16
+    bits (``bits`` ≤ 16) or of its low 24 bits (more buckets per shard: those overlap the
+    field, which still identifies the key with the bucket), the field is its high 48 bits."""
     u = np.asarray(hashes, dtype=np.int64).view(np.uint64)
-    buckets = (u & np.uint64(0xFFFF)) >> np.uint64(16 - bits)
+    if bits <= 16:
+        buckets = (u & np.uint64(0xFFFF)) >> np.uint64(16 - bits)
+    else:
+        buckets = (u & np.uint64(0xFFFFFF)) >> np.uint64(24 - bits)
     raw = u.astype("<u8").tobytes()
     fields = [raw[i * 8 + 2:i * 8 + 8] for i in range(len(u))]
     spills = [raw[i * 8:i * 8 + 8] for i in range(len(u))]
@@ -117,13 +124,16 @@ def _key_bytes(keys) -> list[bytes]:
 
 # ----- server-side scripts: each touches the keys of one shard (one slot) -------------------
 # Keys arrive packed (8 bytes each, little endian): a script finds a key's bucket in its low
-# 16 bits (the top ``bits`` of them), its field in its high 48 bits, and names its spill key
+# 16 bits (the top ``bits`` of them; of its low 24 bits past 16 bits), its field in its high 48 bits, and names its spill key
 # with the 8 raw bytes; one argument per request, not several per key.
 
 _ADDR = """
-local shift = 2 ^ (16 - tonumber(ARGV[1]))
+local nbits = tonumber(ARGV[1])
+local wide = nbits > 16
+local shift = 2 ^ ((wide and 24 or 16) - nbits)
 local function addr(k)
   local lo = string.byte(k, 1) + 256 * string.byte(k, 2)
+  if wide then lo = lo + 65536 * string.byte(k, 3) end
   return tostring(math.floor(lo / shift)), string.sub(k, 3, 8)
 end
 """
