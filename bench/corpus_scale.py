@@ -234,7 +234,7 @@ def feature_cache(corpus: Path, scale: int, jobs: int) -> tuple[Path, dict]:
     import multiprocessing
     import pickle
     path = Path(os.environ.get("GOVLINT_SCALE_CACHE") or tempfile.gettempdir()) / \
-        f"govlint-scale-features-v2-{corpus_key(corpus)}-x{scale}.pkl"
+        f"govlint-scale-features-v3-{corpus_key(corpus)}-x{scale}.pkl"
     info_path = path.with_suffix(".json")
     if path.exists() and info_path.exists():
         return path, json.loads(info_path.read_text())

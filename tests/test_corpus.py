@@ -438,7 +438,7 @@ def test_redis_buckets_stay_compact(redis_spec, past):
     for f in sorted(past.iterdir()):
         rec = make_record(str(f.resolve()), "x", read_path(f))
         s = L.shard_of(rec.path, ix.shards)
-        bands = [k for pf in rec.paras for k in T.mixed_band_keys(pf.minhash)]
+        bands = [k for pf in rec.paras for k in pf.bands]
         for fam, keys in (("f", rec.distinct), ("d", rec.distinct), ("b", bands)):
             for bucket in set(L.addresses(keys, ix.bits)[0]):
                 encodings.setdefault(fam, set()).add(ix.r.object("encoding", ix.sk(s, fam, bucket)))

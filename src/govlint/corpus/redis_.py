@@ -296,7 +296,7 @@ class RedisIndex(CorpusIndex):
         self._write_family(s, "f", hs, [L.pack_postings(new_id, post[h]) for h in hs])
         paras = rec.paras[:MAX_PARAS]
         if paras:
-            keys = [k for pf in paras for k in T.mixed_band_keys(pf.minhash)]
+            keys = [k for pf in paras for k in pf.bands]
             nb = len(keys) // len(paras)
             self._write_family(s, "b", keys, [L.pack_band(new_id, i // nb) for i in range(len(keys))])
         # commit point: the document becomes visible and the frequencies change together

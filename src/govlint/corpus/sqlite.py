@@ -355,10 +355,13 @@ class SqliteIndex(CorpusIndex):
         docs = np.concatenate([np.full(len(rec.hashes), d, dtype=np.int64) for d, rec in new])
         pos = np.concatenate([rec.positions for _, rec in new]).astype(np.int64)
         order = np.lexsort((pos, docs, hashes))
-        self.db.executemany("INSERT OR IGNORE INTO postings VALUES (?,?,?)",
-                            zip(hashes[order].tolist(), docs[order].tolist(), pos[order].tolist()))
+        hashes, docs, pos = hashes[order], docs[order], pos[order]
+        step = 65536          # rows made Python objects a slice at a time (a buffer has millions)
+        for i in range(0, len(order), step):
+            self.db.executemany("INSERT OR IGNORE INTO postings VALUES (?,?,?)",
+                                zip(hashes[i:i + step].tolist(), docs[i:i + step].tolist(), pos[i:i + step].tolist()))
         bands = sorted({(k, (d << 16) | i) for d, rec in new for i, pf in enumerate(rec.paras[:MAX_PARAS])
-                        for k in T.mixed_band_keys(pf.minhash)})
+                        for k in pf.bands})
         self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?,?)", bands)
 
     def _delete_rows(self, doc_id) -> None:

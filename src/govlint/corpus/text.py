@@ -250,7 +250,7 @@ class ParaFeature:
     index: int          # position among the document's indexed paragraphs
     start: int          # original offsets
     end: int
-    minhash: object
+    bands: list         # its LSH band keys (``mixed_band_keys`` of its MinHash): all an index stores
 
 
 def paragraph_features(doc) -> list[ParaFeature]:
@@ -262,7 +262,7 @@ def paragraph_features(doc) -> list[ParaFeature]:
         n = normalise(p.text).text
         if len(n) < MIN_PARAGRAPH:
             continue
-        out.append(ParaFeature(len(out), p.start, p.end, minhash(shingles(n))))
+        out.append(ParaFeature(len(out), p.start, p.end, mixed_band_keys(minhash(shingles(n)))))
     return out
 
 
