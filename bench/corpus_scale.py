@@ -112,29 +112,24 @@ def indexed_texts(base: Path, scale: int):
                    perturb(f.read_text(encoding="utf-8"), seed=g * 100_003 + i))
 
 
-def _unique_passages(text: str, joined: str, rnd) -> list[str]:
+def _passages(text: str, joined: str, sizes=(2,)):
+    """Runs of ``sizes`` consecutive sentences a plant could be, in text order: 60–160
+    characters with a figure, once in the real corpus, and no enumerated item (a paragraph
+    opening with (一)/2．is read as a heading, whose title never counts as copied — by
+    design, which is no test of the index)."""
     sents = [s.strip() for s in _SENT.split(text.replace("\n", "。")) if s.strip()]
-    cands = []
-    for i in range(len(sents)):
-        p = "".join(sents[i:i + 2])
-        # not an enumerated item: a paragraph opening with (一)/2．is read as a heading, whose
-        # title never counts as copied (by design), which is no test of the index
-        if 60 <= len(p) <= 160 and re.search(r"\d", p) and not _ENUM.match(p) and joined.count(p) == 1:
-            cands.append(p)
-    rnd.shuffle(cands)
-    return cands
-
-
-def _own_passages(text: str, joined: str):
-    """Every run of one to three sentences a plant could be (60–160 characters with a figure,
-    no enumerated item, once in the real corpus), in text order: searched when no two-sentence
-    candidate of the source is its own text."""
-    sents = [s.strip() for s in _SENT.split(text.replace("\n", "。")) if s.strip()]
-    for n in (2, 3, 1):
+    for n in sizes:
         for i in range(len(sents)):
             p = "".join(sents[i:i + n])
             if 60 <= len(p) <= 160 and re.search(r"\d", p) and not _ENUM.match(p) and joined.count(p) == 1:
                 yield p
+
+
+def _unique_passages(text: str, joined: str, rnd) -> list[str]:
+    """The source's two-sentence plant candidates, shuffled."""
+    cands = list(_passages(text, joined))
+    rnd.shuffle(cands)
+    return cands
 
 
 def plant_sources(base: Path) -> set:
@@ -163,7 +158,7 @@ def _plants(base: Path):
         for x in set(T.winnow(T.normalise(t).text)[1].tolist()):
             seen_in[x] = seen_in.get(x, 0) + 1
 
-    def own_share(passage: str, src) -> float:
+    def own_share(passage: str) -> float:
         fps = T.winnow(T.normalise(passage).text)[1].tolist()
         return sum(seen_in.get(x, 0) <= 1 for x in fps) / max(1, len(fps))
     rnd = random.Random(5)
@@ -185,9 +180,10 @@ def _plants(base: Path):
             # the first passage of the source's own text: ≥ 80 % of its fingerprints in no
             # other real report (a passage quoting a regulation that other reports quote
             # too is template text once the corpus holds ten of them — at ×100 it does)
-            p = next((c for c in cands if own_share(c, src) >= OWN_SHARE), None) or \
-                next((c for c in _own_passages(texts[src], joined) if own_share(c, src) >= OWN_SHARE), cands[0])
-            own = own_share(p, src) >= OWN_SHARE
+            # (searched among runs of one to three sentences when no two-sentence one is)
+            p = next((c for c in cands if own_share(c) >= OWN_SHARE), None) or \
+                next((c for c in _passages(texts[src], joined, (2, 3, 1)) if own_share(c) >= OWN_SHARE), cands[0])
+            own = own_share(p) >= OWN_SHARE
             if kind == "figures":     # the amount changed, the rest copied
                 p = re.sub(r"\d+", lambda m: str(int(m.group(0)) + 7), p, count=1)
             planted.append((kind, p, own))

@@ -75,7 +75,7 @@ def normalise(text: str) -> Normalised:
     Each character maps on its own (to nothing, itself, or a few characters), so the
     mapping is vectorised (numpy over the code points; forms computed once per code point
     and process) and the offsets come from each character's index repeated by the length
-    of its form: the same result as mapping character by character (``normalise_slow``)."""
+    of its form: the same result as mapping character by character with ``_mapped``."""
     if not text:
         return Normalised("", _EMPTY)
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
@@ -105,25 +105,6 @@ def normalise(text: str) -> Normalised:
     keep = np.flatnonzero(lengths)
     out = _CODE[codes[keep]].tobytes().decode("utf-32-le", "surrogatepass")
     return Normalised(out, keep.astype(np.int64, copy=False))
-
-
-def normalise_slow(text: str) -> Normalised:
-    """``normalise`` character by character: the definition it is tested against."""
-    out: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text):
-        if ch.isspace() or ch == "\ufeff":
-            continue
-        if _is_plain(ch):
-            c = ch.lower() if "A" <= ch <= "Z" else ch
-            out.append(c)
-            origin.append(i)
-            continue
-        for c in unicodedata.normalize("NFKC", ch).lower():
-            if not c.isspace():
-                out.append(c)
-                origin.append(i)
-    return Normalised("".join(out), np.array(origin, dtype=np.int64))
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
